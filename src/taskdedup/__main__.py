@@ -1,0 +1,3 @@
+from taskdedup.cli import main
+
+main()

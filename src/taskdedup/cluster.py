@@ -1,0 +1,74 @@
+"""Similarity matrix -> flat clusters, by agglomerative clustering with a similarity threshold.
+
+The tree is built once (scikit-learn, full tree with merge distances) and cut at "distance <= 1 -
+threshold", so a pair of identical tasks merges even at threshold 1.0 and many thresholds can be cut
+from one tree. Similarities are rounded to 1e-9 so that float noise in the last bits cannot change
+which side of the threshold a pair falls on between runs or machines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.cluster import AgglomerativeClustering
+
+from taskdedup.config import Linkage
+
+DECIMALS = 9
+
+
+def similarity_matrix(matrix: sp.spmatrix) -> np.ndarray:
+    """Dense cosine similarities of L2-normalised rows, rounded, with 1 on the diagonal."""
+    sim = (matrix @ matrix.T).toarray() if sp.issparse(matrix) else np.asarray(matrix @ matrix.T)
+    sim = np.clip(np.round(sim, DECIMALS), 0.0, 1.0)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+@dataclass(frozen=True)
+class MergeTree:
+    """The full agglomerative tree over n items: merge i joins children[i] into node n + i."""
+
+    n: int
+    children: np.ndarray  # (n - 1, 2) int
+    distances: np.ndarray  # (n - 1,) float, non-decreasing for average/complete/single linkage
+
+    def cut(self, threshold: float) -> np.ndarray:
+        """Labels (0..k-1, in order of first member) of the clusters joined at similarity >= threshold."""
+        limit = round(1.0 - threshold, DECIMALS)
+        parent = np.arange(2 * self.n - 1)
+        for i, ((a, b), dist) in enumerate(zip(self.children, self.distances, strict=True)):
+            if dist <= limit:
+                parent[a] = parent[b] = self.n + i
+        # Resolve every node to its highest merged ancestor; children always precede parents.
+        root = parent.copy()
+        for node in range(2 * self.n - 2, -1, -1):
+            root[node] = root[parent[node]] if parent[node] != node else node
+        leaves = root[: self.n]
+        _, labels = np.unique(leaves, return_inverse=True)
+        # Renumber by first occurrence so labels follow item order.
+        order: dict[int, int] = {}
+        return np.array([order.setdefault(int(x), len(order)) for x in labels], dtype=np.int64)
+
+
+def build_tree(similarity: np.ndarray, linkage: Linkage) -> MergeTree:
+    n = similarity.shape[0]
+    if n < 2:
+        return MergeTree(n=n, children=np.zeros((0, 2), dtype=np.int64), distances=np.zeros(0))
+    distance = np.round(1.0 - similarity, DECIMALS)
+    model = AgglomerativeClustering(
+        n_clusters=None,
+        distance_threshold=0.0,  # ignored labels; the full tree and its distances are what we keep
+        metric="precomputed",
+        linkage=linkage,
+        compute_full_tree=True,
+        compute_distances=True,
+    ).fit(distance)
+    distances = np.round(model.distances_, DECIMALS)
+    return MergeTree(n=n, children=model.children_.astype(np.int64), distances=distances)
+
+
+def cluster_labels(similarity: np.ndarray, threshold: float, linkage: Linkage) -> np.ndarray:
+    return build_tree(similarity, linkage).cut(threshold)

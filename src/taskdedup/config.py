@@ -1,0 +1,44 @@
+"""Settings for a run, with every default in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Linkage = Literal["average", "complete", "single"]
+LINKAGES: tuple[str, ...] = ("average", "complete", "single")
+
+# Chosen by measurement: see docs/BENCHMARKS.md ("Choosing the defaults").
+DEFAULT_TOKENIZER = "mecab"
+FALLBACK_TOKENIZER = "char"
+DEFAULT_THRESHOLD = 0.35
+DEFAULT_LINKAGE: Linkage = "average"
+DEFAULT_KEYWORDS = 5
+SHARED_TERMS_PER_MEMBER = 5
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """Columns named by the user; None means 'detect from the header'."""
+
+    id_col: str | None = None
+    agency_col: str | None = None
+    field_col: str | None = None
+    text_cols: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    tokenizer: str = DEFAULT_TOKENIZER
+    threshold: float = DEFAULT_THRESHOLD
+    linkage: Linkage = DEFAULT_LINKAGE
+    columns: ColumnSpec = field(default_factory=ColumnSpec)
+    keywords: int = DEFAULT_KEYWORDS
+    # True when the user did not pick the tokenizer: we may then fall back to one that works.
+    tokenizer_is_default: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.linkage not in LINKAGES:
+            raise ValueError(f"linkage must be one of {', '.join(LINKAGES)}")

@@ -1,0 +1,309 @@
+"""Result -> the bytes of each export format (.csv, .xlsx, .json). Writing them is io.py's job.
+
+Everything here is deterministic: no timings, no dates, file name without its folder, floats
+rounded, so the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from taskdedup import __version__
+from taskdedup.pipeline import Result, RowOutcome
+from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, Cluster
+
+DIGITS = 4
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".json")
+# A spreadsheet runs text starting with these as a formula (CSV injection); OWASP's list.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+MEMBER_COLUMNS = (
+    "cluster_id", "cluster_size", "kind", "row_id", "row_number", "agency", "field", "title",
+    "representative", "similarity_to_representative", "shared_terms", "status",
+)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
+
+
+def neutralise(value: str) -> str:
+    """Prefix formula-like text with an apostrophe so a spreadsheet shows it instead of running it."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _round(x: float) -> float:
+    return round(float(x), DIGITS)
+
+
+def _member_record(row: RowOutcome) -> dict[str, Any]:
+    s, c, m = row.submission, row.cluster, row.member
+    return {
+        "cluster_id": c.cluster_id if c else None,
+        "cluster_size": c.size if c else None,
+        "kind": c.kind if c else None,
+        "row_id": s.row_id,
+        "row_number": s.row_number,
+        "agency": s.agency,
+        "field": s.field,
+        "title": s.title,
+        "representative": bool(c and m and m is c.representative and c.is_proposal),
+        "similarity_to_representative": _round(m.similarity) if m else None,
+        "shared_terms": list(m.shared_terms) if m else [],
+        "status": row.status,
+    }
+
+
+def _proposal_record(c: Cluster) -> dict[str, Any]:
+    rep = c.representative.submission
+    return {
+        "cluster_id": c.cluster_id,
+        "kind": c.kind,
+        "size": c.size,
+        "agency_count": len(c.agencies),
+        "agencies": list(c.agencies),
+        "representative": {"row_id": rep.row_id, "agency": rep.agency, "title": rep.title},
+        "keywords": list(c.keywords),
+        "cohesion": _round(c.cohesion),
+        "weakest_member": (
+            {"row_id": c.weakest.submission.row_id, "mean_similarity": _round(c.weakest.mean_similarity)} if c.weakest else None
+        ),
+        "members": [
+            {
+                "row_id": m.submission.row_id,
+                "row_number": m.submission.row_number,
+                "agency": m.submission.agency,
+                "field": m.submission.field,
+                "title": m.submission.title,
+                "similarity_to_representative": _round(m.similarity),
+                "shared_terms": list(m.shared_terms),
+            }
+            for m in c.members
+        ],
+    }
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    s = result.summary
+    cols = result.columns
+    return {
+        "taskdedup_version": __version__,
+        "input": {
+            "file": Path(result.source).name,
+            "columns": {"text": list(cols.text), "id": cols.id, "agency": cols.agency, "field": cols.field},
+        },
+        "settings": {
+            "tokenizer": result.settings.tokenizer,
+            "tokenizer_version": result.tokenizer_version,
+            "threshold": result.settings.threshold,
+            "linkage": result.settings.linkage,
+        },
+        "summary": {
+            "rows_read": s.rows_read,
+            "rows_skipped": s.rows_skipped,
+            "blank_rows_ignored": s.blank_rows_ignored,
+            "clusters": s.clusters,
+            "proposals": s.proposals,
+            "cross_agency_proposals": s.cross_agency,
+            "same_agency_proposals": s.same_agency,
+            "unattributed_proposals": s.unattributed,
+            "rows_in_proposals": s.rows_in_proposals,
+        },
+        "notices": list(result.notices),
+        "proposals": [_proposal_record(c) for c in result.proposals],
+        "members": [_member_record(r) for r in result.rows],
+    }
+
+
+def to_json(result: Result) -> bytes:
+    return (json.dumps(result_to_dict(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, list):
+        return neutralise("; ".join(value))
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+def to_csv(result: Result) -> bytes:
+    """The members table, UTF-8 with BOM so that Excel shows Korean correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(MEMBER_COLUMNS)
+    for row in result.rows:
+        record = _member_record(row)
+        writer.writerow([_csv_value(record[c]) for c in MEMBER_COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --- xlsx ------------------------------------------------------------------------------------------
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="305496")
+_REP_FILL = PatternFill("solid", fgColor="E2EFDA")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
+def _set(ws: Worksheet, row: int, col: int, value: Any) -> None:
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        if value.startswith(_FORMULA_START):
+            # Stored as text with Excel's own quote prefix: shown as typed, never evaluated.
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def _table_sheet(ws: Worksheet, headers: list[tuple[str, int]], rows: list[list[Any]], wrap: set[int] | None = None) -> None:
+    """Header row (bold, frozen, filtered), data rows, fixed widths; `wrap` lists wrapped columns."""
+    wrap = wrap or set()
+    for j, (name, width) in enumerate(headers, start=1):
+        _set(ws, 1, j, name)
+        cell = ws.cell(row=1, column=j)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for i, values in enumerate(rows, start=2):
+        for j, value in enumerate(values, start=1):
+            _set(ws, i, j, value)
+            ws.cell(row=i, column=j).alignment = _WRAP if j in wrap else _TOP
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+
+
+def _summary_sheet(ws: Worksheet, result: Result) -> None:
+    d = result_to_dict(result)
+    s, cols = d["summary"], d["input"]["columns"]
+    rows: list[list[Any]] = [
+        ["입력 파일", d["input"]["file"]],
+        ["읽은 과제 수", s["rows_read"]],
+        ["제외된 과제 수 (내용 없음)", s["rows_skipped"]],
+        ["무시한 빈 행", s["blank_rows_ignored"]],
+        ["군집 수 (단독 포함)", s["clusters"]],
+        ["병합 제안 수", s["proposals"]],
+        ["  기관 간 중복", s["cross_agency_proposals"]],
+        ["  기관 내 중복", s["same_agency_proposals"]],
+        ["  기관 미상", s["unattributed_proposals"]],
+        ["병합 제안에 든 과제 수", s["rows_in_proposals"]],
+        ["형태소 분석기", f'{d["settings"]["tokenizer"]} ({d["settings"]["tokenizer_version"]})'],
+        ["유사도 임계값", d["settings"]["threshold"]],
+        ["연결 방식 (linkage)", d["settings"]["linkage"]],
+        ["비교한 열", " + ".join(cols["text"])],
+        ["기관 열", cols["agency"] or "(없음)"],
+        ["번호 열", cols["id"] or "(행 번호 사용)"],
+        ["taskdedup 버전", d["taskdedup_version"]],
+    ]
+    rows.extend(["알림", notice] for notice in d["notices"])
+    _table_sheet(ws, [("항목", 30), ("값", 60)], rows)
+    ws.auto_filter.ref = None
+
+
+def _proposals_sheet(ws: Worksheet, result: Result) -> None:
+    headers = [
+        ("제안번호", 10), ("유형", 14), ("기관 수", 9), ("과제 수", 9), ("참여 기관", 30), ("대표 과제", 40),
+        ("대표 기관", 16), ("핵심어", 30), ("응집도", 9), ("가장 먼 과제", 30), ("과제 번호 목록", 24),
+    ]
+    rows = []
+    for c in result.proposals:
+        rep = c.representative.submission
+        weakest = c.weakest
+        rows.append([
+            c.cluster_id, KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title, rep.agency,
+            ", ".join(c.keywords), _round(c.cohesion),
+            f"{weakest.submission.row_id}: {weakest.submission.title} ({_round(weakest.mean_similarity)})" if weakest else "",
+            ", ".join(m.submission.row_id for m in c.members),
+        ])
+    _table_sheet(ws, headers, rows, wrap={5, 6, 8, 10, 11})
+    for i in range(2, len(rows) + 2):
+        ws.cell(row=i, column=9).number_format = "0.00"
+
+
+def _members_sheet(ws: Worksheet, result: Result) -> None:
+    headers = [
+        ("제안번호", 10), ("과제 수", 9), ("유형", 14), ("번호", 10), ("행", 7), ("기관", 16), ("분야", 12),
+        ("과제명", 44), ("대표", 7), ("대표와 유사도", 12), ("공유 핵심어", 30), ("상태", 22),
+    ]
+    rows = []
+    reps: list[int] = []
+    for i, row in enumerate(result.rows, start=2):
+        r = _member_record(row)
+        if r["representative"]:
+            reps.append(i)
+        rows.append([
+            r["cluster_id"], r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["row_id"], r["row_number"],
+            r["agency"], r["field"], r["title"], "대표" if r["representative"] else "",
+            r["similarity_to_representative"], ", ".join(r["shared_terms"]), _status_ko(r["status"]),
+        ])
+    _table_sheet(ws, headers, rows, wrap={8, 11})
+    for i in range(2, len(rows) + 2):
+        ws.cell(row=i, column=10).number_format = "0.00"
+    for i in reps:
+        for j in range(1, len(headers) + 1):
+            ws.cell(row=i, column=j).fill = _REP_FILL
+
+
+def _status_ko(status: str) -> str:
+    return {"clustered": "군집됨", "skipped: empty text": "제외: 내용 없음", "skipped: no words in text": "제외: 비교할 단어 없음"}.get(status, status)
+
+
+def to_xlsx(result: Result) -> bytes:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "요약"
+    _summary_sheet(summary, result)
+    _proposals_sheet(wb.create_sheet("병합제안"), result)
+    _members_sheet(wb.create_sheet("과제목록"), result)
+    wb.properties.creator = "taskdedup"
+    wb.properties.created = _EPOCH
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _reproducible_zip(buffer.getvalue())
+
+
+_EPOCH = datetime(2000, 1, 1)
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """Re-pack the workbook with fixed timestamps, so the same result gives the same bytes.
+
+    openpyxl stamps the save time into docProps/core.xml and into every zip entry.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(b"\\g<1>2000-01-01T00:00:00Z\\g<2>", content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, content)
+    return out.getvalue()
+
+
+EXPORTERS: dict[str, Callable[[Result], bytes]] = {".csv": to_csv, ".xlsx": to_xlsx, ".json": to_json}
+
+
+def render_export(result: Result, path: Path) -> bytes:
+    return EXPORTERS[path.suffix.lower()](result)

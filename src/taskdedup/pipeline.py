@@ -1,0 +1,173 @@
+"""run(table, settings) -> Result: the whole job from a read table to clusters, with no printing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from taskdedup.cluster import cluster_labels, similarity_matrix
+from taskdedup.columns import Columns, resolve_columns
+from taskdedup.config import FALLBACK_TOKENIZER, Settings
+from taskdedup.errors import NothingToCluster, TokenizerUnavailable
+from taskdedup.io import Table
+from taskdedup.normalize import normalize
+from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
+from taskdedup.submissions import Submission, to_submissions
+from taskdedup.tokenizers import Tokenizer, make_tokenizer
+from taskdedup.vectorize import vectorize
+
+CLUSTERED = "clustered"
+SKIPPED_EMPTY = "skipped: empty text"
+SKIPPED_NO_WORDS = "skipped: no words in text"
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    submission: Submission
+    status: str
+    cluster: Cluster | None = None
+    member: Member | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows_read: int
+    rows_skipped: int
+    blank_rows_ignored: int
+    clusters: int
+    proposals: int
+    cross_agency: int
+    same_agency: int
+    unattributed: int
+    rows_in_proposals: int
+
+
+@dataclass
+class Result:
+    source: str
+    columns: Columns
+    settings: Settings  # as run: the tokenizer is the one actually used
+    tokenizer_version: str
+    summary: Summary
+    clusters: list[Cluster]
+    rows: list[RowOutcome]  # every input row once: clustered by cluster id, then skipped ones
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def proposals(self) -> list[Cluster]:
+        return [c for c in self.clusters if c.is_proposal]
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def start_tokenizer(settings: Settings) -> tuple[Tokenizer, list[str]]:
+    """The requested backend, started; the default one falls back to char n-grams with a notice."""
+    tokenizer = make_tokenizer(settings.tokenizer)
+    try:
+        tokenizer.start()
+        return tokenizer, []
+    except TokenizerUnavailable as exc:
+        if not settings.tokenizer_is_default or settings.tokenizer == FALLBACK_TOKENIZER:
+            raise
+        fallback = make_tokenizer(FALLBACK_TOKENIZER)
+        return fallback, [f"{exc}; using --tokenizer {FALLBACK_TOKENIZER} instead"]
+
+
+def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) -> Result:
+    timings: dict[str, float] = {}
+    notices: list[str] = []
+    if table.blank_rows:
+        notices.append(f"ignored {table.blank_rows} completely blank row(s)")
+    frame = table.frame
+    if frame.empty:
+        raise NothingToCluster(f"{table.source}: no data rows below the header; check the sheet (--sheet) or the file")
+    columns = resolve_columns(list(frame.columns), settings.columns)
+    submissions = to_submissions(frame, columns)
+    if columns.id:
+        ids = [s.row_id for s in submissions]
+        duplicated = len(ids) - len(set(ids))
+        if duplicated:
+            notices.append(f"id column '{columns.id}' repeats {duplicated} value(s); rows stay separate")
+
+    if tokenizer is None:
+        with _timed(timings, "tokenizer start"):
+            tokenizer, started_notices = start_tokenizer(settings)
+        notices.extend(started_notices)
+    settings = replace(settings, tokenizer=tokenizer.name)
+
+    with _timed(timings, "normalise"):
+        texts = [normalize(s.text) for s in submissions]
+    # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
+    order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())
+    with _timed(timings, "tokenise"):
+        candidates = [i for i in order if texts[i]]
+        token_lists = tokenizer.tokenize_many(texts[i] for i in candidates)
+    skipped: list[RowOutcome] = [RowOutcome(submissions[i], SKIPPED_EMPTY) for i in order if not texts[i]]
+    kept: list[int] = []
+    kept_tokens: list[list[str]] = []
+    for i, tokens in zip(candidates, token_lists, strict=True):
+        if tokens:
+            kept.append(i)
+            kept_tokens.append(tokens)
+        else:
+            skipped.append(RowOutcome(submissions[i], SKIPPED_NO_WORDS))
+    if not kept:
+        cols = " + ".join(f"'{c}'" for c in columns.text)
+        raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col")
+
+    with _timed(timings, "vectorise"):
+        vectors = vectorize(kept_tokens)
+    with _timed(timings, "cluster"):
+        similarity = similarity_matrix(vectors.matrix)
+        labels = cluster_labels(similarity, settings.threshold, settings.linkage)
+    with _timed(timings, "propose"):
+        clustered = [submissions[i] for i in kept]
+        clusters = build_clusters(
+            clustered,
+            vectors.matrix,
+            vectors.terms,
+            similarity,
+            labels,
+            keywords=settings.keywords,
+            has_agency=columns.agency is not None,
+        )
+
+    rows = [RowOutcome(m.submission, CLUSTERED, c, m) for c in clusters for m in c.members]
+    skipped.sort(key=lambda r: r.submission.sort_key())
+    rows.extend(skipped)
+    if len(rows) != len(submissions):  # every input row exactly once; anything else is a bug
+        raise RuntimeError(f"{len(submissions)} rows in, {len(rows)} rows out")
+
+    proposals = [c for c in clusters if c.is_proposal]
+    summary = Summary(
+        rows_read=len(submissions),
+        rows_skipped=len(skipped),
+        blank_rows_ignored=table.blank_rows,
+        clusters=len(clusters),
+        proposals=len(proposals),
+        cross_agency=sum(c.kind == CROSS_AGENCY for c in proposals),
+        same_agency=sum(c.kind == SAME_AGENCY for c in proposals),
+        unattributed=sum(c.kind == UNATTRIBUTED for c in proposals),
+        rows_in_proposals=sum(c.size for c in proposals),
+    )
+    return Result(
+        source=table.source,
+        columns=columns,
+        settings=settings,
+        tokenizer_version=tokenizer.version,
+        summary=summary,
+        clusters=clusters,
+        rows=rows,
+        notices=notices,
+        timings=timings,
+    )

