@@ -106,7 +106,7 @@ def _check_suffixes(outputs: list[Path]) -> list[Path]:
 
 @app.command()
 def cluster(
-    input: Annotated[str, typer.Argument(help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")],
+    input: Annotated[str, typer.Argument(metavar="INPUT", help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")],
     output: Annotated[
         Optional[list[Path]],
         typer.Option("--output", "-o", help="Write results here; format by suffix: .xlsx, .csv (members), .json. Repeatable."),

@@ -11,7 +11,7 @@ LINKAGES: tuple[str, ...] = ("average", "complete", "single")
 # Chosen by measurement: see docs/BENCHMARKS.md ("Choosing the defaults").
 DEFAULT_TOKENIZER = "mecab"
 FALLBACK_TOKENIZER = "char"
-DEFAULT_THRESHOLD = 0.35
+DEFAULT_THRESHOLD = 0.30
 DEFAULT_LINKAGE: Linkage = "average"
 DEFAULT_KEYWORDS = 5
 SHARED_TERMS_PER_MEMBER = 5

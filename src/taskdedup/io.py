@@ -12,6 +12,7 @@ import io
 import os
 import sys
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -174,7 +175,12 @@ def _read_workbook(data: bytes, source: str, *, suffix: str, sheet: str | None) 
         raise InputError(f"{source}: not a valid Excel workbook (the file is not .xlsx inside); open it and save it as .xlsx")
     engine = "xlrd" if legacy else "openpyxl"
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine=engine)
+        with warnings.catch_warnings():
+            # pandas 3 marks its xlrd engine deprecated; it is still the reader for .xls here, and
+            # the warning would only confuse an analyst.
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            book = pd.ExcelFile(io.BytesIO(data), engine=engine)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{source}: not a valid Excel workbook ({exc}); open it in Excel and save it again") from None
     except Exception as exc:  # xlrd raises its own XLRDError and struct errors on damaged files
@@ -185,7 +191,7 @@ def _read_workbook(data: bytes, source: str, *, suffix: str, sheet: str | None) 
             raise InputError(f"{source}: the workbook has no sheets")
         chosen = _pick_sheet(names, sheet, source)
         try:
-            frame = book.parse(chosen, dtype=object, header=0)
+            frame = pd.read_excel(book, sheet_name=chosen, dtype=object, header=0)
         except Exception as exc:
             raise InputError(f"{source}: cannot read sheet '{chosen}' ({type(exc).__name__}: {exc})") from None
     if frame.columns.size == 0:

@@ -112,7 +112,11 @@ def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) ->
     with _timed(timings, "tokenise"):
         candidates = [i for i in order if texts[i]]
         token_lists = tokenizer.tokenize_many(texts[i] for i in candidates)
-    skipped: list[RowOutcome] = [RowOutcome(submissions[i], SKIPPED_EMPTY) for i in order if not texts[i]]
+    skipped: list[RowOutcome] = [
+        RowOutcome(submissions[i], SKIPPED_NO_WORDS if submissions[i].text.strip() else SKIPPED_EMPTY)
+        for i in order
+        if not texts[i]
+    ]
     kept: list[int] = []
     kept_tokens: list[list[str]] = []
     for i, tokens in zip(candidates, token_lists, strict=True):

@@ -1,0 +1,97 @@
+"""Clustering quality of each tokenizer over a range of thresholds, on the public sets.
+
+    python bench/quality.py [--tokenizers mecab,okt,...] [--sets parakqc,korsts,question_pair,sample]
+
+For each set and tokenizer: build the merge tree once with the project's own pipeline pieces, cut
+it at every threshold, score pairwise F1 (cluster sets: all pairs; pair sets: the labelled pairs),
+and time the tokenizer. Prints markdown tables; sets whose files are missing are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from datasets import ALL, Dataset  # noqa: E402
+
+from taskdedup.cluster import build_tree, similarity_matrix  # noqa: E402
+from taskdedup.metrics import pair_labels, pairwise  # noqa: E402
+from taskdedup.normalize import normalize  # noqa: E402
+from taskdedup.tokenizers import make_tokenizer  # noqa: E402
+from taskdedup.vectorize import vectorize  # noqa: E402
+
+THRESHOLDS = [round(x, 2) for x in np.arange(0.20, 0.71, 0.05)]
+
+
+def score(data: Dataset, labels: np.ndarray) -> float:
+    if data.gold is not None:
+        return pairwise(list(labels), data.gold).f1
+    return pair_labels(list(labels), data.pairs).f1
+
+
+def evaluate(data: Dataset, tokenizer_name: str, linkage: str) -> dict:
+    tokenizer = make_tokenizer(tokenizer_name)
+    started = time.perf_counter()
+    tokenizer.start()
+    load = time.perf_counter() - started
+    texts = [normalize(t) for t in data.texts]
+    started = time.perf_counter()
+    tokens = tokenizer.tokenize_many(texts)
+    tokenise = time.perf_counter() - started
+    vectors = vectorize(tokens)
+    started = time.perf_counter()
+    tree = build_tree(similarity_matrix(vectors.matrix), linkage)  # type: ignore[arg-type]
+    cluster = time.perf_counter() - started
+    f1 = {t: score(data, tree.cut(t)) for t in THRESHOLDS}
+    return {"load_s": load, "tokenise_s": tokenise, "per_s": len(texts) / tokenise, "cluster_s": cluster, "f1": f1}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tokenizers", default="mecab,okt,komoran,hannanum,kiwi,char")
+    parser.add_argument("--sets", default="sample,korsts,question_pair,parakqc")
+    parser.add_argument("--linkage", default="average")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    results: dict[str, dict[str, dict]] = {}
+    for set_name in args.sets.split(","):
+        try:
+            data = ALL[set_name]()
+        except FileNotFoundError as exc:
+            print(f"skipping {set_name}: {exc.filename} not found", file=sys.stderr)
+            continue
+        results[data.name] = {}
+        for name in args.tokenizers.split(","):
+            print(f"{data.name}: {name} ...", file=sys.stderr, flush=True)
+            results[data.name][name] = evaluate(data, name, args.linkage)
+    print(f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, by similarity threshold\n")
+    for set_name, by_tok in results.items():
+        print(f"### {set_name}\n")
+        print("| tokenizer | " + " | ".join(f"{t:.2f}" for t in THRESHOLDS) + " | best | texts/s |")
+        print("|---|" + "---|" * (len(THRESHOLDS) + 2))
+        for name, r in by_tok.items():
+            best = max(r["f1"], key=r["f1"].get)
+            cells = " | ".join(f"{r['f1'][t]:.3f}" for t in THRESHOLDS)
+            print(f"| {name} | {cells} | {r['f1'][best]:.3f} @{best:.2f} | {r['per_s']:,.0f} |")
+        print()
+    tokenizers = args.tokenizers.split(",")
+    print("### Mean F1 over the sets above, one threshold for all\n")
+    print("| tokenizer | " + " | ".join(f"{t:.2f}" for t in THRESHOLDS) + " |")
+    print("|---|" + "---|" * len(THRESHOLDS))
+    for name in tokenizers:
+        means = [np.mean([results[s][name]["f1"][t] for s in results]) for t in THRESHOLDS]
+        print(f"| {name} | " + " | ".join(f"{m:.3f}" for m in means) + " |")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

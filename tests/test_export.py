@@ -1,0 +1,83 @@
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from taskdedup.config import Settings
+from taskdedup.export import MEMBER_COLUMNS, neutralise, to_csv, to_json, to_xlsx
+from taskdedup.io import read_table
+from taskdedup.pipeline import run
+
+
+@pytest.fixture(scope="module")
+def result():
+    fixtures = Path(__file__).parent / "fixtures"
+    return run(read_table(str(fixtures / "blank_text.csv")), Settings())
+
+
+@pytest.fixture(scope="module")
+def formula_result():
+    fixtures = Path(__file__).parent / "fixtures"
+    return run(read_table(str(fixtures / "formula.csv")), Settings())
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [("=1+2", "'=1+2"), ("+82", "'+82"), ("-5", "'-5"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("민원", "민원"), ("a=b", "a=b")],
+)
+def test_neutralise(text: str, safe: str) -> None:
+    assert neutralise(text) == safe
+
+
+def test_csv_members_table(result) -> None:
+    data = to_csv(result)
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == MEMBER_COLUMNS
+    assert len(frame) == 4
+    assert set(frame["agency"]) == {"행정안전부", "서울특별시", "경기도", "부산광역시"}
+    skipped = frame[frame["status"].str.startswith("skipped")]
+    assert skipped[["row_id", "cluster_id", "status"]].values.tolist() == [
+        ["6", "", "skipped: empty text"],
+        ["7", "", "skipped: no words in text"],
+    ]
+
+
+def test_csv_neutralises_formulas(formula_result) -> None:
+    frame = pd.read_csv(io.BytesIO(to_csv(formula_result)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert sorted(frame["agency"]) == ["'=HYPERLINK(\"http://example.invalid\")", "'@행정안전부"]
+    assert sorted(frame["title"]) == ["'+민원 상담 챗봇 도입", "'=1+2 민원 상담 챗봇"]
+
+
+def test_xlsx_sheets_headers_and_layout(result) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
+    assert wb.sheetnames == ["요약", "병합제안", "과제목록"]
+    members = wb["과제목록"]
+    assert [c.value for c in members[1]][:5] == ["제안번호", "과제 수", "유형", "번호", "행"]
+    assert members.freeze_panes == "A2"
+    assert members.auto_filter.ref == "A1:L5"
+    assert members.max_row == 5
+    proposals = wb["병합제안"]
+    assert proposals["B2"].value == "기관 간 중복"
+    assert proposals.column_dimensions["F"].width == 40
+    summary = {row[0].value: row[1].value for row in wb["요약"].iter_rows(min_row=2)}
+    assert summary["읽은 과제 수"] == 4 and summary["제외된 과제 수 (내용 없음)"] == 2
+
+
+def test_xlsx_keeps_formula_text_as_text(formula_result) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(formula_result)))
+    cells = [c for row in wb["과제목록"].iter_rows(min_row=2) for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value for c in cells} >= {"=1+2 민원 상담 챗봇", "+민원 상담 챗봇 도입", "=HYPERLINK(\"http://example.invalid\")"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_json_document(result) -> None:
+    doc = json.loads(to_json(result))
+    assert set(doc) == {"taskdedup_version", "input", "settings", "summary", "notices", "proposals", "members"}
+    assert doc["input"]["columns"] == {"text": ["과제명", "과제내용"], "id": "연번", "agency": "기관명", "field": "분야"}
+    assert doc["summary"]["rows_read"] == 4 and len(doc["members"]) == 4
+    assert doc["proposals"][0]["kind"] == "cross-agency"
+    assert [m["row_id"] for m in doc["proposals"][0]["members"]] in (["1", "2"], ["2", "1"])

@@ -1,0 +1,118 @@
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from taskdedup.config import ColumnSpec, Settings
+from taskdedup.errors import ColumnError, NothingToCluster
+from taskdedup.export import to_csv, to_json, to_xlsx
+from taskdedup.io import Table, read_table
+from taskdedup.metrics import pairwise
+from taskdedup.pipeline import CLUSTERED, SKIPPED_EMPTY, SKIPPED_NO_WORDS, run
+
+SAMPLES = Path(__file__).parent.parent / "data" / "samples"
+
+
+def expected_groups() -> dict[str, str]:
+    with (SAMPLES / "expected_groups.csv").open(encoding="utf-8") as handle:
+        return {row["연번"]: row["그룹"] for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def sample_result():
+    return run(read_table(str(SAMPLES / "survey_2018.xlsx")), Settings())
+
+
+def test_sample_matches_the_expected_groups_closely(sample_result) -> None:
+    gold = expected_groups()
+    rows = [r for r in sample_result.rows]
+    pred = [r.cluster.cluster_id for r in rows]
+    truth = [gold[r.submission.row_id] for r in rows]
+    score = pairwise(pred, truth)
+    # Measured with the defaults (docs/BENCHMARKS.md): P 0.971, R 0.723. The one false merge (25
+    # landslide + 41 imported food) shares only boilerplate ("빅데이터로 분석하여 ... 예측").
+    assert score.precision >= 0.97
+    assert score.recall >= 0.72
+
+
+def test_sample_groups_that_must_be_found(sample_result) -> None:
+    groups = {frozenset(m.submission.row_id for m in c.members) for c in sample_result.proposals}
+    for must in ({"14", "15", "16"}, {"12", "13"}, {"30", "31"}, {"36", "37"}, {"46", "47"}, {"51", "52"}):
+        assert frozenset(must) in groups
+    # same technology, different projects: never merged
+    assert not any({"17", "18"} <= g or {"14", "17"} <= g or {"10", "11"} <= g for g in groups)
+
+
+def test_sample_summary(sample_result) -> None:
+    s = sample_result.summary
+    assert (s.rows_read, s.rows_skipped, s.blank_rows_ignored) == (52, 0, 0)
+    assert s.proposals == s.cross_agency + s.same_agency + s.unattributed
+    assert s.clusters == len(sample_result.clusters)
+    assert sum(c.size for c in sample_result.clusters) == 52
+    same = [c for c in sample_result.proposals if c.kind == "same-agency"]
+    assert [sorted(m.submission.row_id for m in c.members) for c in same] == [["51", "52"]]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.permutations(list(range(52))))
+def test_outputs_are_byte_identical_whatever_the_row_order(order: list[int]) -> None:
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    shuffled = Table(frame=table.frame.iloc[order], source=table.source)
+    a = run(table, Settings())
+    b = run(shuffled, Settings())
+    assert to_json(a) == to_json(b)
+    assert to_csv(a) == to_csv(b)
+    assert to_xlsx(a) == to_xlsx(b)
+
+
+def test_every_row_appears_once_with_its_status(fixtures: Path) -> None:
+    result = run(read_table(str(fixtures / "blank_text.csv")), Settings())
+    statuses = {r.submission.row_id: r.status for r in result.rows}
+    assert statuses == {"1": CLUSTERED, "2": CLUSTERED, "6": SKIPPED_EMPTY, "7": SKIPPED_NO_WORDS}
+    assert result.summary.rows_skipped == 2
+    assert result.notices == ["ignored 1 completely blank row(s)"]
+
+
+def test_row_number_is_the_id_when_there_is_no_id_column() -> None:
+    frame = pd.DataFrame({"과제명": ["민원 챗봇", "민원 챗봇 구축", "독거노인 돌봄"]})
+    frame.index = frame.index + 1
+    result = run(Table(frame=frame, source="t"), Settings())
+    assert sorted(r.submission.row_id for r in result.rows) == ["1", "2", "3"]
+
+
+def test_nothing_to_cluster(fixtures: Path) -> None:
+    with pytest.raises(NothingToCluster) as err:
+        run(read_table(str(fixtures / "all_text_empty.csv")), Settings())
+    assert str(err.value).endswith("no row has text to compare in '과제명' + '과제내용'; choose the text columns with --text-col")
+    with pytest.raises(NothingToCluster, match="no data rows below the header"):
+        run(read_table(str(fixtures / "header_only.csv")), Settings())
+
+
+def test_unknown_text_column(fixtures: Path) -> None:
+    with pytest.raises(ColumnError, match="no column '제목' for --text-col"):
+        run(read_table(str(fixtures / "survey_utf8.csv")), Settings(columns=ColumnSpec(text_cols=("제목",))))
+
+
+def test_duplicate_ids_are_reported() -> None:
+    frame = pd.DataFrame({"번호": ["1", "1"], "과제명": ["민원 챗봇", "독거노인 돌봄"]})
+    frame.index = frame.index + 1
+    result = run(Table(frame=frame, source="t"), Settings())
+    assert result.notices == ["id column '번호' repeats 1 value(s); rows stay separate"]
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(("name", "render"), [("survey_2018_members.csv", to_csv), ("survey_2018.json", to_json)])
+def test_sample_golden_outputs(sample_result, name: str, render) -> None:
+    """Byte-for-byte outputs for the bundled sample. After an intended change: UPDATE_GOLDEN=1 pytest."""
+    import os
+
+    path = GOLDEN / name
+    data = render(sample_result)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_bytes(data)
+    assert data == path.read_bytes()
