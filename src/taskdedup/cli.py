@@ -109,30 +109,30 @@ def cluster(
     input: Annotated[str, typer.Argument(metavar="INPUT", help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")],
     output: Annotated[
         Optional[list[Path]],
-        typer.Option("--output", "-o", help="Write results here; format by suffix: .xlsx, .csv (members), .json. Repeatable."),
+        typer.Option("--output", "-o", metavar="PATH", help="Write results here; format by suffix: .xlsx, .csv (members), .json. Repeatable."),
     ] = None,
     tokenizer: Annotated[
-        Optional[TokenizerName], typer.Option("--tokenizer", "-t", help=f"Korean tokenizer backend [default: {DEFAULT_TOKENIZER}].")
+        Optional[TokenizerName], typer.Option("--tokenizer", "-t", metavar="NAME", help=f"Korean tokenizer: {', '.join(BACKENDS)} [default: {DEFAULT_TOKENIZER}].")
     ] = None,
     threshold: Annotated[
         float,
         typer.Option(
-            min=0.0, max=1.0, callback=_positive, help="Similarity (0-1] at which tasks are grouped; lower merges more."
+            min=0.0, max=1.0, metavar="SIM", callback=_positive, help="Similarity (0-1] at which tasks are grouped; lower merges more."
         ),
     ] = DEFAULT_THRESHOLD,
-    linkage: Annotated[LinkageName, typer.Option(help="How cluster similarity is measured.")] = LinkageName.average,
+    linkage: Annotated[LinkageName, typer.Option(metavar="average|complete|single", help="How the similarity of two groups is measured.")] = LinkageName.average,
     text_col: Annotated[
-        Optional[list[str]], typer.Option("--text-col", help="Text column to compare; repeat to join (title, then description).")
+        Optional[list[str]], typer.Option("--text-col", metavar="COL", help="Text column to compare; repeat to join (title, then description).")
     ] = None,
-    id_col: Annotated[Optional[str], typer.Option("--id-col", help="Column with the task id.")] = None,
-    agency_col: Annotated[Optional[str], typer.Option("--agency-col", help="Column with the submitting agency.")] = None,
-    field_col: Annotated[Optional[str], typer.Option("--field-col", help="Column with the field or category.")] = None,
-    encoding: Annotated[Optional[str], typer.Option(help="Text encoding of a CSV (e.g. utf-8, cp949); detected if omitted.")] = None,
-    sheet: Annotated[Optional[str], typer.Option(help="Workbook sheet, by name or number from 1 [default: first].")] = None,
-    keywords: Annotated[int, typer.Option(min=1, max=50, help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
-    format: Annotated[OutputFormat, typer.Option("--format", help="Terminal output: text, or json for scripts.")] = OutputFormat.text,
+    id_col: Annotated[Optional[str], typer.Option("--id-col", metavar="COL", help="Column with the task id.")] = None,
+    agency_col: Annotated[Optional[str], typer.Option("--agency-col", metavar="COL", help="Column with the submitting agency.")] = None,
+    field_col: Annotated[Optional[str], typer.Option("--field-col", metavar="COL", help="Column with the field or category.")] = None,
+    encoding: Annotated[Optional[str], typer.Option(metavar="NAME", help="Text encoding of a CSV (e.g. utf-8, cp949); detected if omitted.")] = None,
+    sheet: Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Workbook sheet, by name or number from 1 [default: first].")] = None,
+    keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
+    format: Annotated[OutputFormat, typer.Option("--format", metavar="text|json", help="Terminal output: text, or json for scripts.")] = OutputFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    debug: Annotated[bool, typer.Option(help="Show the traceback of an error.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
 ) -> None:
     """Group similar task proposals and propose merges."""
     outputs = _check_suffixes(output or [])

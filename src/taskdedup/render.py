@@ -77,11 +77,11 @@ def render_rich(result: Result, console: Console) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True, width=3)
-    table.add_column("kind", no_wrap=True, width=6)
+    table.add_column("ag/coh", no_wrap=True, width=6)
     table.add_column("tasks (★ representative; similarity)", ratio=3)
     table.add_column("keywords", ratio=1)
     for c in result.proposals:
         kind = Text(f"{len(c.agencies)} ag.\n{c.cohesion:.2f}", style=KIND_STYLE.get(c.kind, ""))
         table.add_row(str(c.cluster_id), kind, _members_text(c), ", ".join(c.keywords))
     console.print(Group(table))
-    console.print("kind: number of agencies and cohesion (mean pairwise similarity)", style="dim")
+    console.print("ag/coh: number of agencies, and cohesion (mean pairwise similarity)", style="dim")
