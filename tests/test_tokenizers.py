@@ -97,3 +97,34 @@ def test_chosen_tokenizer_does_not_fall_back(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(BACKENDS, "broken", _Broken)
     with pytest.raises(TokenizerUnavailable):
         start_tokenizer(Settings(tokenizer="broken", tokenizer_is_default=False))
+
+
+@needs_java
+@pytest.mark.parametrize("name", ["komoran", "hannanum", "kkma"])
+def test_other_jvm_analysers_keep_content_words(name: str) -> None:
+    tokens = make_tokenizer(name).tokens("독거노인 안전 돌봄 서비스 iot")
+    # Hannanum reads 안전 as 알+ㄴ 전: each analyser's own mistakes are its own; the shared rules are checked.
+    assert "서비스" in tokens
+    assert tokens[-1] == "iot" and tokens.count("iot") == 1
+
+
+def test_the_jvm_starts_only_for_jvm_backends(tmp_path) -> None:
+    """Running with mecab or char must not start a JVM (start-up cost, and no fork after it)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import jpype\n"
+        "from taskdedup.config import Settings\n"
+        "from taskdedup.io import read_table\n"
+        "from taskdedup.pipeline import run\n"
+        "import taskdedup.tokenizers\n"
+        "for name in ('mecab', 'char'):\n"
+        "    run(read_table('tests/fixtures/survey_utf8.csv'), Settings(tokenizer=name))\n"
+        "print(jpype.isJVMStarted())\n"
+    )
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True)
+    assert done.stdout.strip() == "False"

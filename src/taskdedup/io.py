@@ -191,7 +191,11 @@ def _read_workbook(data: bytes, source: str, *, suffix: str, sheet: str | None) 
             raise InputError(f"{source}: the workbook has no sheets")
         chosen = _pick_sheet(names, sheet, source)
         try:
-            frame = pd.read_excel(book, sheet_name=chosen, dtype=object, header=0)
+            with warnings.catch_warnings():
+                # openpyxl warns about harmless workbook quirks (no default style, unknown
+                # extensions) that web exports are full of; they say nothing about the data.
+                warnings.simplefilter("ignore", UserWarning)
+                frame = pd.read_excel(book, sheet_name=chosen, dtype=object, header=0)
         except Exception as exc:
             raise InputError(f"{source}: cannot read sheet '{chosen}' ({type(exc).__name__}: {exc})") from None
     if frame.columns.size == 0:
