@@ -23,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from datasets import ALL, Dataset  # noqa: E402
 
 from taskdedup.cluster import build_tree, similarity_matrix  # noqa: E402
+from taskdedup.features import tokens_of  # noqa: E402
+from taskdedup.lexicon import EMPTY, Lexicon, builtin  # noqa: E402
 from taskdedup.metrics import pair_labels, pairwise  # noqa: E402
 from taskdedup.normalize import normalize  # noqa: E402
 from taskdedup.tokenizers import make_tokenizer  # noqa: E402
@@ -37,14 +39,14 @@ def score(data: Dataset, labels: np.ndarray) -> float:
     return pair_labels(list(labels), data.pairs).f1
 
 
-def evaluate(data: Dataset, tokenizer_name: str, linkage: str) -> dict:
+def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon) -> dict:
     tokenizer = make_tokenizer(tokenizer_name)
     started = time.perf_counter()
     tokenizer.start()
     load = time.perf_counter() - started
     texts = [normalize(t) for t in data.texts]
     started = time.perf_counter()
-    tokens = tokenizer.tokenize_many(texts)
+    tokens = tokens_of(texts, tokenizer, lexicon)
     tokenise = time.perf_counter() - started
     vectors = vectorize(tokens)
     started = time.perf_counter()
@@ -59,6 +61,7 @@ def main() -> None:
     parser.add_argument("--tokenizers", default="mecab,okt,komoran,hannanum,kiwi,char")
     parser.add_argument("--sets", default="sample,korsts,question_pair,parakqc")
     parser.add_argument("--linkage", default="average")
+    parser.add_argument("--lexicon", choices=["builtin", "none"], default="builtin")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
     results: dict[str, dict[str, dict]] = {}
@@ -71,8 +74,9 @@ def main() -> None:
         results[data.name] = {}
         for name in args.tokenizers.split(","):
             print(f"{data.name}: {name} ...", file=sys.stderr, flush=True)
-            results[data.name][name] = evaluate(data, name, args.linkage)
-    print(f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, by similarity threshold\n")
+            lexicon = builtin() if args.lexicon == "builtin" else EMPTY
+            results[data.name][name] = evaluate(data, name, args.linkage, lexicon)
+    print(f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, lexicon {args.lexicon}, by similarity threshold\n")
     for set_name, by_tok in results.items():
         print(f"### {set_name}\n")
         print("| tokenizer | " + " | ".join(f"{t:.2f}" for t in THRESHOLDS) + " | best | texts/s |")

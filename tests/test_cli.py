@@ -32,7 +32,7 @@ def test_sample_with_every_output(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[0] == "columns: text=과제명 + 과제내용, id=연번, agency=기관명, field=분야"
     assert result.stdout.splitlines()[0].startswith("taskdedup: ")
-    assert openpyxl.load_workbook(xlsx).sheetnames == ["요약", "병합제안", "과제목록"]
+    assert openpyxl.load_workbook(xlsx).sheetnames == ["요약", "병합제안", "과제목록", "주제"]
     frame = pd.read_csv(csv_path, encoding="utf-8-sig", dtype=str)
     assert len(frame) == 52 and "행정안전부" in set(frame["agency"])
     assert json.loads(json_path.read_text(encoding="utf-8"))["summary"]["rows_read"] == 52
@@ -71,7 +71,7 @@ def test_stdin(fixtures: Path) -> None:
 def test_plain_output_lists_members(fixtures: Path) -> None:
     result = invoke("cluster", str(fixtures / "survey_utf8.csv"))
     lines = result.stdout.splitlines()
-    assert lines[0] == f"taskdedup: {fixtures / 'survey_utf8.csv'}: 5 rows read, 0 skipped, 3 clusters, 2 merge proposals (2 cross-agency, 0 same-agency)"
+    assert lines[0] == f"taskdedup: {fixtures / 'survey_utf8.csv'}: 5 rows read, 0 skipped, 3 clusters, 2 merge proposals (2 cross-agency, 0 same-agency), 0 themes"
     assert lines[1].startswith("tokenizer mecab, threshold 0.3, average linkage, ")
     assert lines[3].startswith("#1 cross-agency: 2 tasks, 2 agencies, cohesion ")
 
@@ -81,7 +81,10 @@ def test_text_col_and_threshold_flags(fixtures: Path) -> None:
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["input"]["columns"]["text"] == ["과제명"]
-    assert doc["settings"]["threshold"] == 1.0 and doc["proposals"] == []
+    assert doc["settings"]["threshold"] == 1.0
+    # At 1.0 only titles with identical features merge: the lexicon makes "인공지능 … 챗봇 구축" and
+    # "AI 민원상담 챗봇 도입" the same words, boilerplate (구축, 도입, 서비스) aside.
+    assert [sorted(m["row_id"] for m in p["members"]) for p in doc["proposals"]] == [["1", "2"], ["3", "4"]]
 
 
 def test_forced_tokenizer(fixtures: Path) -> None:

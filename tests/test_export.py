@@ -54,11 +54,11 @@ def test_csv_neutralises_formulas(formula_result) -> None:
 
 def test_xlsx_sheets_headers_and_layout(result) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
-    assert wb.sheetnames == ["요약", "병합제안", "과제목록"]
+    assert wb.sheetnames == ["요약", "병합제안", "과제목록", "주제"]
     members = wb["과제목록"]
-    assert [c.value for c in members[1]][:5] == ["제안번호", "과제 수", "유형", "번호", "행"]
+    assert [c.value for c in members[1]][:6] == ["제안번호", "과제 수", "유형", "주제번호", "번호", "행"]
     assert members.freeze_panes == "A2"
-    assert members.auto_filter.ref == "A1:L5"
+    assert members.auto_filter.ref == "A1:M5"
     assert members.max_row == 5
     proposals = wb["병합제안"]
     assert proposals["B2"].value == "기관 간 중복"
@@ -76,7 +76,7 @@ def test_xlsx_keeps_formula_text_as_text(formula_result) -> None:
 
 def test_json_document(result) -> None:
     doc = json.loads(to_json(result))
-    assert set(doc) == {"taskdedup_version", "input", "settings", "summary", "notices", "proposals", "members"}
+    assert set(doc) == {"taskdedup_version", "input", "settings", "summary", "notices", "proposals", "themes", "members"}
     assert doc["input"]["columns"] == {"text": ["과제명", "과제내용"], "id": "연번", "agency": "기관명", "field": "분야"}
     assert doc["summary"]["rows_read"] == 4 and len(doc["members"]) == 4
     assert doc["proposals"][0]["kind"] == "cross-agency"

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,13 +18,40 @@ import typer
 from rich.console import Console
 
 from taskdedup import __version__
-from taskdedup.config import DEFAULT_KEYWORDS, DEFAULT_THRESHOLD, DEFAULT_TOKENIZER, ColumnSpec, Settings
-from taskdedup.errors import TaskdedupError
-from taskdedup.export import EXPORT_SUFFIXES, render_export, to_json
-from taskdedup.io import check_output_path, read_table, write_outputs
-from taskdedup.pipeline import run
-from taskdedup.render import render_plain, render_rich
+from taskdedup.config import (
+    DEFAULT_KEYWORDS,
+    DEFAULT_THEME_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    DEFAULT_TOKENIZER,
+    ColumnSpec,
+    Settings,
+)
+from taskdedup.errors import ColumnError, TaskdedupError
+from taskdedup.evaluate import evaluate_clusters, evaluate_pairs
+from taskdedup.explain import explain as run_explain
+from taskdedup.export import (
+    EXPORT_SUFFIXES,
+    dumps,
+    evaluation_to_dict,
+    explanation_to_dict,
+    render_export,
+    to_json,
+    tuning_to_dict,
+)
+from taskdedup.io import check_output_path, read_pairs, read_table, read_text_file, write_outputs
+from taskdedup.lexicon import EMPTY, Lexicon, builtin, parse_lexicon
+from taskdedup.pipeline import Prepared, prepare, run
+from taskdedup.render import (
+    render_evaluation,
+    render_explanation,
+    render_plain,
+    render_rich,
+    render_tuning,
+    render_tuning_rich,
+)
 from taskdedup.tokenizers import BACKENDS
+from taskdedup.tune import plot_tuning, thresholds_between
+from taskdedup.tune import tune as run_tuning
 
 app = typer.Typer(
     add_completion=False,
@@ -104,35 +132,92 @@ def _check_suffixes(outputs: list[Path]) -> list[Path]:
     return outputs
 
 
+# Options shared by every command that clusters an input.
+InputArg = Annotated[str, typer.Argument(metavar="INPUT", help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")]
+TokenizerOpt = Annotated[
+    Optional[TokenizerName],
+    typer.Option("--tokenizer", "-t", metavar="NAME", help=f"Korean tokenizer: {', '.join(BACKENDS)} [default: {DEFAULT_TOKENIZER}]."),
+]
+ThresholdOpt = Annotated[
+    float,
+    typer.Option(min=0.0, max=1.0, metavar="SIM", callback=_positive, help="Similarity (0-1] at which tasks are grouped; lower merges more."),
+]
+ThemeOpt = Annotated[
+    float,
+    typer.Option("--theme-threshold", min=0.0, max=1.0, metavar="SIM", callback=_positive,
+                 help="Lower similarity at which clusters join into themes (never above --threshold)."),
+]
+LinkageOpt = Annotated[LinkageName, typer.Option(metavar="average|complete|single", help="How the similarity of two groups is measured.")]
+TextColOpt = Annotated[Optional[list[str]], typer.Option("--text-col", metavar="COL", help="Text column to compare; repeat to join (title, then description).")]
+IdColOpt = Annotated[Optional[str], typer.Option("--id-col", metavar="COL", help="Column with the task id.")]
+AgencyColOpt = Annotated[Optional[str], typer.Option("--agency-col", metavar="COL", help="Column with the submitting agency.")]
+FieldColOpt = Annotated[Optional[str], typer.Option("--field-col", metavar="COL", help="Column with the field or category.")]
+EncodingOpt = Annotated[Optional[str], typer.Option(metavar="NAME", help="Text encoding of a CSV (e.g. utf-8, cp949); detected if omitted.")]
+SheetOpt = Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Workbook sheet, by name or number from 1 [default: first].")]
+LexiconOpt = Annotated[Optional[Path], typer.Option("--lexicon", metavar="FILE", help="Your lexicon (TOML) added to the built-in one; see README.")]
+NoLexiconOpt = Annotated[bool, typer.Option("--no-lexicon", help="Match words as written, without the built-in lexicon.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", metavar="text|json", help="Terminal output: text, or json for scripts.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+
+
+def _lexicon(path: Path | None, disabled: bool) -> Lexicon:
+    if disabled:
+        return EMPTY
+    if path is None:
+        return builtin()
+    user, replace_builtin = parse_lexicon(read_text_file(str(path)), str(path))
+    return user if replace_builtin else builtin().extended(user)
+
+
+def _settings(
+    *, tokenizer: TokenizerName | None, threshold: float, theme_threshold: float, linkage: LinkageName,
+    text_col: list[str] | None, id_col: str | None, agency_col: str | None, field_col: str | None,
+    lexicon: Path | None, no_lexicon: bool, keywords: int = DEFAULT_KEYWORDS,
+) -> Settings:
+    return Settings(
+        tokenizer=tokenizer.value if tokenizer else DEFAULT_TOKENIZER,
+        tokenizer_is_default=tokenizer is None,
+        threshold=threshold,
+        theme_threshold=theme_threshold,
+        linkage=linkage.value,  # type: ignore[arg-type]
+        keywords=keywords,
+        lexicon=_lexicon(lexicon, no_lexicon),
+        columns=ColumnSpec(id_col=id_col, agency_col=agency_col, field_col=field_col, text_cols=tuple(text_col or ())),
+    )
+
+
+def _say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool) -> None:
+    if quiet:
+        return
+    err.print(f"columns: {columns_line}")
+    for notice in notices:
+        err.print(f"notice: {notice}")
+
+
 @app.command()
 def cluster(
-    input: Annotated[str, typer.Argument(metavar="INPUT", help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")],
+    input: InputArg,
     output: Annotated[
         Optional[list[Path]],
         typer.Option("--output", "-o", metavar="PATH", help="Write results here; format by suffix: .xlsx, .csv (members), .json. Repeatable."),
     ] = None,
-    tokenizer: Annotated[
-        Optional[TokenizerName], typer.Option("--tokenizer", "-t", metavar="NAME", help=f"Korean tokenizer: {', '.join(BACKENDS)} [default: {DEFAULT_TOKENIZER}].")
-    ] = None,
-    threshold: Annotated[
-        float,
-        typer.Option(
-            min=0.0, max=1.0, metavar="SIM", callback=_positive, help="Similarity (0-1] at which tasks are grouped; lower merges more."
-        ),
-    ] = DEFAULT_THRESHOLD,
-    linkage: Annotated[LinkageName, typer.Option(metavar="average|complete|single", help="How the similarity of two groups is measured.")] = LinkageName.average,
-    text_col: Annotated[
-        Optional[list[str]], typer.Option("--text-col", metavar="COL", help="Text column to compare; repeat to join (title, then description).")
-    ] = None,
-    id_col: Annotated[Optional[str], typer.Option("--id-col", metavar="COL", help="Column with the task id.")] = None,
-    agency_col: Annotated[Optional[str], typer.Option("--agency-col", metavar="COL", help="Column with the submitting agency.")] = None,
-    field_col: Annotated[Optional[str], typer.Option("--field-col", metavar="COL", help="Column with the field or category.")] = None,
-    encoding: Annotated[Optional[str], typer.Option(metavar="NAME", help="Text encoding of a CSV (e.g. utf-8, cp949); detected if omitted.")] = None,
-    sheet: Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Workbook sheet, by name or number from 1 [default: first].")] = None,
+    tokenizer: TokenizerOpt = None,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    theme_threshold: ThemeOpt = DEFAULT_THEME_THRESHOLD,
+    linkage: LinkageOpt = LinkageName.average,
+    text_col: TextColOpt = None,
+    id_col: IdColOpt = None,
+    agency_col: AgencyColOpt = None,
+    field_col: FieldColOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    lexicon: LexiconOpt = None,
+    no_lexicon: NoLexiconOpt = False,
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
-    format: Annotated[OutputFormat, typer.Option("--format", metavar="text|json", help="Terminal output: text, or json for scripts.")] = OutputFormat.text,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+    format: FormatOpt = OutputFormat.text,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Group similar task proposals and propose merges."""
     outputs = _check_suffixes(output or [])
@@ -140,23 +225,16 @@ def cluster(
     with _errors_to_exit(debug):
         for path in outputs:
             check_output_path(path, input_path=input)
-        settings = Settings(
-            tokenizer=tokenizer.value if tokenizer else DEFAULT_TOKENIZER,
-            tokenizer_is_default=tokenizer is None,
-            threshold=threshold,
-            linkage=linkage.value,  # type: ignore[arg-type]
-            keywords=keywords,
-            columns=ColumnSpec(id_col=id_col, agency_col=agency_col, field_col=field_col, text_cols=tuple(text_col or ())),
+        settings = _settings(
+            tokenizer=tokenizer, threshold=threshold, theme_threshold=theme_threshold, linkage=linkage, text_col=text_col,
+            id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon, keywords=keywords,
         )
         started = time.perf_counter()
         table = read_table(input, encoding=encoding, sheet=sheet)
         read_seconds = time.perf_counter() - started
         result = run(table, settings)
         result.timings = {"read": read_seconds, **result.timings}
-        if not quiet:
-            err.print(f"columns: {result.columns.describe()}")
-            for notice in result.notices:
-                err.print(f"notice: {notice}")
+        _say_columns(err, result.columns.describe(), result.notices, quiet)
         started = time.perf_counter()
         write_outputs({path: render_export(result, path) for path in outputs})
         result.timings["write"] = time.perf_counter() - started
@@ -170,6 +248,174 @@ def cluster(
             sys.stdout.write(render_plain(result))
         for path in outputs:
             err.print(f"wrote {path}")
+
+
+def _gold_labels(table_frame: object, prepared: Prepared, gold_col: str) -> list[str]:
+    frame = table_frame  # a DataFrame indexed by data row number
+    headers = [str(c) for c in frame.columns]  # type: ignore[attr-defined]
+    if gold_col not in headers:
+        listed = ", ".join(f"'{h}'" for h in headers)
+        raise ColumnError(f"no column '{gold_col}' for --gold-col; available columns: {listed}")
+    column = frame[gold_col]  # type: ignore[index]
+    return [str(column.loc[s.row_number]).strip() for s in prepared.clustered]
+
+
+@app.command()
+def evaluate(
+    input: InputArg,
+    gold_col: Annotated[Optional[str], typer.Option("--gold-col", metavar="COL", help="Column with the true group of each row.")] = None,
+    pairs: Annotated[
+        Optional[str],
+        typer.Option("--pairs", metavar="FILE", help="Labelled pairs instead: a table whose first three columns are id, id, 1 (same) or 0."),
+    ] = None,
+    worst: Annotated[int, typer.Option(min=0, max=100, metavar="N", help="False merges and missed pairs to show.")] = 5,
+    tokenizer: TokenizerOpt = None,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    linkage: LinkageOpt = LinkageName.average,
+    text_col: TextColOpt = None,
+    id_col: IdColOpt = None,
+    agency_col: AgencyColOpt = None,
+    field_col: FieldColOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    lexicon: LexiconOpt = None,
+    no_lexicon: NoLexiconOpt = False,
+    format: FormatOpt = OutputFormat.text,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Score the clustering against a gold grouping column or labelled pairs."""
+    if (gold_col is None) == (pairs is None):
+        raise typer.BadParameter("give exactly one of --gold-col COL or --pairs FILE", param_hint="--gold-col / --pairs")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with _errors_to_exit(debug):
+        settings = _settings(
+            tokenizer=tokenizer, threshold=threshold, theme_threshold=min(DEFAULT_THEME_THRESHOLD, threshold), linkage=linkage,
+            text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon,
+        )
+        table = read_table(input, encoding=encoding, sheet=sheet)
+        if gold_col is not None:
+            # The gold column is the answer: it must never be read as a text, agency or field column.
+            settings = replace(settings, columns=_without(settings.columns, table.frame, gold_col))
+        prepared = prepare(table, settings)
+        _say_columns(err, prepared.columns.describe(), prepared.notices, quiet)
+        labels = prepared.tree.cut(settings.threshold)
+        if gold_col is not None:
+            evaluation = evaluate_clusters(prepared, labels, _gold_labels(table.frame, prepared, gold_col), settings.threshold, worst)
+        else:
+            evaluation = evaluate_pairs(prepared, labels, read_pairs(str(pairs)), settings.threshold, worst)
+        if quiet:
+            return
+        if format is OutputFormat.json:
+            sys.stdout.write(dumps(evaluation_to_dict(evaluation)))
+        else:
+            sys.stdout.write(render_evaluation(evaluation))
+
+
+def _without(spec: ColumnSpec, frame: object, gold_col: str) -> ColumnSpec:
+    """Column detection that skips the gold column."""
+    from taskdedup.columns import resolve_columns
+
+    headers = [str(c) for c in frame.columns if str(c) != gold_col]  # type: ignore[attr-defined]
+    cols = resolve_columns(headers, spec)
+    return ColumnSpec(id_col=cols.id, agency_col=cols.agency, field_col=cols.field, text_cols=cols.text)
+
+
+@app.command()
+def tune(
+    input: InputArg,
+    gold_col: Annotated[Optional[str], typer.Option("--gold-col", metavar="COL", help="Column with the true group: recommend by F1.")] = None,
+    start: Annotated[float, typer.Option("--from", min=0.01, max=1.0, metavar="SIM", help="Lowest threshold tried.")] = 0.10,
+    stop: Annotated[float, typer.Option("--to", min=0.01, max=1.0, metavar="SIM", help="Highest threshold tried.")] = 0.80,
+    step: Annotated[float, typer.Option("--step", min=0.005, max=0.5, metavar="SIM", help="Distance between thresholds.")] = 0.05,
+    plot: Annotated[Optional[Path], typer.Option("--plot", metavar="PNG", help="Also draw proposals and F1 (or silhouette) against the threshold.")] = None,
+    tokenizer: TokenizerOpt = None,
+    linkage: LinkageOpt = LinkageName.average,
+    text_col: TextColOpt = None,
+    id_col: IdColOpt = None,
+    agency_col: AgencyColOpt = None,
+    field_col: FieldColOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    lexicon: LexiconOpt = None,
+    no_lexicon: NoLexiconOpt = False,
+    format: FormatOpt = OutputFormat.text,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Cut one clustering at many thresholds and recommend one."""
+    if start > stop:
+        raise typer.BadParameter(f"--from {start:g} is above --to {stop:g}", param_hint="--from")
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise typer.BadParameter(f"'{plot}' must end in .png", param_hint="--plot")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with _errors_to_exit(debug):
+        if plot is not None:
+            check_output_path(plot, input_path=input)
+        settings = _settings(
+            tokenizer=tokenizer, threshold=DEFAULT_THRESHOLD, theme_threshold=DEFAULT_THEME_THRESHOLD, linkage=linkage, text_col=text_col,
+            id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon,
+        )
+        table = read_table(input, encoding=encoding, sheet=sheet)
+        if gold_col is not None:
+            settings = replace(settings, columns=_without(settings.columns, table.frame, gold_col))
+        prepared = prepare(table, settings)
+        _say_columns(err, prepared.columns.describe(), prepared.notices, quiet)
+        gold = _gold_labels(table.frame, prepared, gold_col) if gold_col else None
+        tuning = run_tuning(prepared, thresholds_between(start, stop, step), gold)
+        if plot is not None:
+            try:
+                image = plot_tuning(tuning)
+            except ImportError:
+                raise TaskdedupError("--plot needs matplotlib: pip install 'taskdedup[plot]'") from None
+            write_outputs({plot: image})
+        if quiet:
+            return
+        if format is OutputFormat.json:
+            sys.stdout.write(dumps(tuning_to_dict(tuning)))
+        elif sys.stdout.isatty():
+            render_tuning_rich(tuning, Console())
+        else:
+            sys.stdout.write(render_tuning(tuning))
+
+
+@app.command()
+def explain(
+    input: InputArg,
+    first: Annotated[str, typer.Argument(metavar="ID1", help="Row id (or #N for data row N).")],
+    second: Annotated[str, typer.Argument(metavar="ID2", help="Row id (or #N for data row N).")],
+    terms: Annotated[int, typer.Option(min=1, max=100, metavar="N", help="Terms to list in each part.")] = 10,
+    tokenizer: TokenizerOpt = None,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    linkage: LinkageOpt = LinkageName.average,
+    text_col: TextColOpt = None,
+    id_col: IdColOpt = None,
+    agency_col: AgencyColOpt = None,
+    field_col: FieldColOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    lexicon: LexiconOpt = None,
+    no_lexicon: NoLexiconOpt = False,
+    format: FormatOpt = OutputFormat.text,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Show the similarity of two rows and the terms behind it."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with _errors_to_exit(debug):
+        settings = _settings(
+            tokenizer=tokenizer, threshold=threshold, theme_threshold=min(DEFAULT_THEME_THRESHOLD, threshold), linkage=linkage,
+            text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon,
+        )
+        prepared = prepare(read_table(input, encoding=encoding, sheet=sheet), settings)
+        _say_columns(err, prepared.columns.describe(), prepared.notices, quiet)
+        explanation = run_explain(prepared, first, second, terms)
+        if quiet:
+            return
+        if format is OutputFormat.json:
+            sys.stdout.write(dumps(explanation_to_dict(explanation)))
+        else:
+            sys.stdout.write(render_explanation(explanation))
 
 
 def main() -> None:

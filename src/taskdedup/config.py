@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from taskdedup.lexicon import Lexicon, builtin
+
 Linkage = Literal["average", "complete", "single"]
 LINKAGES: tuple[str, ...] = ("average", "complete", "single")
 
@@ -13,6 +15,7 @@ DEFAULT_TOKENIZER = "mecab"
 FALLBACK_TOKENIZER = "char"
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_LINKAGE: Linkage = "average"
+DEFAULT_THEME_THRESHOLD = 0.15
 DEFAULT_KEYWORDS = 5
 SHARED_TERMS_PER_MEMBER = 5
 
@@ -34,11 +37,21 @@ class Settings:
     linkage: Linkage = DEFAULT_LINKAGE
     columns: ColumnSpec = field(default_factory=ColumnSpec)
     keywords: int = DEFAULT_KEYWORDS
+    lexicon: Lexicon = field(default_factory=builtin)
+    # Themes: a second, lower cut of the same tree, for areas that span many agencies.
+    theme_threshold: float = DEFAULT_THEME_THRESHOLD
     # True when the user did not pick the tokenizer: we may then fall back to one that works.
     tokenizer_is_default: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+        if not 0.0 < self.theme_threshold <= 1.0:
+            raise ValueError(f"theme threshold must be in (0, 1], got {self.theme_threshold}")
         if self.linkage not in LINKAGES:
             raise ValueError(f"linkage must be one of {', '.join(LINKAGES)}")
+
+    @property
+    def themes_at(self) -> float:
+        """Themes are never finer than clusters."""
+        return min(self.theme_threshold, self.threshold)

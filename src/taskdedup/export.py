@@ -22,8 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taskdedup import __version__
+from taskdedup.evaluate import Evaluation
+from taskdedup.explain import Explanation
 from taskdedup.pipeline import Result, RowOutcome
 from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, Cluster
+from taskdedup.themes import Theme
+from taskdedup.tune import Tuning
 
 DIGITS = 4
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -31,7 +35,7 @@ EXPORT_SUFFIXES = (".csv", ".xlsx", ".json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 MEMBER_COLUMNS = (
-    "cluster_id", "cluster_size", "kind", "row_id", "row_number", "agency", "field", "title",
+    "cluster_id", "cluster_size", "kind", "theme_id", "row_id", "row_number", "agency", "field", "title",
     "representative", "similarity_to_representative", "shared_terms", "status",
 )
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -53,6 +57,7 @@ def _member_record(row: RowOutcome) -> dict[str, Any]:
         "cluster_id": c.cluster_id if c else None,
         "cluster_size": c.size if c else None,
         "kind": c.kind if c else None,
+        "theme_id": row.theme.theme_id if row.theme else None,
         "row_id": s.row_id,
         "row_number": s.row_number,
         "agency": s.agency,
@@ -94,6 +99,18 @@ def _proposal_record(c: Cluster) -> dict[str, Any]:
     }
 
 
+def _theme_record(t: Theme) -> dict[str, Any]:
+    return {
+        "theme_id": t.theme_id,
+        "size": t.size,
+        "agency_count": len(t.agencies),
+        "agencies": list(t.agencies),
+        "keywords": list(t.keywords),
+        "clusters": [c.cluster_id for c in t.clusters],
+        "proposals": [c.cluster_id for c in t.proposals],
+    }
+
+
 def result_to_dict(result: Result) -> dict[str, Any]:
     s = result.summary
     cols = result.columns
@@ -107,7 +124,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "tokenizer": result.settings.tokenizer,
             "tokenizer_version": result.tokenizer_version,
             "threshold": result.settings.threshold,
+            "theme_threshold": result.settings.themes_at,
             "linkage": result.settings.linkage,
+            "lexicon": {"entries": len(result.settings.lexicon), "fingerprint": result.settings.lexicon.fingerprint},
         },
         "summary": {
             "rows_read": s.rows_read,
@@ -119,9 +138,11 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "same_agency_proposals": s.same_agency,
             "unattributed_proposals": s.unattributed,
             "rows_in_proposals": s.rows_in_proposals,
+            "themes": s.themes,
         },
         "notices": list(result.notices),
         "proposals": [_proposal_record(c) for c in result.proposals],
+        "themes": [_theme_record(t) for t in result.themes],
         "members": [_member_record(r) for r in result.rows],
     }
 
@@ -206,8 +227,11 @@ def _summary_sheet(ws: Worksheet, result: Result) -> None:
         ["  기관 내 중복", s["same_agency_proposals"]],
         ["  기관 미상", s["unattributed_proposals"]],
         ["병합 제안에 든 과제 수", s["rows_in_proposals"]],
+        ["여러 군집에 걸친 주제 수", s["themes"]],
         ["형태소 분석기", f'{d["settings"]["tokenizer"]} ({d["settings"]["tokenizer_version"]})'],
         ["유사도 임계값", d["settings"]["threshold"]],
+        ["주제 임계값", d["settings"]["theme_threshold"]],
+        ["어휘집 항목 수", d["settings"]["lexicon"]["entries"]],
         ["연결 방식 (linkage)", d["settings"]["linkage"]],
         ["비교한 열", " + ".join(cols["text"])],
         ["기관 열", cols["agency"] or "(없음)"],
@@ -241,8 +265,8 @@ def _proposals_sheet(ws: Worksheet, result: Result) -> None:
 
 def _members_sheet(ws: Worksheet, result: Result) -> None:
     headers = [
-        ("제안번호", 10), ("과제 수", 9), ("유형", 14), ("번호", 10), ("행", 7), ("기관", 16), ("분야", 12),
-        ("과제명", 44), ("대표", 7), ("대표와 유사도", 12), ("공유 핵심어", 30), ("상태", 22),
+        ("제안번호", 10), ("과제 수", 9), ("유형", 14), ("주제번호", 10), ("번호", 10), ("행", 7), ("기관", 16),
+        ("분야", 12), ("과제명", 44), ("대표", 7), ("대표와 유사도", 12), ("공유 핵심어", 30), ("상태", 22),
     ]
     rows = []
     reps: list[int] = []
@@ -251,16 +275,25 @@ def _members_sheet(ws: Worksheet, result: Result) -> None:
         if r["representative"]:
             reps.append(i)
         rows.append([
-            r["cluster_id"], r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["row_id"], r["row_number"],
+            r["cluster_id"], r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_id"], r["row_number"],
             r["agency"], r["field"], r["title"], "대표" if r["representative"] else "",
             r["similarity_to_representative"], ", ".join(r["shared_terms"]), _status_ko(r["status"]),
         ])
-    _table_sheet(ws, headers, rows, wrap={8, 11})
+    _table_sheet(ws, headers, rows, wrap={9, 12})
     for i in range(2, len(rows) + 2):
-        ws.cell(row=i, column=10).number_format = "0.00"
+        ws.cell(row=i, column=11).number_format = "0.00"
     for i in reps:
         for j in range(1, len(headers) + 1):
             ws.cell(row=i, column=j).fill = _REP_FILL
+
+
+def _themes_sheet(ws: Worksheet, result: Result) -> None:
+    headers = [("주제번호", 10), ("기관 수", 9), ("과제 수", 9), ("참여 기관", 40), ("핵심어", 36), ("포함 군집 (제안번호)", 24)]
+    rows = [
+        [t.theme_id, len(t.agencies), t.size, ", ".join(t.agencies), ", ".join(t.keywords), ", ".join(str(c.cluster_id) for c in t.clusters)]
+        for t in result.themes
+    ]
+    _table_sheet(ws, headers, rows, wrap={4, 5, 6})
 
 
 def _status_ko(status: str) -> str:
@@ -274,6 +307,7 @@ def to_xlsx(result: Result) -> bytes:
     _summary_sheet(summary, result)
     _proposals_sheet(wb.create_sheet("병합제안"), result)
     _members_sheet(wb.create_sheet("과제목록"), result)
+    _themes_sheet(wb.create_sheet("주제"), result)
     wb.properties.creator = "taskdedup"
     wb.properties.created = _EPOCH
     buffer = io.BytesIO()
@@ -307,3 +341,79 @@ EXPORTERS: dict[str, Callable[[Result], bytes]] = {".csv": to_csv, ".xlsx": to_x
 
 def render_export(result: Result, path: Path) -> bytes:
     return EXPORTERS[path.suffix.lower()](result)
+
+
+# --- reports of the other commands --------------------------------------------------------------
+
+
+def _prf(prf: Any) -> dict[str, float] | None:
+    return None if prf is None else {"precision": _round(prf.precision), "recall": _round(prf.recall), "f1": _round(prf.f1)}
+
+
+def _example(pair: Any) -> dict[str, Any]:
+    return {
+        "a": {"row_id": pair.a.row_id, "agency": pair.a.agency, "title": pair.a.title},
+        "b": {"row_id": pair.b.row_id, "agency": pair.b.agency, "title": pair.b.title},
+        "similarity": _round(pair.similarity),
+    }
+
+
+def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "mode": evaluation.mode,
+        "threshold": evaluation.threshold,
+        "rows_scored": evaluation.rows_scored,
+        "pairs_scored": evaluation.pairs_scored,
+        "pairwise": _prf(evaluation.pairwise),
+        "bcubed": _prf(evaluation.bcubed),
+        "adjusted_rand": None if evaluation.ari is None else _round(evaluation.ari),
+        "predicted_clusters": evaluation.predicted_clusters,
+        "gold_clusters": evaluation.gold_clusters,
+        "false_merges": [_example(p) for p in evaluation.false_merges],
+        "missed_pairs": [_example(p) for p in evaluation.missed],
+    }
+
+
+def tuning_to_dict(tuning: Tuning) -> dict[str, Any]:
+    def opt(x: float | None) -> float | None:
+        return None if x is None else _round(x)
+
+    return {
+        "recommended_threshold": tuning.recommended,
+        "rule": tuning.rule,
+        "points": [
+            {
+                "threshold": p.threshold,
+                "clusters": p.clusters,
+                "proposals": p.proposals,
+                "cross_agency_proposals": p.cross_agency,
+                "rows_in_proposals": p.rows_in_proposals,
+                "mean_cohesion": opt(p.mean_cohesion),
+                "silhouette": opt(p.silhouette),
+                "precision": opt(p.precision),
+                "recall": opt(p.recall),
+                "f1": opt(p.f1),
+            }
+            for p in tuning.points
+        ],
+    }
+
+
+def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
+    def share(t: Any) -> dict[str, Any]:
+        return {"term": t.term, "weight_a": _round(t.weight_a), "weight_b": _round(t.weight_b), "contribution": _round(t.contribution)}
+
+    return {
+        "a": {"row_id": ex.a.row_id, "agency": ex.a.agency, "title": ex.a.title},
+        "b": {"row_id": ex.b.row_id, "agency": ex.b.agency, "title": ex.b.title},
+        "similarity": _round(ex.similarity),
+        "threshold": ex.threshold,
+        "same_cluster": ex.same_cluster,
+        "shared_terms": [share(t) for t in ex.shared],
+        "only_in_a": [share(t) for t in ex.only_a],
+        "only_in_b": [share(t) for t in ex.only_b],
+    }
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -272,3 +272,36 @@ def write_outputs(contents: Mapping[Path, bytes]) -> None:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         raise OutputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}; check the folder and free space") from None
+
+
+def read_text_file(path: str) -> str:
+    """A small text file such as a lexicon: UTF-8 (with or without BOM) or CP949."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file; check the path")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    return decode_text(data, path)[0]
+
+
+_TRUE = {"1", "true", "yes", "y", "same", "dup", "duplicate", "같음", "동일", "예"}
+_FALSE = {"0", "false", "no", "n", "different", "distinct", "다름", "아니오"}
+
+
+def read_pairs(path: str) -> list[tuple[str, str, bool]]:
+    """Labelled pairs: the first three columns are id, id, label (1/0, true/false, same/different)."""
+    frame = read_table(path).frame
+    if frame.shape[1] < 3:
+        raise InputError(f"{path}: a pairs file needs three columns (id, id, label), found {frame.shape[1]}")
+    out: list[tuple[str, str, bool]] = []
+    for number, row in frame.iterrows():
+        a, b, label = (str(row.iloc[k]).strip() for k in range(3))
+        key = label.lower()
+        if key not in _TRUE | _FALSE:
+            raise InputError(f"{path}: row {number}: label '{label}' is not 1/0 (same/different); fix that cell")
+        out.append((a, b, key in _TRUE))
+    if not out:
+        raise InputError(f"{path}: no pairs below the header")
+    return out

@@ -1,4 +1,6 @@
-"""run(table, settings) -> Result: the whole job from a read table to clusters, with no printing."""
+"""The whole job, with no printing: prepare(table, settings) builds the similarity tree once;
+assemble() cuts it into clusters, proposals and themes. run() does both.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +9,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from taskdedup.cluster import cluster_labels, similarity_matrix
+import numpy as np
+
+from taskdedup.cluster import MergeTree, build_tree, similarity_matrix
 from taskdedup.columns import Columns, resolve_columns
 from taskdedup.config import FALLBACK_TOKENIZER, Settings
 from taskdedup.errors import NothingToCluster, TokenizerUnavailable
+from taskdedup.features import tokens_of
 from taskdedup.io import Table
 from taskdedup.normalize import normalize
 from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
 from taskdedup.submissions import Submission, to_submissions
+from taskdedup.themes import Theme, build_themes
 from taskdedup.tokenizers import Tokenizer, make_tokenizer
-from taskdedup.vectorize import vectorize
+from taskdedup.vectorize import Vectors, vectorize
 
 CLUSTERED = "clustered"
 SKIPPED_EMPTY = "skipped: empty text"
@@ -29,6 +35,7 @@ class RowOutcome:
     status: str
     cluster: Cluster | None = None
     member: Member | None = None
+    theme: Theme | None = None
 
 
 @dataclass(frozen=True)
@@ -42,16 +49,38 @@ class Summary:
     same_agency: int
     unattributed: int
     rows_in_proposals: int
+    themes: int
+
+
+@dataclass
+class Prepared:
+    """Everything up to the merge tree; cutting it at any threshold is cheap."""
+
+    source: str
+    columns: Columns
+    settings: Settings  # as run: the tokenizer is the one actually used
+    tokenizer_version: str
+    rows_read: int
+    blank_rows: int
+    clustered: list[Submission]  # in canonical order; row i of `vectors` and `similarity`
+    tokens: list[list[str]]
+    skipped: list[RowOutcome]
+    vectors: Vectors
+    similarity: np.ndarray
+    tree: MergeTree
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
 class Result:
     source: str
     columns: Columns
-    settings: Settings  # as run: the tokenizer is the one actually used
+    settings: Settings
     tokenizer_version: str
     summary: Summary
     clusters: list[Cluster]
+    themes: list[Theme]
     rows: list[RowOutcome]  # every input row once: clustered by cluster id, then skipped ones
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -62,7 +91,7 @@ class Result:
 
 
 @contextmanager
-def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
     try:
         yield
@@ -83,7 +112,7 @@ def start_tokenizer(settings: Settings) -> tuple[Tokenizer, list[str]]:
         return fallback, [f"{exc}; using --tokenizer {FALLBACK_TOKENIZER} instead"]
 
 
-def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) -> Result:
+def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) -> Prepared:
     timings: dict[str, float] = {}
     notices: list[str] = []
     if table.blank_rows:
@@ -100,19 +129,19 @@ def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) ->
             notices.append(f"id column '{columns.id}' repeats {duplicated} value(s); rows stay separate")
 
     if tokenizer is None:
-        with _timed(timings, "tokenizer start"):
+        with timed(timings, "tokenizer start"):
             tokenizer, started_notices = start_tokenizer(settings)
         notices.extend(started_notices)
     settings = replace(settings, tokenizer=tokenizer.name)
 
-    with _timed(timings, "normalise"):
+    with timed(timings, "normalise"):
         texts = [normalize(s.text) for s in submissions]
     # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
     order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())
-    with _timed(timings, "tokenise"):
+    with timed(timings, "tokenise"):
         candidates = [i for i in order if texts[i]]
-        token_lists = tokenizer.tokenize_many(texts[i] for i in candidates)
-    skipped: list[RowOutcome] = [
+        token_lists = tokens_of([texts[i] for i in candidates], tokenizer, settings.lexicon)
+    skipped = [
         RowOutcome(submissions[i], SKIPPED_NO_WORDS if submissions[i].text.strip() else SKIPPED_EMPTY)
         for i in order
         if not texts[i]
@@ -128,50 +157,88 @@ def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) ->
     if not kept:
         cols = " + ".join(f"'{c}'" for c in columns.text)
         raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col")
+    skipped.sort(key=lambda r: r.submission.sort_key())
 
-    with _timed(timings, "vectorise"):
+    with timed(timings, "vectorise"):
         vectors = vectorize(kept_tokens)
-    with _timed(timings, "cluster"):
+    with timed(timings, "cluster"):
         similarity = similarity_matrix(vectors.matrix)
-        labels = cluster_labels(similarity, settings.threshold, settings.linkage)
-    with _timed(timings, "propose"):
-        clustered = [submissions[i] for i in kept]
+        tree = build_tree(similarity, settings.linkage)
+    return Prepared(
+        source=table.source,
+        columns=columns,
+        settings=settings,
+        tokenizer_version=tokenizer.version,
+        rows_read=len(submissions),
+        blank_rows=table.blank_rows,
+        clustered=[submissions[i] for i in kept],
+        tokens=kept_tokens,
+        skipped=skipped,
+        vectors=vectors,
+        similarity=similarity,
+        tree=tree,
+        notices=notices,
+        timings=timings,
+    )
+
+
+def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
+    """Cut the prepared tree at `threshold` (default: the settings') into clusters and themes."""
+    settings = prepared.settings if threshold is None else replace(prepared.settings, threshold=threshold)
+    timings = dict(prepared.timings)
+    agency_of = settings.lexicon.agency
+    with timed(timings, "propose"):
+        labels = prepared.tree.cut(settings.threshold)
         clusters = build_clusters(
-            clustered,
-            vectors.matrix,
-            vectors.terms,
-            similarity,
+            prepared.clustered,
+            prepared.vectors.matrix,
+            prepared.vectors.terms,
+            prepared.similarity,
             labels,
             keywords=settings.keywords,
-            has_agency=columns.agency is not None,
+            has_agency=prepared.columns.agency is not None,
+            agency_of=agency_of,
         )
-
-    rows = [RowOutcome(m.submission, CLUSTERED, c, m) for c in clusters for m in c.members]
-    skipped.sort(key=lambda r: r.submission.sort_key())
-    rows.extend(skipped)
-    if len(rows) != len(submissions):  # every input row exactly once; anything else is a bug
-        raise RuntimeError(f"{len(submissions)} rows in, {len(rows)} rows out")
+        themes = build_themes(
+            clusters,
+            prepared.tree.cut(settings.themes_at),
+            prepared.vectors.matrix,
+            prepared.vectors.terms,
+            keywords=settings.keywords,
+            agency_of=agency_of,
+        )
+    theme_of = {c.cluster_id: t for t in themes for c in t.clusters}
+    rows = [RowOutcome(m.submission, CLUSTERED, c, m, theme_of.get(c.cluster_id)) for c in clusters for m in c.members]
+    rows.extend(prepared.skipped)
+    if len(rows) != prepared.rows_read:  # every input row exactly once; anything else is a bug
+        raise RuntimeError(f"{prepared.rows_read} rows in, {len(rows)} rows out")
 
     proposals = [c for c in clusters if c.is_proposal]
     summary = Summary(
-        rows_read=len(submissions),
-        rows_skipped=len(skipped),
-        blank_rows_ignored=table.blank_rows,
+        rows_read=prepared.rows_read,
+        rows_skipped=len(prepared.skipped),
+        blank_rows_ignored=prepared.blank_rows,
         clusters=len(clusters),
         proposals=len(proposals),
         cross_agency=sum(c.kind == CROSS_AGENCY for c in proposals),
         same_agency=sum(c.kind == SAME_AGENCY for c in proposals),
         unattributed=sum(c.kind == UNATTRIBUTED for c in proposals),
         rows_in_proposals=sum(c.size for c in proposals),
+        themes=len(themes),
     )
     return Result(
-        source=table.source,
-        columns=columns,
+        source=prepared.source,
+        columns=prepared.columns,
         settings=settings,
-        tokenizer_version=tokenizer.version,
+        tokenizer_version=prepared.tokenizer_version,
         summary=summary,
         clusters=clusters,
+        themes=themes,
         rows=rows,
-        notices=notices,
+        notices=list(prepared.notices),
         timings=timings,
     )
+
+
+def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) -> Result:
+    return assemble(prepare(table, settings, tokenizer))

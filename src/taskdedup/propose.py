@@ -7,7 +7,7 @@ representative. Cluster ids depend only on content, never on input row order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,10 +56,14 @@ class Cluster:
         return self.size > 1
 
 
-def _kind(members: Sequence[Submission], has_agency: bool) -> tuple[str, tuple[str, ...]]:
+def _same(name: str) -> str:
+    return name
+
+
+def _kind(members: Sequence[Submission], has_agency: bool, agency_of: Callable[[str], str] = _same) -> tuple[str, tuple[str, ...]]:
     if len(members) == 1:
-        return SINGLETON, tuple(a for a in (members[0].agency,) if a)
-    agencies = tuple(sorted({m.agency for m in members if m.agency}))
+        return SINGLETON, tuple(agency_of(a) for a in (members[0].agency,) if a)
+    agencies = tuple(sorted({agency_of(m.agency) for m in members if m.agency}))
     if len(agencies) >= 2:
         return CROSS_AGENCY, agencies
     if has_agency and len(agencies) == 1 and all(m.agency for m in members):
@@ -67,7 +71,7 @@ def _kind(members: Sequence[Submission], has_agency: bool) -> tuple[str, tuple[s
     return UNATTRIBUTED, agencies
 
 
-def _top_terms(weights: np.ndarray, terms: np.ndarray, k: int) -> tuple[str, ...]:
+def top_terms(weights: np.ndarray, terms: np.ndarray, k: int) -> tuple[str, ...]:
     """The k heaviest terms with positive weight; ties broken by the term itself."""
     nonzero = np.flatnonzero(weights > 0)
     ranked = sorted(nonzero, key=lambda j: (-round(float(weights[j]), _TIE_DECIMALS), str(terms[j])))
@@ -83,6 +87,7 @@ def build_clusters(
     *,
     keywords: int,
     has_agency: bool,
+    agency_of: Callable[[str], str] = _same,
 ) -> list[Cluster]:
     """Submissions must be in canonical order (sorted by Submission.sort_key) matching the matrix rows."""
     groups: dict[int, list[int]] = {}
@@ -93,12 +98,12 @@ def build_clusters(
     for indices in groups.values():
         idx = np.array(indices)
         members_sub = [submissions[i] for i in indices]
-        kind, agencies = _kind(members_sub, has_agency)
+        kind, agencies = _kind(members_sub, has_agency, agency_of)
         if len(indices) == 1:
             i = indices[0]
             member = Member(i, submissions[i], 1.0, 1.0, ())
             row = matrix[i].toarray().ravel()
-            cluster = Cluster(0, (member,), kind, agencies, _top_terms(row, terms, keywords), 1.0, None)
+            cluster = Cluster(0, (member,), kind, agencies, top_terms(row, terms, keywords), 1.0, None)
             drafts.append(((1, 0, 0.0, 0, i), cluster))
             continue
         block = similarity[np.ix_(idx, idx)]
@@ -112,7 +117,7 @@ def build_clusters(
         present = (rows > 0).sum(axis=0)
         # Keywords: mean weight over members, counting only terms that at least two members use.
         centroid = rows.mean(axis=0) * (present >= 2)
-        cluster_keywords = _top_terms(centroid, terms, keywords)
+        cluster_keywords = top_terms(centroid, terms, keywords)
         members: list[Member] = []
         for pos, i in enumerate(indices):
             if i == rep:
@@ -125,7 +130,7 @@ def build_clusters(
                     submission=submissions[i],
                     similarity=float(similarity[i, rep]),
                     mean_similarity=float(mean_sim[pos]),
-                    shared_terms=_top_terms(shared_weights, terms, SHARED_TERMS_PER_MEMBER),
+                    shared_terms=top_terms(shared_weights, terms, SHARED_TERMS_PER_MEMBER),
                 )
             )
         members.sort(key=lambda m: (m.index != rep, -round(m.similarity, _TIE_DECIMALS), m.index))

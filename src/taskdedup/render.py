@@ -7,7 +7,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from taskdedup.evaluate import Evaluation, PairExample
+from taskdedup.explain import Explanation
 from taskdedup.pipeline import Result
+from taskdedup.tune import Tuning
 from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, Cluster
 
 KIND_STYLE = {CROSS_AGENCY: "bold green", SAME_AGENCY: "yellow"}
@@ -22,6 +25,7 @@ def summary_line(result: Result) -> str:
         f"{s.proposals} merge proposals ({s.cross_agency} cross-agency, {s.same_agency} same-agency"
         + (f", {s.unattributed} unattributed" if s.unattributed else "")
         + ")",
+        f"{s.themes} themes",
     ]
     return ", ".join(parts)
 
@@ -49,6 +53,14 @@ def render_plain(result: Result) -> str:
     if not result.proposals:
         lines.append("")
         lines.append("No merge proposals at this threshold; try a lower --threshold.")
+    if result.themes:
+        lines.append("")
+        lines.append(f"Themes spanning several clusters (similarity >= {result.settings.themes_at:g}):")
+        for t in result.themes:
+            lines.append(
+                f"  T{t.theme_id}: {t.size} tasks, {len(t.agencies)} agencies, clusters {', '.join(f'#{c.cluster_id}' for c in t.clusters)}; "
+                f"keywords: {', '.join(t.keywords)}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -85,3 +97,94 @@ def render_rich(result: Result, console: Console) -> None:
         table.add_row(str(c.cluster_id), kind, _members_text(c), ", ".join(c.keywords))
     console.print(Group(table))
     console.print("ag/coh: number of agencies, and cohesion (mean pairwise similarity)", style="dim")
+    if result.themes:
+        themes = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, title=f"Themes (similarity >= {result.settings.themes_at:g})")
+        themes.add_column("theme", no_wrap=True, width=5)
+        themes.add_column("agencies", justify="right", width=8)
+        themes.add_column("tasks", justify="right", width=5)
+        themes.add_column("clusters", ratio=1)
+        themes.add_column("keywords", ratio=2)
+        for t in result.themes:
+            themes.add_row(
+                f"T{t.theme_id}", str(len(t.agencies)), str(t.size), ", ".join(f"#{c.cluster_id}" for c in t.clusters), ", ".join(t.keywords)
+            )
+        console.print(themes)
+
+
+# --- reports of evaluate, tune, explain: plain text (stable for logs and tests) -----------------
+
+
+def _pair_line(p: PairExample) -> str:
+    return f"  {p.similarity:.2f}  {p.a.row_id} {p.a.title}  <->  {p.b.row_id} {p.b.title}"
+
+
+def render_evaluation(ev: Evaluation) -> str:
+    lines = [f"threshold {ev.threshold:g}, {ev.rows_scored} rows scored" + (f", {ev.pairs_scored} labelled pairs" if ev.pairs_scored else "")]
+    lines.append(f"pairwise   P {ev.pairwise.precision:.3f}  R {ev.pairwise.recall:.3f}  F1 {ev.pairwise.f1:.3f}")
+    if ev.bcubed is not None:
+        lines.append(f"B-cubed    P {ev.bcubed.precision:.3f}  R {ev.bcubed.recall:.3f}  F1 {ev.bcubed.f1:.3f}")
+    if ev.ari is not None:
+        lines.append(f"adjusted Rand index {ev.ari:.3f}; {ev.predicted_clusters} predicted clusters, {ev.gold_clusters} gold")
+    lines.append("worst false merges (grouped, but gold says apart; most similar first):")
+    lines.extend(_pair_line(p) for p in ev.false_merges)
+    if not ev.false_merges:
+        lines.append("  none")
+    lines.append("missed pairs (gold says together, but apart; least similar first):")
+    lines.extend(_pair_line(p) for p in ev.missed)
+    if not ev.missed:
+        lines.append("  none")
+    return "\n".join(lines) + "\n"
+
+
+def _num(x: float | None, digits: int = 3) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def tuning_rows(tuning: Tuning) -> tuple[list[str], list[list[str]]]:
+    with_gold = bool(tuning.points) and tuning.points[0].f1 is not None
+    header = ["threshold", "clusters", "proposals", "cross-agency", "rows in proposals", "cohesion", "silhouette"]
+    if with_gold:
+        header += ["P", "R", "F1"]
+    rows = []
+    for p in tuning.points:
+        row = [f"{p.threshold:g}", str(p.clusters), str(p.proposals), str(p.cross_agency), str(p.rows_in_proposals), _num(p.mean_cohesion, 2), _num(p.silhouette)]
+        if with_gold:
+            row += [_num(p.precision), _num(p.recall), _num(p.f1)]
+        rows.append(row)
+    return header, rows
+
+
+def render_tuning(tuning: Tuning) -> str:
+    header, rows = tuning_rows(tuning)
+    widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(header)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
+    lines.extend("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+    lines.append(f"recommended threshold: {tuning.recommended:g} ({tuning.rule})")
+    return "\n".join(lines) + "\n"
+
+
+def render_tuning_rich(tuning: Tuning, console: Console) -> None:
+    header, rows = tuning_rows(tuning)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for h in header:
+        table.add_column(h, justify="right")
+    for p, r in zip(tuning.points, rows, strict=True):
+        table.add_row(*r, style="bold green" if p.threshold == tuning.recommended else "")
+    console.print(table)
+    console.print(f"recommended threshold: {tuning.recommended:g} ({tuning.rule})")
+
+
+def render_explanation(ex: Explanation) -> str:
+    verdict = "grouped together" if ex.same_cluster else "not grouped"
+    lines = [
+        f"A {ex.a.row_id} {ex.a.agency or '-'}: {ex.a.title}",
+        f"B {ex.b.row_id} {ex.b.agency or '-'}: {ex.b.title}",
+        f"similarity {ex.similarity:.4f} (threshold {ex.threshold:g}): {verdict}",
+        "shared terms (weight in A x weight in B = contribution):",
+    ]
+    lines.extend(f"  {t.term}\t{t.weight_a:.3f} x {t.weight_b:.3f} = {t.contribution:.4f}" for t in ex.shared)
+    if not ex.shared:
+        lines.append("  none")
+    lines.append("only in A: " + (", ".join(f"{t.term} ({t.weight_a:.2f})" for t in ex.only_a) or "-"))
+    lines.append("only in B: " + (", ".join(f"{t.term} ({t.weight_b:.2f})" for t in ex.only_b) or "-"))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,63 @@
+"""Themes: areas that several clusters (and agencies) share, from a lower cut of the same tree.
+
+Because the merge tree is cut twice, at the cluster threshold and at a lower theme threshold, every
+cluster lies inside exactly one theme. A theme is reported only when it joins two or more clusters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from taskdedup.propose import Cluster, top_terms
+
+
+@dataclass(frozen=True)
+class Theme:
+    theme_id: int
+    clusters: tuple[Cluster, ...]  # largest first
+    agencies: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return sum(c.size for c in self.clusters)
+
+    @property
+    def proposals(self) -> tuple[Cluster, ...]:
+        return tuple(c for c in self.clusters if c.is_proposal)
+
+
+def build_themes(
+    clusters: Sequence[Cluster],
+    theme_labels: np.ndarray,
+    matrix: sp.csr_matrix,
+    terms: np.ndarray,
+    *,
+    keywords: int,
+    agency_of: Callable[[str], str],
+) -> list[Theme]:
+    """`theme_labels` gives a theme label per clustered row (the rows of `matrix`, by Member.index)."""
+    groups: dict[int, list[Cluster]] = {}
+    for cluster in clusters:
+        label = int(theme_labels[cluster.members[0].index])
+        groups.setdefault(label, []).append(cluster)
+    drafts: list[tuple[tuple[int, int, int], Theme]] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda c: (-c.size, c.cluster_id))
+        rows = [m.index for c in members for m in c.members]
+        agencies = tuple(sorted({agency_of(m.submission.agency) for c in members for m in c.members if m.submission.agency}))
+        block = matrix[rows].toarray()
+        # Keywords: terms used across at least two of the theme's clusters.
+        per_cluster = np.array([(matrix[[m.index for m in c.members]].toarray() > 0).any(axis=0) for c in members])
+        spread = per_cluster.sum(axis=0) >= 2
+        words = top_terms(block.mean(axis=0) * spread, terms, keywords)
+        theme = Theme(0, tuple(members), agencies, words)
+        drafts.append(((-len(agencies), -theme.size, members[0].cluster_id), theme))
+    drafts.sort(key=lambda d: d[0])
+    return [Theme(i, t.clusters, t.agencies, t.keywords) for i, (_, t) in enumerate(drafts, start=1)]
