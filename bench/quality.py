@@ -28,6 +28,7 @@ from taskdedup.lexicon import EMPTY, Lexicon, builtin  # noqa: E402
 from taskdedup.metrics import pair_labels, pairwise  # noqa: E402
 from taskdedup.normalize import normalize  # noqa: E402
 from taskdedup.tokenizers import make_tokenizer  # noqa: E402
+from taskdedup.tune import best_silhouette, thresholds_between  # noqa: E402
 from taskdedup.vectorize import vectorize  # noqa: E402
 
 THRESHOLDS = [round(x, 2) for x in np.arange(0.20, 0.71, 0.05)]
@@ -39,7 +40,7 @@ def score(data: Dataset, labels: np.ndarray) -> float:
     return pair_labels(list(labels), data.pairs).f1
 
 
-def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon) -> dict:
+def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon, with_auto: bool) -> dict:
     tokenizer = make_tokenizer(tokenizer_name)
     started = time.perf_counter()
     tokenizer.start()
@@ -50,10 +51,15 @@ def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon)
     tokenise = time.perf_counter() - started
     vectors = vectorize(tokens)
     started = time.perf_counter()
-    tree = build_tree(similarity_matrix(vectors.matrix), linkage)  # type: ignore[arg-type]
+    similarity = similarity_matrix(vectors.matrix)
+    tree = build_tree(similarity, linkage)  # type: ignore[arg-type]
     cluster = time.perf_counter() - started
     f1 = {t: score(data, tree.cut(t)) for t in THRESHOLDS}
-    return {"load_s": load, "tokenise_s": tokenise, "per_s": len(texts) / tokenise, "cluster_s": cluster, "f1": f1}
+    auto = best_silhouette(similarity, tree, thresholds_between(0.15, 0.60, 0.05)) if with_auto else None
+    return {
+        "load_s": load, "tokenise_s": tokenise, "per_s": len(texts) / tokenise, "cluster_s": cluster, "f1": f1,
+        "auto": auto, "auto_f1": score(data, tree.cut(auto)) if auto is not None else None,
+    }
 
 
 def main() -> None:
@@ -62,6 +68,7 @@ def main() -> None:
     parser.add_argument("--sets", default="sample,korsts,question_pair,parakqc")
     parser.add_argument("--linkage", default="average")
     parser.add_argument("--lexicon", choices=["builtin", "none"], default="builtin")
+    parser.add_argument("--auto", action="store_true", help="also score --threshold auto (best silhouette)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
     results: dict[str, dict[str, dict]] = {}
@@ -75,16 +82,17 @@ def main() -> None:
         for name in args.tokenizers.split(","):
             print(f"{data.name}: {name} ...", file=sys.stderr, flush=True)
             lexicon = builtin() if args.lexicon == "builtin" else EMPTY
-            results[data.name][name] = evaluate(data, name, args.linkage, lexicon)
+            results[data.name][name] = evaluate(data, name, args.linkage, lexicon, args.auto)
     print(f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, lexicon {args.lexicon}, by similarity threshold\n")
     for set_name, by_tok in results.items():
         print(f"### {set_name}\n")
-        print("| tokenizer | " + " | ".join(f"{t:.2f}" for t in THRESHOLDS) + " | best | texts/s |")
-        print("|---|" + "---|" * (len(THRESHOLDS) + 2))
+        print("| tokenizer | " + " | ".join(f"{t:.2f}" for t in THRESHOLDS) + " | best | auto | texts/s |")
+        print("|---|" + "---|" * (len(THRESHOLDS) + 3))
         for name, r in by_tok.items():
             best = max(r["f1"], key=r["f1"].get)
             cells = " | ".join(f"{r['f1'][t]:.3f}" for t in THRESHOLDS)
-            print(f"| {name} | {cells} | {r['f1'][best]:.3f} @{best:.2f} | {r['per_s']:,.0f} |")
+            auto = f"{r['auto_f1']:.3f} @{r['auto']:.2f}" if r["auto"] is not None else "-"
+            print(f"| {name} | {cells} | {r['f1'][best]:.3f} @{best:.2f} | {auto} | {r['per_s']:,.0f} |")
         print()
     tokenizers = args.tokenizers.split(",")
     print("### Mean F1 over the sets above, one threshold for all\n")

@@ -136,8 +136,10 @@ def test_output_folder_missing(fixtures: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--threshold", "0"], "must be above 0"),
-        (["--threshold", "1.5"], "Invalid value for '--threshold': Input should be less than or equal to 1"),
+        (["--threshold", "0"], "Invalid value for '--threshold': 0 is not in (0, 1] (1 groups only identical texts)"),
+        (["--threshold", "1.5"], "Invalid value for '--threshold': 1.5 is not in (0, 1] (1 groups only identical texts)"),
+        (["--threshold", "high"], "Invalid value for '--threshold': 'high' is neither a number in (0, 1] nor 'auto'"),
+        (["--theme-threshold", "0"], "must be above 0"),
         (["--linkage", "ward"], "ward"),
         (["--tokenizer", "bert"], "bert"),
         (["-o", "result.pdf"], "'result.pdf' has no known format; end the name with .csv, .xlsx, .json"),

@@ -40,7 +40,7 @@ from taskdedup.export import (
 )
 from taskdedup.io import check_output_path, read_pairs, read_table, read_text_file, write_outputs
 from taskdedup.lexicon import EMPTY, Lexicon, builtin, parse_lexicon
-from taskdedup.pipeline import Prepared, prepare, run
+from taskdedup.pipeline import Prepared, assemble, prepare
 from taskdedup.render import (
     render_evaluation,
     render_explanation,
@@ -93,6 +93,22 @@ def root(
 def _positive(value: float) -> float:
     if value <= 0:
         raise typer.BadParameter("must be above 0 (1 groups only identical texts)")
+    return value
+
+
+AUTO = "auto"
+AUTO_RANGE = (0.15, 0.60, 0.05)  # thresholds --threshold auto chooses among
+
+
+def _threshold_or_auto(value: str) -> str:
+    if value == AUTO:
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is neither a number in (0, 1] nor 'auto'") from None
+    if not 0 < number <= 1:
+        raise typer.BadParameter(f"{value} is not in (0, 1] (1 groups only identical texts)")
     return value
 
 
@@ -203,7 +219,14 @@ def cluster(
         typer.Option("--output", "-o", metavar="PATH", help="Write results here; format by suffix: .xlsx, .csv (members), .json. Repeatable."),
     ] = None,
     tokenizer: TokenizerOpt = None,
-    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    threshold: Annotated[
+        str,
+        typer.Option(
+            metavar="SIM|auto",
+            callback=_threshold_or_auto,
+            help="Similarity (0-1] at which tasks are grouped; lower merges more. 'auto' picks the best silhouette.",
+        ),
+    ] = str(DEFAULT_THRESHOLD),
     theme_threshold: ThemeOpt = DEFAULT_THEME_THRESHOLD,
     linkage: LinkageOpt = LinkageName.average,
     text_col: TextColOpt = None,
@@ -225,14 +248,22 @@ def cluster(
     with _errors_to_exit(debug):
         for path in outputs:
             check_output_path(path, input_path=input)
+        auto = threshold == AUTO
         settings = _settings(
-            tokenizer=tokenizer, threshold=threshold, theme_threshold=theme_threshold, linkage=linkage, text_col=text_col,
-            id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon, keywords=keywords,
+            tokenizer=tokenizer, threshold=DEFAULT_THRESHOLD if auto else float(threshold), theme_threshold=theme_threshold,
+            linkage=linkage, text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon,
+            no_lexicon=no_lexicon, keywords=keywords,
         )
         started = time.perf_counter()
         table = read_table(input, encoding=encoding, sheet=sheet)
         read_seconds = time.perf_counter() - started
-        result = run(table, settings)
+        prepared = prepare(table, settings)
+        if auto:
+            tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
+            prepared.notices.append(f"threshold auto: {tuning.recommended:g} ({tuning.rule} between {AUTO_RANGE[0]:g} and {AUTO_RANGE[1]:g})")
+            result = assemble(prepared, tuning.recommended)
+        else:
+            result = assemble(prepared)
         result.timings = {"read": read_seconds, **result.timings}
         _say_columns(err, result.columns.describe(), result.notices, quiet)
         started = time.perf_counter()

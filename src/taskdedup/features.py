@@ -13,7 +13,12 @@ def tokens_of(normalised: Sequence[str], tokenizer: Tokenizer, lexicon: Lexicon)
     """Token lists for already-normalised texts; lexicon concepts come last, as whole terms."""
     extracted = [lexicon.extract(text) for text in normalised]
     analysed = tokenizer.tokenize_many(rest for rest, _ in extracted)
-    return [lexicon.keep(tokens) + concepts for tokens, (_, concepts) in zip(analysed, extracted, strict=True)]
+    out = []
+    for tokens, (_, concepts) in zip(analysed, extracted, strict=True):
+        # Pieces of a concept the analyser split ("챗봇" -> 챗, 봇) would count it twice.
+        pieces = [t for t in tokens if any(t in c for c in concepts)] if concepts else []
+        out.append([t for t in lexicon.keep(tokens) if t not in pieces] + concepts)
+    return out
 
 
 def featurize(texts: Sequence[str], tokenizer: Tokenizer, lexicon: Lexicon) -> list[list[str]]:

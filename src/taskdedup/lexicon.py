@@ -105,14 +105,18 @@ class Lexicon:
         return re.compile(_trie_pattern(self.concepts)) if self.concepts else None
 
     def extract(self, text: str) -> tuple[str, list[str]]:
-        """Replace every concept variant in normalised text; returns (rest of the text, concept terms)."""
+        """Rewrite every concept variant to its canonical term; returns (rewritten text, concept terms)."""
         if self._pattern is None:
             return text, []
         found: list[str] = []
 
         def take(match: re.Match[str]) -> str:
-            found.append(self.concepts[_compact(match.group(0))])
-            return " "
+            term = self.concepts[_compact(match.group(0))]
+            found.append(term)
+            # The canonical term stays in the text so the analyser keeps its context: "민원 안내"
+            # is 민원 + 안내, but a bare "안내" is read as 안 + 내. features.py then drops the
+            # analyser's pieces of it.
+            return f" {term} "
 
         rest = self._pattern.sub(take, text)
         return rest, found

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import silhouette_score
 
+from taskdedup.cluster import MergeTree
 from taskdedup.metrics import pairwise
 from taskdedup.pipeline import Prepared
 
@@ -38,6 +39,22 @@ class Tuning:
     rule: str  # "best F1 against the gold column" or "best silhouette"
 
 
+def silhouette(distance: np.ndarray, labels: np.ndarray) -> float | None:
+    """Mean silhouette of a cut (cosine distances); None when it is undefined (one group, or all apart)."""
+    n_labels = len(np.unique(labels))
+    if not 1 < n_labels < len(labels):
+        return None
+    return float(silhouette_score(distance, labels, metric="precomputed"))
+
+
+def best_silhouette(similarity: np.ndarray, tree: MergeTree, thresholds: Sequence[float]) -> float:
+    """The threshold whose cut has the highest silhouette; ties go to the lower threshold."""
+    distance = 1.0 - similarity
+    scores = [(silhouette(distance, tree.cut(t)), t) for t in thresholds]
+    defined = [(score, t) for score, t in scores if score is not None]
+    return max(defined, key=lambda x: (x[0], -x[1]))[1] if defined else thresholds[0]
+
+
 def thresholds_between(start: float, stop: float, step: float) -> list[float]:
     count = int(round((stop - start) / step)) + 1
     return [round(start + k * step, 4) for k in range(count) if 0 < round(start + k * step, 4) <= 1]
@@ -59,18 +76,14 @@ def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | 
         cohesion = [
             float((sim[np.ix_(g, g)].sum() - len(g)) / (len(g) * (len(g) - 1))) for g in proposals
         ]
-        n_labels = len(groups)
-        silhouette = (
-            float(silhouette_score(distance, labels, metric="precomputed")) if 1 < n_labels < len(labels) else None
-        )
         point = TunePoint(
             threshold=t,
-            clusters=n_labels,
+            clusters=len(groups),
             proposals=len(proposals),
             cross_agency=sum(len({agencies[i] for i in g if agencies[i]}) >= 2 for g in proposals),
             rows_in_proposals=sum(len(g) for g in proposals),
             mean_cohesion=float(np.mean(cohesion)) if cohesion else None,
-            silhouette=silhouette,
+            silhouette=silhouette(distance, labels),
         )
         if gold is not None:
             prf = pairwise([int(labels[i]) for i in scored], [gold[i] for i in scored])
