@@ -23,13 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from datasets import ALL, Dataset  # noqa: E402
 
 from taskdedup.cluster import build_tree, similarity_matrix  # noqa: E402
-from taskdedup.features import tokens_of  # noqa: E402
+from taskdedup.config import DEFAULT_CHAR_WEIGHT  # noqa: E402
+from taskdedup.features import tokens_of, vectors_for  # noqa: E402
 from taskdedup.lexicon import EMPTY, Lexicon, builtin  # noqa: E402
 from taskdedup.metrics import pair_labels, pairwise  # noqa: E402
 from taskdedup.normalize import normalize  # noqa: E402
 from taskdedup.tokenizers import make_tokenizer  # noqa: E402
 from taskdedup.tune import best_silhouette, thresholds_between  # noqa: E402
-from taskdedup.vectorize import vectorize  # noqa: E402
 
 THRESHOLDS = [round(x, 2) for x in np.arange(0.20, 0.71, 0.05)]
 
@@ -40,7 +40,7 @@ def score(data: Dataset, labels: np.ndarray) -> float:
     return pair_labels(list(labels), data.pairs).f1
 
 
-def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon, with_auto: bool) -> dict:
+def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon, with_auto: bool, char_weight: float) -> dict:
     tokenizer = make_tokenizer(tokenizer_name)
     started = time.perf_counter()
     tokenizer.start()
@@ -49,7 +49,7 @@ def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon,
     started = time.perf_counter()
     tokens = tokens_of(texts, tokenizer, lexicon)
     tokenise = time.perf_counter() - started
-    vectors = vectorize(tokens)
+    vectors = vectors_for(texts, tokens, tokenizer, char_weight)
     started = time.perf_counter()
     similarity = similarity_matrix(vectors.matrix)
     tree = build_tree(similarity, linkage)  # type: ignore[arg-type]
@@ -68,6 +68,7 @@ def main() -> None:
     parser.add_argument("--sets", default="sample,korsts,question_pair,parakqc")
     parser.add_argument("--linkage", default="average")
     parser.add_argument("--lexicon", choices=["builtin", "none"], default="builtin")
+    parser.add_argument("--char-weight", type=float, default=DEFAULT_CHAR_WEIGHT, help="0 for words only")
     parser.add_argument("--auto", action="store_true", help="also score --threshold auto (best silhouette)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
@@ -82,8 +83,11 @@ def main() -> None:
         for name in args.tokenizers.split(","):
             print(f"{data.name}: {name} ...", file=sys.stderr, flush=True)
             lexicon = builtin() if args.lexicon == "builtin" else EMPTY
-            results[data.name][name] = evaluate(data, name, args.linkage, lexicon, args.auto)
-    print(f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, lexicon {args.lexicon}, by similarity threshold\n")
+            results[data.name][name] = evaluate(data, name, args.linkage, lexicon, args.auto, args.char_weight)
+    print(
+        f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, lexicon {args.lexicon}, "
+        f"char weight {args.char_weight:g}, by similarity threshold\n"
+    )
     for set_name, by_tok in results.items():
         print(f"### {set_name}\n")
         print("| tokenizer | " + " | ".join(f"{t:.2f}" for t in THRESHOLDS) + " | best | auto | texts/s |")

@@ -77,7 +77,9 @@ def test_plain_output_lists_members(fixtures: Path) -> None:
 
 
 def test_text_col_and_threshold_flags(fixtures: Path) -> None:
-    result = invoke("cluster", str(fixtures / "survey_utf8.csv"), "--text-col", "과제명", "--threshold", "1", "--format", "json")
+    result = invoke(
+        "cluster", str(fixtures / "survey_utf8.csv"), "--text-col", "과제명", "--threshold", "1", "--char-weight", "0", "--format", "json"
+    )
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["input"]["columns"]["text"] == ["과제명"]

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from taskdedup import __version__
 from taskdedup.config import (
+    DEFAULT_CHAR_WEIGHT,
     DEFAULT_KEYWORDS,
     DEFAULT_THEME_THRESHOLD,
     DEFAULT_THRESHOLD,
@@ -172,6 +173,10 @@ EncodingOpt = Annotated[Optional[str], typer.Option(metavar="NAME", help="Text e
 SheetOpt = Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Workbook sheet, by name or number from 1 [default: first].")]
 LexiconOpt = Annotated[Optional[Path], typer.Option("--lexicon", metavar="FILE", help="Your lexicon (TOML) added to the built-in one; see README.")]
 NoLexiconOpt = Annotated[bool, typer.Option("--no-lexicon", help="Match words as written, without the built-in lexicon.")]
+CharWeightOpt = Annotated[
+    float,
+    typer.Option("--char-weight", min=0.0, max=0.95, metavar="W", help="Share of character 2-3-gram similarity mixed in; 0 for words only."),
+]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", metavar="text|json", help="Terminal output: text, or json for scripts.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
@@ -189,7 +194,7 @@ def _lexicon(path: Path | None, disabled: bool) -> Lexicon:
 def _settings(
     *, tokenizer: TokenizerName | None, threshold: float, theme_threshold: float, linkage: LinkageName,
     text_col: list[str] | None, id_col: str | None, agency_col: str | None, field_col: str | None,
-    lexicon: Path | None, no_lexicon: bool, keywords: int = DEFAULT_KEYWORDS,
+    lexicon: Path | None, no_lexicon: bool, char_weight: float, keywords: int = DEFAULT_KEYWORDS,
 ) -> Settings:
     return Settings(
         tokenizer=tokenizer.value if tokenizer else DEFAULT_TOKENIZER,
@@ -199,6 +204,7 @@ def _settings(
         linkage=linkage.value,  # type: ignore[arg-type]
         keywords=keywords,
         lexicon=_lexicon(lexicon, no_lexicon),
+        char_weight=char_weight,
         columns=ColumnSpec(id_col=id_col, agency_col=agency_col, field_col=field_col, text_cols=tuple(text_col or ())),
     )
 
@@ -237,6 +243,7 @@ def cluster(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
+    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
@@ -252,7 +259,7 @@ def cluster(
         settings = _settings(
             tokenizer=tokenizer, threshold=DEFAULT_THRESHOLD if auto else float(threshold), theme_threshold=theme_threshold,
             linkage=linkage, text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon,
-            no_lexicon=no_lexicon, keywords=keywords,
+            no_lexicon=no_lexicon, char_weight=char_weight, keywords=keywords,
         )
         started = time.perf_counter()
         table = read_table(input, encoding=encoding, sheet=sheet)
@@ -311,6 +318,7 @@ def evaluate(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
+    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -322,7 +330,7 @@ def evaluate(
     with _errors_to_exit(debug):
         settings = _settings(
             tokenizer=tokenizer, threshold=threshold, theme_threshold=min(DEFAULT_THEME_THRESHOLD, threshold), linkage=linkage,
-            text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon,
+            text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon, char_weight=char_weight,
         )
         table = read_table(input, encoding=encoding, sheet=sheet)
         if gold_col is not None:
@@ -370,6 +378,7 @@ def tune(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
+    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -385,7 +394,7 @@ def tune(
             check_output_path(plot, input_path=input)
         settings = _settings(
             tokenizer=tokenizer, threshold=DEFAULT_THRESHOLD, theme_threshold=DEFAULT_THEME_THRESHOLD, linkage=linkage, text_col=text_col,
-            id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon,
+            id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon, char_weight=char_weight,
         )
         table = read_table(input, encoding=encoding, sheet=sheet)
         if gold_col is not None:
@@ -427,6 +436,7 @@ def explain(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
+    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -436,7 +446,7 @@ def explain(
     with _errors_to_exit(debug):
         settings = _settings(
             tokenizer=tokenizer, threshold=threshold, theme_threshold=min(DEFAULT_THEME_THRESHOLD, threshold), linkage=linkage,
-            text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon,
+            text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon, char_weight=char_weight,
         )
         prepared = prepare(read_table(input, encoding=encoding, sheet=sheet), settings)
         _say_columns(err, prepared.columns.describe(), prepared.notices, quiet)

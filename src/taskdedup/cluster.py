@@ -36,21 +36,24 @@ class MergeTree:
     distances: np.ndarray  # (n - 1,) float, non-decreasing for average/complete/single linkage
 
     def cut(self, threshold: float) -> np.ndarray:
-        """Labels (0..k-1, in order of first member) of the clusters joined at similarity >= threshold."""
+        """Labels (0..k-1, in order of first member) of the clusters joined at similarity >= threshold.
+
+        The tree may be a forest (fewer than n - 1 merges) when it was built only down to some
+        similarity; cutting above that similarity is exact all the same.
+        """
         limit = round(1.0 - threshold, DECIMALS)
-        parent = np.arange(2 * self.n - 1)
+        nodes = self.n + len(self.children)
+        parent = np.arange(nodes)
         for i, ((a, b), dist) in enumerate(zip(self.children, self.distances, strict=True)):
             if dist <= limit:
                 parent[a] = parent[b] = self.n + i
         # Resolve every node to its highest merged ancestor; children always precede parents.
         root = parent.copy()
-        for node in range(2 * self.n - 2, -1, -1):
+        for node in range(nodes - 1, -1, -1):
             root[node] = root[parent[node]] if parent[node] != node else node
         leaves = root[: self.n]
-        _, labels = np.unique(leaves, return_inverse=True)
-        # Renumber by first occurrence so labels follow item order.
         order: dict[int, int] = {}
-        return np.array([order.setdefault(int(x), len(order)) for x in labels], dtype=np.int64)
+        return np.array([order.setdefault(int(x), len(order)) for x in leaves], dtype=np.int64)
 
 
 def build_tree(similarity: np.ndarray, linkage: Linkage) -> MergeTree:

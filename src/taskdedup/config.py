@@ -16,6 +16,8 @@ FALLBACK_TOKENIZER = "char"
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_LINKAGE: Linkage = "average"
 DEFAULT_THEME_THRESHOLD = 0.15
+# Weight of character 2-3-gram similarity mixed into the morpheme similarity (docs/BENCHMARKS.md).
+DEFAULT_CHAR_WEIGHT = 0.3
 DEFAULT_KEYWORDS = 5
 SHARED_TERMS_PER_MEMBER = 5
 
@@ -38,6 +40,7 @@ class Settings:
     columns: ColumnSpec = field(default_factory=ColumnSpec)
     keywords: int = DEFAULT_KEYWORDS
     lexicon: Lexicon = field(default_factory=builtin)
+    char_weight: float = DEFAULT_CHAR_WEIGHT
     # Themes: a second, lower cut of the same tree, for areas that span many agencies.
     theme_threshold: float = DEFAULT_THEME_THRESHOLD
     # True when the user did not pick the tokenizer: we may then fall back to one that works.
@@ -48,6 +51,8 @@ class Settings:
             raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
         if not 0.0 < self.theme_threshold <= 1.0:
             raise ValueError(f"theme threshold must be in (0, 1], got {self.theme_threshold}")
+        if not 0.0 <= self.char_weight < 1.0:
+            raise ValueError(f"char weight must be in [0, 1), got {self.char_weight}")
         if self.linkage not in LINKAGES:
             raise ValueError(f"linkage must be one of {', '.join(LINKAGES)}")
 

@@ -15,14 +15,14 @@ from taskdedup.cluster import MergeTree, build_tree, similarity_matrix
 from taskdedup.columns import Columns, resolve_columns
 from taskdedup.config import FALLBACK_TOKENIZER, Settings
 from taskdedup.errors import NothingToCluster, TokenizerUnavailable
-from taskdedup.features import tokens_of
+from taskdedup.features import tokens_of, vectors_for
 from taskdedup.io import Table
 from taskdedup.normalize import normalize
 from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
 from taskdedup.submissions import Submission, to_submissions
 from taskdedup.themes import Theme, build_themes
 from taskdedup.tokenizers import Tokenizer, make_tokenizer
-from taskdedup.vectorize import Vectors, vectorize
+from taskdedup.vectorize import Vectors
 
 CLUSTERED = "clustered"
 SKIPPED_EMPTY = "skipped: empty text"
@@ -160,7 +160,7 @@ def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None
     skipped.sort(key=lambda r: r.submission.sort_key())
 
     with timed(timings, "vectorise"):
-        vectors = vectorize(kept_tokens)
+        vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, settings.char_weight)
     with timed(timings, "cluster"):
         similarity = similarity_matrix(vectors.matrix)
         tree = build_tree(similarity, settings.linkage)

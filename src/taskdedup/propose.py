@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from taskdedup.config import SHARED_TERMS_PER_MEMBER
 from taskdedup.submissions import Submission
+from taskdedup.vectorize import CHAR_PREFIX
 
 CROSS_AGENCY = "cross-agency"
 SAME_AGENCY = "same-agency"
@@ -72,8 +73,11 @@ def _kind(members: Sequence[Submission], has_agency: bool, agency_of: Callable[[
 
 
 def top_terms(weights: np.ndarray, terms: np.ndarray, k: int) -> tuple[str, ...]:
-    """The k heaviest terms with positive weight; ties broken by the term itself."""
-    nonzero = np.flatnonzero(weights > 0)
+    """The k heaviest words with positive weight; ties broken by the term itself.
+
+    Character n-gram columns help matching but mean nothing to a reader, so they are never shown.
+    """
+    nonzero = [j for j in np.flatnonzero(weights > 0) if not str(terms[j]).startswith(CHAR_PREFIX)]
     ranked = sorted(nonzero, key=lambda j: (-round(float(weights[j]), _TIE_DECIMALS), str(terms[j])))
     return tuple(str(terms[j]) for j in ranked[:k])
 
