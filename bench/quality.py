@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from datasets import ALL, Dataset  # noqa: E402
 
-from taskdedup.cluster import build_tree, similarity_matrix  # noqa: E402
+from taskdedup.cluster import Similarity, build_tree, similarity_matrix  # noqa: E402
 from taskdedup.config import DEFAULT_CHAR_WEIGHT  # noqa: E402
 from taskdedup.features import tokens_of, vectors_for  # noqa: E402
 from taskdedup.lexicon import EMPTY, Lexicon, builtin  # noqa: E402
@@ -55,7 +55,7 @@ def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon,
     tree = build_tree(similarity, linkage)  # type: ignore[arg-type]
     cluster = time.perf_counter() - started
     f1 = {t: score(data, tree.cut(t)) for t in THRESHOLDS}
-    auto = best_silhouette(similarity, tree, thresholds_between(0.15, 0.60, 0.05)) if with_auto else None
+    auto = best_silhouette(Similarity(vectors.matrix, similarity), tree, thresholds_between(0.15, 0.60, 0.05)) if with_auto else None
     return {
         "load_s": load, "tokenise_s": tokenise, "per_s": len(texts) / tokenise, "cluster_s": cluster, "f1": f1,
         "auto": auto, "auto_f1": score(data, tree.cut(auto)) if auto is not None else None,

@@ -17,6 +17,12 @@ def _stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Tests never read or fill the developer's real token cache.
+    monkeypatch.setenv("TASKDEDUP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

@@ -1,6 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
 
+from taskdedup.cluster import Similarity
 from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, build_clusters
 from taskdedup.submissions import Submission
 
@@ -27,7 +28,7 @@ SUBS = [sub(1, "행정안전부", "민원 챗봇"), sub(2, "서울특별시", "�
 
 def build(labels: list[int], has_agency: bool = True, subs: list[Submission] = SUBS):
     matrix = sp.csr_matrix(ROWS)
-    similarity = np.round(ROWS @ ROWS.T, 9)
+    similarity = Similarity(matrix, np.round(ROWS @ ROWS.T, 9))
     return build_clusters(subs, matrix, TERMS, similarity, np.array(labels), keywords=3, has_agency=has_agency)
 
 

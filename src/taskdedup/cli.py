@@ -24,6 +24,7 @@ from taskdedup.config import (
     DEFAULT_THEME_THRESHOLD,
     DEFAULT_THRESHOLD,
     DEFAULT_TOKENIZER,
+    LARGE_ROWS,
     ColumnSpec,
     Settings,
 )
@@ -39,10 +40,19 @@ from taskdedup.export import (
     to_json,
     tuning_to_dict,
 )
-from taskdedup.io import check_output_path, read_pairs, read_table, read_text_file, write_outputs
+from taskdedup.io import (
+    TokenCache,
+    check_output_path,
+    default_cache_dir,
+    read_pairs,
+    read_table,
+    read_text_file,
+    write_outputs,
+)
 from taskdedup.lexicon import EMPTY, Lexicon, builtin, parse_lexicon
-from taskdedup.pipeline import Prepared, assemble, prepare
+from taskdedup.pipeline import Prepared, Result, assemble, prepare
 from taskdedup.render import (
+    progress_bars,
     render_evaluation,
     render_explanation,
     render_plain,
@@ -91,8 +101,8 @@ def root(
     """Find duplicate and overlapping task proposals across agencies, and propose merges."""
 
 
-def _positive(value: float) -> float:
-    if value <= 0:
+def _positive(value: float | None) -> float | None:
+    if value is not None and value <= 0:
         raise typer.BadParameter("must be above 0 (1 groups only identical texts)")
     return value
 
@@ -160,9 +170,9 @@ ThresholdOpt = Annotated[
     typer.Option(min=0.0, max=1.0, metavar="SIM", callback=_positive, help="Similarity (0-1] at which tasks are grouped; lower merges more."),
 ]
 ThemeOpt = Annotated[
-    float,
+    Optional[float],
     typer.Option("--theme-threshold", min=0.0, max=1.0, metavar="SIM", callback=_positive,
-                 help="Lower similarity at which clusters join into themes (never above --threshold)."),
+                 help=f"Lower similarity at which clusters join into themes (never above --threshold) [default: {DEFAULT_THEME_THRESHOLD:g}]."),
 ]
 LinkageOpt = Annotated[LinkageName, typer.Option(metavar="average|complete|single", help="How the similarity of two groups is measured.")]
 TextColOpt = Annotated[Optional[list[str]], typer.Option("--text-col", metavar="COL", help="Text column to compare; repeat to join (title, then description).")]
@@ -174,9 +184,15 @@ SheetOpt = Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Wo
 LexiconOpt = Annotated[Optional[Path], typer.Option("--lexicon", metavar="FILE", help="Your lexicon (TOML) added to the built-in one; see README.")]
 NoLexiconOpt = Annotated[bool, typer.Option("--no-lexicon", help="Match words as written, without the built-in lexicon.")]
 CharWeightOpt = Annotated[
-    float,
-    typer.Option("--char-weight", min=0.0, max=0.95, metavar="W", help="Share of character 2-3-gram similarity mixed in; 0 for words only."),
+    Optional[float],
+    typer.Option(
+        "--char-weight", min=0.0, max=0.95, metavar="W",
+        help=f"Share of character 2-3-gram similarity mixed in; 0 for words only [default: {DEFAULT_CHAR_WEIGHT:g}, 0 above {LARGE_ROWS:,} rows].",
+    ),
 ]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes [default: all cores].")]
+CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where tokens are cached [default: your user cache folder].")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the token cache.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", metavar="text|json", help="Terminal output: text, or json for scripts.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
@@ -194,7 +210,8 @@ def _lexicon(path: Path | None, disabled: bool) -> Lexicon:
 def _settings(
     *, tokenizer: TokenizerName | None, threshold: float, theme_threshold: float, linkage: LinkageName,
     text_col: list[str] | None, id_col: str | None, agency_col: str | None, field_col: str | None,
-    lexicon: Path | None, no_lexicon: bool, char_weight: float, keywords: int = DEFAULT_KEYWORDS,
+    lexicon: Path | None, no_lexicon: bool, char_weight: float | None, keywords: int = DEFAULT_KEYWORDS,
+    theme_threshold_is_default: bool = True,
 ) -> Settings:
     return Settings(
         tokenizer=tokenizer.value if tokenizer else DEFAULT_TOKENIZER,
@@ -204,7 +221,9 @@ def _settings(
         linkage=linkage.value,  # type: ignore[arg-type]
         keywords=keywords,
         lexicon=_lexicon(lexicon, no_lexicon),
-        char_weight=char_weight,
+        char_weight=DEFAULT_CHAR_WEIGHT if char_weight is None else char_weight,
+        char_weight_is_default=char_weight is None,
+        theme_threshold_is_default=theme_threshold_is_default,
         columns=ColumnSpec(id_col=id_col, agency_col=agency_col, field_col=field_col, text_cols=tuple(text_col or ())),
     )
 
@@ -233,7 +252,7 @@ def cluster(
             help="Similarity (0-1] at which tasks are grouped; lower merges more. 'auto' picks the best silhouette.",
         ),
     ] = str(DEFAULT_THRESHOLD),
-    theme_threshold: ThemeOpt = DEFAULT_THEME_THRESHOLD,
+    theme_threshold: ThemeOpt = None,
     linkage: LinkageOpt = LinkageName.average,
     text_col: TextColOpt = None,
     id_col: IdColOpt = None,
@@ -243,7 +262,10 @@ def cluster(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
-    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
+    char_weight: CharWeightOpt = None,
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
@@ -257,25 +279,30 @@ def cluster(
             check_output_path(path, input_path=input)
         auto = threshold == AUTO
         settings = _settings(
-            tokenizer=tokenizer, threshold=DEFAULT_THRESHOLD if auto else float(threshold), theme_threshold=theme_threshold,
+            tokenizer=tokenizer, threshold=DEFAULT_THRESHOLD if auto else float(threshold),
+            theme_threshold=DEFAULT_THEME_THRESHOLD if theme_threshold is None else theme_threshold,
+            theme_threshold_is_default=theme_threshold is None,
             linkage=linkage, text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon,
             no_lexicon=no_lexicon, char_weight=char_weight, keywords=keywords,
         )
-        started = time.perf_counter()
-        table = read_table(input, encoding=encoding, sheet=sheet)
-        read_seconds = time.perf_counter() - started
-        prepared = prepare(table, settings)
-        if auto:
-            tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
-            prepared.notices.append(f"threshold auto: {tuning.recommended:g} ({tuning.rule} between {AUTO_RANGE[0]:g} and {AUTO_RANGE[1]:g})")
-            result = assemble(prepared, tuning.recommended)
-        else:
-            result = assemble(prepared)
-        result.timings = {"read": read_seconds, **result.timings}
-        _say_columns(err, result.columns.describe(), result.notices, quiet)
-        started = time.perf_counter()
-        write_outputs({path: render_export(result, path) for path in outputs})
-        result.timings["write"] = time.perf_counter() - started
+        with progress_bars(enabled=not quiet and sys.stderr.isatty()) as progress:
+            started = time.perf_counter()
+            progress("reading", 0, 1)
+            table = read_table(input, encoding=encoding, sheet=sheet)
+            progress("reading", 1, 1)
+            read_seconds = time.perf_counter() - started
+            prepared = prepare(
+                table, settings, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress,
+                jobs=jobs, cache=_cache(cache_dir, no_cache),
+            )
+            result = _cut(prepared, auto)
+            result.timings = {"read": read_seconds, **result.timings}
+            _say_columns(err, result.columns.describe(), result.notices, quiet)
+            started = time.perf_counter()
+            progress("writing", 0, 1)
+            write_outputs({path: render_export(result, path) for path in outputs})
+            progress("writing", 1, 1)
+            result.timings["write"] = time.perf_counter() - started
         if quiet:
             return
         if format is OutputFormat.json:
@@ -286,6 +313,20 @@ def cluster(
             sys.stdout.write(render_plain(result))
         for path in outputs:
             err.print(f"wrote {path}")
+
+
+def _cut(prepared: Prepared, auto: bool) -> Result:
+    if auto:
+        tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
+        prepared.notices.append(f"threshold auto: {tuning.recommended:g} ({tuning.rule} between {AUTO_RANGE[0]:g} and {AUTO_RANGE[1]:g})")
+        return assemble(prepared, tuning.recommended)
+    return assemble(prepared)
+
+
+def _cache(cache_dir: Path | None, disabled: bool) -> TokenCache | None:
+    if disabled:
+        return None
+    return TokenCache(cache_dir or default_cache_dir())
 
 
 def _gold_labels(table_frame: object, prepared: Prepared, gold_col: str) -> list[str]:
@@ -318,7 +359,10 @@ def evaluate(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
-    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
+    char_weight: CharWeightOpt = None,
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -329,14 +373,14 @@ def evaluate(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with _errors_to_exit(debug):
         settings = _settings(
-            tokenizer=tokenizer, threshold=threshold, theme_threshold=min(DEFAULT_THEME_THRESHOLD, threshold), linkage=linkage,
+            tokenizer=tokenizer, threshold=threshold, theme_threshold=threshold, linkage=linkage,
             text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon, char_weight=char_weight,
         )
         table = read_table(input, encoding=encoding, sheet=sheet)
         if gold_col is not None:
             # The gold column is the answer: it must never be read as a text, agency or field column.
             settings = replace(settings, columns=_without(settings.columns, table.frame, gold_col))
-        prepared = prepare(table, settings)
+        prepared = prepare(table, settings, jobs=jobs, cache=_cache(cache_dir, no_cache))
         _say_columns(err, prepared.columns.describe(), prepared.notices, quiet)
         labels = prepared.tree.cut(settings.threshold)
         if gold_col is not None:
@@ -378,7 +422,10 @@ def tune(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
-    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
+    char_weight: CharWeightOpt = None,
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -399,7 +446,7 @@ def tune(
         table = read_table(input, encoding=encoding, sheet=sheet)
         if gold_col is not None:
             settings = replace(settings, columns=_without(settings.columns, table.frame, gold_col))
-        prepared = prepare(table, settings)
+        prepared = prepare(table, settings, min_similarity=start, jobs=jobs, cache=_cache(cache_dir, no_cache))
         _say_columns(err, prepared.columns.describe(), prepared.notices, quiet)
         gold = _gold_labels(table.frame, prepared, gold_col) if gold_col else None
         tuning = run_tuning(prepared, thresholds_between(start, stop, step), gold)
@@ -436,7 +483,10 @@ def explain(
     sheet: SheetOpt = None,
     lexicon: LexiconOpt = None,
     no_lexicon: NoLexiconOpt = False,
-    char_weight: CharWeightOpt = DEFAULT_CHAR_WEIGHT,
+    char_weight: CharWeightOpt = None,
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -445,10 +495,10 @@ def explain(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with _errors_to_exit(debug):
         settings = _settings(
-            tokenizer=tokenizer, threshold=threshold, theme_threshold=min(DEFAULT_THEME_THRESHOLD, threshold), linkage=linkage,
+            tokenizer=tokenizer, threshold=threshold, theme_threshold=threshold, linkage=linkage,
             text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon, no_lexicon=no_lexicon, char_weight=char_weight,
         )
-        prepared = prepare(read_table(input, encoding=encoding, sheet=sheet), settings)
+        prepared = prepare(read_table(input, encoding=encoding, sheet=sheet), settings, jobs=jobs, cache=_cache(cache_dir, no_cache))
         _say_columns(err, prepared.columns.describe(), prepared.notices, quiet)
         explanation = run_explain(prepared, first, second, terms)
         if quiet:

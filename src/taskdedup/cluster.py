@@ -8,6 +8,7 @@ which side of the threshold a pair falls on between runs or machines.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,3 +76,30 @@ def build_tree(similarity: np.ndarray, linkage: Linkage) -> MergeTree:
 
 def cluster_labels(similarity: np.ndarray, threshold: float, linkage: Linkage) -> np.ndarray:
     return build_tree(similarity, linkage).cut(threshold)
+
+
+class Similarity:
+    """Cosine similarities between the rows of a TF-IDF matrix: from a dense matrix when one was
+    built, computed on demand from the rows otherwise (large inputs never build n x n)."""
+
+    def __init__(self, matrix: sp.csr_matrix, dense: np.ndarray | None = None) -> None:
+        self.matrix = matrix
+        self.dense = dense
+
+    @property
+    def n(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def block(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        idx = np.asarray(rows, dtype=np.int64)
+        if self.dense is not None:
+            return self.dense[np.ix_(idx, idx)]
+        return similarity_matrix(self.matrix[idx])
+
+    def pair(self, i: int, j: int) -> float:
+        if self.dense is not None:
+            return float(self.dense[i, j])
+        if i == j:
+            return 1.0
+        value = self.matrix[i].multiply(self.matrix[j]).sum()
+        return float(np.clip(np.round(value, DECIMALS), 0.0, 1.0))

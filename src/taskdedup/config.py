@@ -18,6 +18,13 @@ DEFAULT_LINKAGE: Linkage = "average"
 DEFAULT_THEME_THRESHOLD = 0.15
 # Weight of character 2-3-gram similarity mixed into the morpheme similarity (docs/BENCHMARKS.md).
 DEFAULT_CHAR_WEIGHT = 0.3
+# Up to this many rows the dense n x n path (scikit-learn) runs; above it, the exact sparse one.
+DENSE_MAX_ROWS = 2000
+# Above this many rows, defaults that cost too much at scale are turned off with a notice:
+# character n-grams (their join costs ~30x the words' one on 85k titles) and themes below the
+# cluster threshold (at 0.15 short titles link into one component of 22M pairs).
+LARGE_ROWS = 20000
+Engine = Literal["auto", "dense", "sparse"]
 DEFAULT_KEYWORDS = 5
 SHARED_TERMS_PER_MEMBER = 5
 
@@ -41,6 +48,10 @@ class Settings:
     keywords: int = DEFAULT_KEYWORDS
     lexicon: Lexicon = field(default_factory=builtin)
     char_weight: float = DEFAULT_CHAR_WEIGHT
+    engine: Engine = "auto"
+    # False when the user set them: then they are kept even on large inputs.
+    char_weight_is_default: bool = True
+    theme_threshold_is_default: bool = True
     # Themes: a second, lower cut of the same tree, for areas that span many agencies.
     theme_threshold: float = DEFAULT_THEME_THRESHOLD
     # True when the user did not pick the tokenizer: we may then fall back to one that works.

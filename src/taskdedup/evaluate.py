@@ -40,8 +40,9 @@ class Evaluation:
 def _by_similarity(pairs: list[tuple[int, int]], prepared: Prepared, limit: int, *, highest: bool) -> list[PairExample]:
     sim = prepared.similarity
     sign = -1 if highest else 1
-    ranked = sorted(pairs, key=lambda p: (sign * round(float(sim[p]), 9), p))[:limit]
-    return [PairExample(prepared.clustered[i], prepared.clustered[j], float(sim[i, j])) for i, j in ranked]
+    scored = [(sim.pair(i, j), (i, j)) for i, j in pairs]
+    ranked = sorted(scored, key=lambda x: (sign * x[0], x[1]))[:limit]
+    return [PairExample(prepared.clustered[i], prepared.clustered[j], value) for value, (i, j) in ranked]
 
 
 def _pairs_within(groups: dict[object, list[int]], other: Sequence[object]) -> list[tuple[int, int]]:

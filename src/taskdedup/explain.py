@@ -69,7 +69,7 @@ def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Expl
     return Explanation(
         a=prepared.clustered[i],
         b=prepared.clustered[j],
-        similarity=float(prepared.similarity[i, j]),
+        similarity=prepared.similarity.pair(i, j),
         threshold=prepared.settings.threshold,
         same_cluster=bool(labels[i] == labels[j]),
         shared=shared[:limit],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from taskdedup.lexicon import Lexicon
 from taskdedup.normalize import normalize
-from taskdedup.tokenizers import CharNgramTokenizer, Tokenizer
+from taskdedup.tokenizers import JVM_BACKENDS, CharNgramTokenizer, Tokenizer, make_tokenizer
 from taskdedup.vectorize import Vectors, vectorize
 
 _CHARS = CharNgramTokenizer()
@@ -39,3 +41,62 @@ def vectors_for(normalised: Sequence[str], tokens: Sequence[list[str]], tokenize
     if char_weight > 0 and tokenizer.name != CharNgramTokenizer.name:
         return vectorize(tokens, char_grams(normalised), char_weight)
     return vectorize(tokens)
+
+
+# --- parallel tokenisation --------------------------------------------------------------------------
+
+_WORKER: tuple[Tokenizer, Lexicon] | None = None
+
+
+def _start_worker(name: str, lexicon: Lexicon) -> None:
+    global _WORKER
+    tokenizer = make_tokenizer(name)
+    tokenizer.start()
+    _WORKER = (tokenizer, lexicon)
+
+
+def _work(texts: list[str]) -> list[list[str]]:
+    assert _WORKER is not None
+    return tokens_of(texts, *_WORKER)
+
+
+PARALLEL_MIN_TEXTS = 20000  # below this, starting workers costs more than it saves
+CHUNK_TEXTS = 5000
+
+
+def tokens_parallel(
+    normalised: Sequence[str],
+    tokenizer: Tokenizer,
+    lexicon: Lexicon,
+    jobs: int,
+    report: Callable[[int], None] | None = None,
+) -> list[list[str]]:
+    """tokens_of() over chunks, in `jobs` worker processes for large inputs.
+
+    Processes, not threads: MeCab and Kiwi hold the GIL (2 threads ran 1.1x slower than one on
+    40,000 titles). Workers are spawned, never forked: a forked child of a process with a JVM
+    hangs. JVM analysers use threads over the one JVM instead, which JPype allows.
+    """
+    chunks = [list(normalised[i : i + CHUNK_TEXTS]) for i in range(0, len(normalised), CHUNK_TEXTS)]
+    out: list[list[str]] = []
+    if jobs <= 1 or len(normalised) < PARALLEL_MIN_TEXTS:
+        for chunk in chunks:
+            out.extend(tokens_of(chunk, tokenizer, lexicon))
+            if report:
+                report(len(out))
+        return out
+    if tokenizer.name in JVM_BACKENDS:
+        tokenizer.start()
+        with ThreadPoolExecutor(jobs) as pool:
+            for part in pool.map(lambda c: tokens_of(c, tokenizer, lexicon), chunks):
+                out.extend(part)
+                if report:
+                    report(len(out))
+        return out
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(tokenizer.name, lexicon)) as pool:
+        for part in pool.map(_work, chunks):
+            out.extend(part)
+            if report:
+                report(len(out))
+    return out

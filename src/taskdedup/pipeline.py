@@ -4,22 +4,25 @@ assemble() cuts it into clusters, proposals and themes. run() does both.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 
-from taskdedup.cluster import MergeTree, build_tree, similarity_matrix
+from taskdedup.cluster import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.columns import Columns, resolve_columns
-from taskdedup.config import FALLBACK_TOKENIZER, Settings
+from taskdedup.config import DENSE_MAX_ROWS, FALLBACK_TOKENIZER, LARGE_ROWS, Settings
 from taskdedup.errors import NothingToCluster, TokenizerUnavailable
-from taskdedup.features import tokens_of, vectors_for
-from taskdedup.io import Table
+from taskdedup.features import tokens_parallel, vectors_for
+from taskdedup.io import Table, TokenCache
 from taskdedup.normalize import normalize
 from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
 from taskdedup.submissions import Submission, to_submissions
+from taskdedup.sparse_cluster import sparse_tree
 from taskdedup.themes import Theme, build_themes
 from taskdedup.tokenizers import Tokenizer, make_tokenizer
 from taskdedup.vectorize import Vectors
@@ -66,8 +69,9 @@ class Prepared:
     tokens: list[list[str]]
     skipped: list[RowOutcome]
     vectors: Vectors
-    similarity: np.ndarray
+    similarity: Similarity
     tree: MergeTree
+    min_similarity: float  # the tree can be cut at any threshold at or above this
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -88,6 +92,13 @@ class Result:
     @property
     def proposals(self) -> list[Cluster]:
         return [c for c in self.clusters if c.is_proposal]
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @contextmanager
@@ -112,7 +123,63 @@ def start_tokenizer(settings: Settings) -> tuple[Tokenizer, list[str]]:
         return fallback, [f"{exc}; using --tokenizer {FALLBACK_TOKENIZER} instead"]
 
 
-def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) -> Prepared:
+def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settings:
+    """On large inputs, turn off the defaults whose cost grows fastest; say so."""
+    if rows <= LARGE_ROWS:
+        return settings
+    if settings.char_weight > 0 and settings.char_weight_is_default:
+        notices.append(f"{rows} rows: character n-grams off for speed (--char-weight {settings.char_weight:g} turns them on)")
+        settings = replace(settings, char_weight=0.0)
+    if settings.themes_at < settings.threshold and settings.theme_threshold_is_default:
+        notices.append(f"{rows} rows: themes off for speed (--theme-threshold SIM turns them on)")
+        settings = replace(settings, theme_threshold=settings.threshold)
+    return settings
+
+
+def _tokenise(
+    texts: list[str],
+    tokenizer: Tokenizer,
+    settings: Settings,
+    jobs: int | None,
+    cache: TokenCache | None,
+    report: Progress,
+    notices: list[str],
+) -> list[list[str]]:
+    """Tokens for normalised texts: from the cache where known, the rest tokenised (in parallel)."""
+    namespace = f"{tokenizer.version}|{settings.lexicon.fingerprint}"
+    keys = [TokenCache.key(namespace, t) for t in texts] if cache else []
+    known = cache.get_many(keys) if cache else {}
+    todo = [k for k in range(len(texts)) if not cache or keys[k] not in known]
+    total = len(texts)
+    cached = total - len(todo)
+    fresh = tokens_parallel(
+        [texts[k] for k in todo], tokenizer, settings.lexicon, jobs or os.cpu_count() or 1,
+        lambda done: report("tokenising", cached + done, total),
+    )
+    report("tokenising", total, total)
+    if cache:
+        cache.put_many([(keys[k], tokens) for k, tokens in zip(todo, fresh, strict=True)])
+        if cache.problem:
+            notices.append(cache.problem)
+    out: list[list[str]] = [known.get(key, []) for key in keys] if cache else [[] for _ in texts]
+    for k, tokens in zip(todo, fresh, strict=True):
+        out[k] = tokens
+    return out
+
+
+def prepare(
+    table: Table,
+    settings: Settings,
+    tokenizer: Tokenizer | None = None,
+    *,
+    min_similarity: float | None = None,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    cache: TokenCache | None = None,
+) -> Prepared:
+    """Everything up to the merge tree. The tree can later be cut at any threshold at or above
+    `min_similarity` (default: the lower of the cluster and theme thresholds)."""
+    report = progress or _silent
     timings: dict[str, float] = {}
     notices: list[str] = []
     if table.blank_rows:
@@ -128,6 +195,7 @@ def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None
         if duplicated:
             notices.append(f"id column '{columns.id}' repeats {duplicated} value(s); rows stay separate")
 
+    settings = _scale_settings(settings, len(submissions), notices)
     if tokenizer is None:
         with timed(timings, "tokenizer start"):
             tokenizer, started_notices = start_tokenizer(settings)
@@ -140,7 +208,7 @@ def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None
     order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())
     with timed(timings, "tokenise"):
         candidates = [i for i in order if texts[i]]
-        token_lists = tokens_of([texts[i] for i in candidates], tokenizer, settings.lexicon)
+        token_lists = _tokenise([texts[i] for i in candidates], tokenizer, settings, jobs, cache, report, notices)
     skipped = [
         RowOutcome(submissions[i], SKIPPED_NO_WORDS if submissions[i].text.strip() else SKIPPED_EMPTY)
         for i in order
@@ -161,9 +229,22 @@ def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None
 
     with timed(timings, "vectorise"):
         vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, settings.char_weight)
+    lowest = min(settings.threshold, settings.themes_at) if min_similarity is None else min_similarity
+    dense = settings.engine == "dense" or (settings.engine == "auto" and len(kept) <= DENSE_MAX_ROWS)
     with timed(timings, "cluster"):
-        similarity = similarity_matrix(vectors.matrix)
-        tree = build_tree(similarity, settings.linkage)
+        if dense:
+            matrix = similarity_matrix(vectors.matrix)
+            similarity = Similarity(vectors.matrix, matrix)
+            tree = build_tree(matrix, settings.linkage)
+        else:
+            tree, edges = sparse_tree(vectors.matrix, settings.linkage, lowest, report)
+            similarity = Similarity(vectors.matrix)
+            components, labels = connected_components(edges, directed=False)
+            largest = int(np.bincount(labels).max()) if len(labels) else 0
+            notices.append(
+                f"{len(kept)} rows clustered exactly without an n x n matrix: {edges.nnz} similar pairs >= {lowest:g}, "
+                f"largest connected group {largest} rows"
+            )
     return Prepared(
         source=table.source,
         columns=columns,
@@ -177,6 +258,7 @@ def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None
         vectors=vectors,
         similarity=similarity,
         tree=tree,
+        min_similarity=lowest if not dense else 0.0,
         notices=notices,
         timings=timings,
     )
@@ -185,6 +267,8 @@ def prepare(table: Table, settings: Settings, tokenizer: Tokenizer | None = None
 def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
     """Cut the prepared tree at `threshold` (default: the settings') into clusters and themes."""
     settings = prepared.settings if threshold is None else replace(prepared.settings, threshold=threshold)
+    if min(settings.threshold, settings.themes_at) < prepared.min_similarity:
+        raise ValueError(f"the tree was built down to {prepared.min_similarity:g}; cannot cut at {settings.themes_at:g}")
     timings = dict(prepared.timings)
     agency_of = settings.lexicon.agency
     with timed(timings, "propose"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from taskdedup.cluster import Similarity
 from taskdedup.config import SHARED_TERMS_PER_MEMBER
 from taskdedup.submissions import Submission
 from taskdedup.vectorize import CHAR_PREFIX
@@ -86,7 +87,7 @@ def build_clusters(
     submissions: Sequence[Submission],
     matrix: sp.csr_matrix,
     terms: np.ndarray,
-    similarity: np.ndarray,
+    similarity: Similarity,
     labels: np.ndarray,
     *,
     keywords: int,
@@ -110,7 +111,7 @@ def build_clusters(
             cluster = Cluster(0, (member,), kind, agencies, top_terms(row, terms, keywords), 1.0, None)
             drafts.append(((1, 0, 0.0, 0, i), cluster))
             continue
-        block = similarity[np.ix_(idx, idx)]
+        block = similarity.block(idx)
         size = len(indices)
         mean_sim = (block.sum(axis=1) - 1.0) / (size - 1)
         cohesion = float((block.sum() - size) / (size * (size - 1)))
@@ -132,7 +133,7 @@ def build_clusters(
                 Member(
                     index=i,
                     submission=submissions[i],
-                    similarity=float(similarity[i, rep]),
+                    similarity=float(block[pos, rep_pos]),
                     mean_similarity=float(mean_sim[pos]),
                     shared_terms=top_terms(shared_weights, terms, SHARED_TERMS_PER_MEMBER),
                 )

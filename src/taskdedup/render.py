@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from rich import box
 from rich.console import Console, Group
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -188,3 +192,25 @@ def render_explanation(ex: Explanation) -> str:
     lines.append("only in A: " + (", ".join(f"{t.term} ({t.weight_a:.2f})" for t in ex.only_a) or "-"))
     lines.append("only in B: " + (", ".join(f"{t.term} ({t.weight_b:.2f})" for t in ex.only_b) or "-"))
     return "\n".join(lines) + "\n"
+
+
+def _quiet_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+@contextmanager
+def progress_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback for the library's long stages: Rich bars on stderr, or nothing."""
+    if not enabled:
+        yield _quiet_progress
+        return
+    columns = (TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bars:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        yield update

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import silhouette_score
 
-from taskdedup.cluster import MergeTree
+from taskdedup.cluster import MergeTree, Similarity
 from taskdedup.metrics import pairwise
 from taskdedup.pipeline import Prepared
 
@@ -47,10 +47,20 @@ def silhouette(distance: np.ndarray, labels: np.ndarray) -> float | None:
     return float(silhouette_score(distance, labels, metric="precomputed"))
 
 
-def best_silhouette(similarity: np.ndarray, tree: MergeTree, thresholds: Sequence[float]) -> float:
+SILHOUETTE_SAMPLE = 4000  # rows; beyond this the silhouette is estimated on a fixed random sample
+
+
+def _sample(n: int) -> np.ndarray:
+    if n <= SILHOUETTE_SAMPLE:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(0).choice(n, SILHOUETTE_SAMPLE, replace=False))
+
+
+def best_silhouette(similarity: Similarity, tree: MergeTree, thresholds: Sequence[float]) -> float:
     """The threshold whose cut has the highest silhouette; ties go to the lower threshold."""
-    distance = 1.0 - similarity
-    scores = [(silhouette(distance, tree.cut(t)), t) for t in thresholds]
+    rows = _sample(similarity.n)
+    distance = 1.0 - similarity.block(rows)
+    scores = [(silhouette(distance, tree.cut(t)[rows]), t) for t in thresholds]
     defined = [(score, t) for score, t in scores if score is not None]
     return max(defined, key=lambda x: (x[0], -x[1]))[1] if defined else thresholds[0]
 
@@ -62,7 +72,8 @@ def thresholds_between(start: float, stop: float, step: float) -> list[float]:
 
 def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | None = None) -> Tuning:
     sim = prepared.similarity
-    distance = 1.0 - sim
+    rows = _sample(sim.n)
+    distance = 1.0 - sim.block(rows)
     agency_of = prepared.settings.lexicon.agency
     agencies = [agency_of(s.agency) if s.agency else "" for s in prepared.clustered]
     scored = [] if gold is None else [i for i, g in enumerate(gold) if g.strip()]
@@ -73,9 +84,7 @@ def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | 
         for i, label in enumerate(labels):
             groups.setdefault(int(label), []).append(i)
         proposals = [g for g in groups.values() if len(g) > 1]
-        cohesion = [
-            float((sim[np.ix_(g, g)].sum() - len(g)) / (len(g) * (len(g) - 1))) for g in proposals
-        ]
+        cohesion = [float((sim.block(g).sum() - len(g)) / (len(g) * (len(g) - 1))) for g in proposals]
         point = TunePoint(
             threshold=t,
             clusters=len(groups),
@@ -83,7 +92,7 @@ def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | 
             cross_agency=sum(len({agencies[i] for i in g if agencies[i]}) >= 2 for g in proposals),
             rows_in_proposals=sum(len(g) for g in proposals),
             mean_cohesion=float(np.mean(cohesion)) if cohesion else None,
-            silhouette=silhouette(distance, labels),
+            silhouette=silhouette(distance, labels[rows]),
         )
         if gold is not None:
             prf = pairwise([int(labels[i]) for i in scored], [gold[i] for i in scored])

@@ -1,0 +1,155 @@
+"""The exact sparse path, the token cache and parallel tokenisation."""
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskdedup import features
+from taskdedup.cluster import build_tree, similarity_matrix
+from taskdedup.config import Settings
+from taskdedup.export import to_csv
+from taskdedup.features import featurize, tokens_parallel
+from taskdedup.io import TokenCache, read_table
+from taskdedup.lexicon import builtin
+from taskdedup.pipeline import assemble, prepare, run
+from taskdedup.sparse_cluster import sparse_tree
+from taskdedup.tokenizers import MecabTokenizer
+from taskdedup.vectorize import vectorize
+
+SAMPLES = Path(__file__).parent.parent / "data" / "samples"
+
+
+def sample_matrix(char_weight: float = 0.3) -> sp.csr_matrix:
+    """Real-looking text: the sample's titles and descriptions as separate rows, plus copies."""
+    frame = read_table(str(SAMPLES / "survey_2018.csv")).frame
+    texts = list(frame["과제명"]) + list(frame["과제내용"]) + list(frame["과제명"][:10])  # 10 exact duplicates
+    from taskdedup.features import char_grams
+    from taskdedup.normalize import normalize
+
+    normalised = [normalize(t) for t in texts]
+    tokens = featurize(texts, MecabTokenizer(), builtin())
+    return vectorize(tokens, char_grams(normalised), char_weight).matrix
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete", "single"])
+@pytest.mark.parametrize("threshold", [0.15, 0.3, 0.5, 0.7, 1.0])
+def test_sparse_partition_is_identical_to_dense(linkage: str, threshold: float) -> None:
+    matrix = sample_matrix()
+    dense = build_tree(similarity_matrix(matrix), linkage).cut(threshold)  # type: ignore[arg-type]
+    sparse, _ = sparse_tree(matrix, linkage, threshold)  # type: ignore[arg-type]
+    assert sparse.cut(threshold).tolist() == dense.tolist()
+
+
+@st.composite
+def tricky_matrices(draw: st.DrawFn) -> sp.csr_matrix:
+    """Sparse random rows, plus exact duplicates of some of them and empty rows."""
+    n = draw(st.integers(2, 20))
+    weights = st.one_of(st.just(0.0), st.just(0.0), st.floats(0.05, 1.0))
+    rows = draw(st.lists(st.lists(weights, min_size=6, max_size=6), min_size=n, max_size=n))
+    copies = draw(st.lists(st.integers(0, n - 1), max_size=5))
+    empties = draw(st.integers(0, 2))
+    x = np.array(rows + [rows[i] for i in copies] + [[0.0] * 6] * empties)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(x / norms)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tricky_matrices(), st.sampled_from([0.2, 0.4, 0.5, 0.6, 0.8, 1.0]), st.sampled_from(["average", "complete", "single"]))
+def test_sparse_equals_dense_with_duplicates_and_empty_rows(matrix: sp.csr_matrix, threshold: float, linkage: str) -> None:
+    dense = build_tree(similarity_matrix(matrix), linkage).cut(threshold)  # type: ignore[arg-type]
+    sparse, _ = sparse_tree(matrix, linkage, threshold)  # type: ignore[arg-type]
+    assert sparse.cut(threshold).tolist() == dense.tolist()
+
+
+def test_exact_ties_between_different_pairs_may_be_broken_either_way() -> None:
+    """Row 1 is equally similar (0.4851) to row 2 and to the pair {0, 3}. scikit-learn joins 1
+    with 2 first, the sparse path 1 with {0, 3}: both are exact average-linkage orders, and at
+    0.2 they end in different partitions. Real text rarely ties to the last bit; this documents
+    the one case where the two paths may differ."""
+    x = np.array([[0, 0, 0, 0, 2], [2, 2, 2, 1, 2], [0, 1, 0, 0, 0], [0, 0, 0, 0, 1]], dtype=float)
+    matrix = sp.csr_matrix(x / np.linalg.norm(x, axis=1, keepdims=True))
+    sparse, _ = sparse_tree(matrix, "average", 0.2)
+    assert sparse.cut(0.2).tolist() == [0, 0, 1, 0]
+    assert build_tree(similarity_matrix(matrix), "average").cut(0.2).tolist() == [0, 0, 0, 0]
+
+
+def test_pipeline_engines_agree_on_the_sample() -> None:
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    dense = run(table, Settings(engine="dense"))
+    sparse = run(table, Settings(engine="sparse"))
+    assert to_csv(dense) == to_csv(sparse)
+    assert [t.keywords for t in dense.themes] == [t.keywords for t in sparse.themes]
+    assert any("without an n x n matrix" in n for n in sparse.notices)
+
+
+def test_a_sparse_tree_cannot_be_cut_below_where_it_was_built() -> None:
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(engine="sparse"))
+    with pytest.raises(ValueError, match="built down to 0.15"):
+        assemble(prepared, threshold=0.1)
+
+
+def test_token_cache_round_trip(tmp_path: Path) -> None:
+    cache = TokenCache(tmp_path / "c")
+    key = TokenCache.key("mecab|x", "민원 챗봇")
+    cache.put_many([(key, ["민원", "챗봇"]), (TokenCache.key("mecab|x", "빈"), [])])
+    again = TokenCache(tmp_path / "c")
+    assert again.get_many([key, TokenCache.key("mecab|x", "빈"), b"missing"]) == {key: ["민원", "챗봇"], TokenCache.key("mecab|x", "빈"): []}
+
+
+def test_second_run_reads_tokens_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    first = run_with_cache(table, tmp_path)
+    calls: list[int] = []
+    original = features.tokens_of
+    monkeypatch.setattr(features, "tokens_of", lambda texts, *a: calls.append(len(texts)) or original(texts, *a))
+    second = run_with_cache(table, tmp_path)
+    assert calls == []  # nothing tokenised again
+    assert to_csv(first) == to_csv(second)
+
+
+def run_with_cache(table, folder: Path):
+    return assemble(prepare(table, Settings(), cache=TokenCache(folder)))
+
+
+def test_a_broken_cache_never_fails_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "tokens.sqlite3").write_bytes(b"this is not a database" * 100)
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(), cache=TokenCache(folder))
+    assert any("token cache" in n for n in prepared.notices)
+    assert len(prepared.clustered) == 52
+
+
+def test_parallel_tokenisation_gives_the_same_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(features, "PARALLEL_MIN_TEXTS", 0)
+    monkeypatch.setattr(features, "CHUNK_TEXTS", 7)
+    frame = read_table(str(SAMPLES / "survey_2018.csv")).frame
+    from taskdedup.normalize import normalize
+
+    texts = [normalize(t) for t in frame["과제내용"]]
+    one = tokens_parallel(texts, MecabTokenizer(), builtin(), jobs=1)
+    two = tokens_parallel(texts, MecabTokenizer(), builtin(), jobs=2)
+    assert one == two
+
+
+def test_large_inputs_turn_costly_defaults_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import taskdedup.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "LARGE_ROWS", 10)
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings())
+    assert prepared.settings.char_weight == 0.0 and prepared.settings.themes_at == prepared.settings.threshold
+    assert "52 rows: character n-grams off for speed (--char-weight 0.3 turns them on)" in prepared.notices
+    kept = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(char_weight=0.3, char_weight_is_default=False))
+    assert kept.settings.char_weight == 0.3
+
+
+def test_sqlite_file_is_a_real_database(tmp_path: Path) -> None:
+    TokenCache(tmp_path).put_many([(b"k", ["a"])])
+    with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM tokens").fetchone() == (1,)
