@@ -273,10 +273,11 @@ def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
     agency_of = settings.lexicon.agency
     with timed(timings, "propose"):
         labels = prepared.tree.cut(settings.threshold)
+        words, word_terms = prepared.vectors.word_part()
         clusters = build_clusters(
             prepared.clustered,
-            prepared.vectors.matrix,
-            prepared.vectors.terms,
+            words,
+            word_terms,
             prepared.similarity,
             labels,
             keywords=settings.keywords,
@@ -286,8 +287,8 @@ def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
         themes = build_themes(
             clusters,
             prepared.tree.cut(settings.themes_at),
-            prepared.vectors.matrix,
-            prepared.vectors.terms,
+            words,
+            word_terms,
             keywords=settings.keywords,
             agency_of=agency_of,
         )

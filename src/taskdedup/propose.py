@@ -107,8 +107,9 @@ def build_clusters(
         if len(indices) == 1:
             i = indices[0]
             member = Member(i, submissions[i], 1.0, 1.0, ())
-            row = matrix[i].toarray().ravel()
-            cluster = Cluster(0, (member,), kind, agencies, top_terms(row, terms, keywords), 1.0, None)
+            # A task on its own needs no keywords: they are shown for proposals and themes only, and
+            # computing them for tens of thousands of singletons cost more than the clustering.
+            cluster = Cluster(0, (member,), kind, agencies, (), 1.0, None)
             drafts.append(((1, 0, 0.0, 0, i), cluster))
             continue
         block = similarity.block(idx)

@@ -22,6 +22,13 @@ CHAR_PREFIX = "~"  # marks character n-gram columns; normalised text never holds
 class Vectors:
     matrix: sp.csr_matrix  # rows x terms, float64, each non-empty row of unit length
     terms: np.ndarray  # term strings in column order; character n-grams start with CHAR_PREFIX
+    words: int = -1  # the first `words` columns are words (the rest character n-grams); -1: all
+
+    def word_part(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        """The word columns only: what keywords and shared terms are drawn from."""
+        if self.words < 0:
+            return self.matrix, self.terms
+        return self.matrix[:, : self.words].tocsr(), self.terms[: self.words]
 
 
 def _tfidf(token_lists: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -51,4 +58,4 @@ def vectorize(token_lists: Sequence[list[str]], char_lists: Sequence[list[str]] 
     matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ joined)
     matrix.sort_indices()
     terms = np.concatenate([word_terms, np.array([CHAR_PREFIX + t for t in char_terms], dtype=object)])
-    return Vectors(matrix=matrix, terms=terms)
+    return Vectors(matrix=matrix, terms=terms, words=len(word_terms))
