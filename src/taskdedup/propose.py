@@ -73,6 +73,22 @@ def _kind(members: Sequence[Submission], has_agency: bool, agency_of: Callable[[
     return UNATTRIBUTED, agencies
 
 
+def dense_rows(matrix: sp.csr_matrix, indices: Sequence[int], terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The given rows as a dense array over only the columns they use, and those columns' terms.
+
+    Straight from the CSR arrays: a group of a few rows uses a few dozen of tens of thousands of
+    columns, and scipy's slicing per group dominated proposal building on large inputs.
+    """
+    indptr = matrix.indptr
+    spans = [(indptr[i], indptr[i + 1]) for i in indices]
+    cols_per_row = [matrix.indices[a:b] for a, b in spans]
+    cols = np.unique(np.concatenate(cols_per_row)) if cols_per_row else np.zeros(0, dtype=np.int64)
+    rows = np.zeros((len(indices), len(cols)))
+    for r, ((a, b), row_cols) in enumerate(zip(spans, cols_per_row, strict=True)):
+        rows[r, np.searchsorted(cols, row_cols)] = matrix.data[a:b]
+    return rows, terms[cols]
+
+
 def top_terms(weights: np.ndarray, terms: np.ndarray, k: int) -> tuple[str, ...]:
     """The k heaviest words with positive weight; ties broken by the term itself.
 
@@ -100,8 +116,9 @@ def build_clusters(
         groups.setdefault(int(label), []).append(index)
 
     drafts: list[tuple[tuple, Cluster]] = []
+    multi = [np.array(indices) for indices in groups.values() if len(indices) > 1]
+    blocks = iter(similarity.blocks(multi))
     for indices in groups.values():
-        idx = np.array(indices)
         members_sub = [submissions[i] for i in indices]
         kind, agencies = _kind(members_sub, has_agency, agency_of)
         if len(indices) == 1:
@@ -112,18 +129,18 @@ def build_clusters(
             cluster = Cluster(0, (member,), kind, agencies, (), 1.0, None)
             drafts.append(((1, 0, 0.0, 0, i), cluster))
             continue
-        block = similarity.block(idx)
+        block = next(blocks)
         size = len(indices)
         mean_sim = (block.sum(axis=1) - 1.0) / (size - 1)
         cohesion = float((block.sum() - size) / (size * (size - 1)))
         # Medoid: highest mean similarity to the others; ties go to the earliest in canonical order.
         rep_pos = int(np.argmax(np.round(mean_sim, _TIE_DECIMALS)))
         rep = indices[rep_pos]
-        rows = matrix[idx].toarray()  # only this cluster's rows: clusters are small, vocabularies not
+        rows, local_terms = dense_rows(matrix, indices, terms)
         present = (rows > 0).sum(axis=0)
         # Keywords: mean weight over members, counting only terms that at least two members use.
         centroid = rows.mean(axis=0) * (present >= 2)
-        cluster_keywords = top_terms(centroid, terms, keywords)
+        cluster_keywords = top_terms(centroid, local_terms, keywords)
         members: list[Member] = []
         for pos, i in enumerate(indices):
             if i == rep:
@@ -136,7 +153,7 @@ def build_clusters(
                     submission=submissions[i],
                     similarity=float(block[pos, rep_pos]),
                     mean_similarity=float(mean_sim[pos]),
-                    shared_terms=top_terms(shared_weights, terms, SHARED_TERMS_PER_MEMBER),
+                    shared_terms=top_terms(shared_weights, local_terms, SHARED_TERMS_PER_MEMBER),
                 )
             )
         members.sort(key=lambda m: (m.index != rep, -round(m.similarity, _TIE_DECIMALS), m.index))

@@ -25,29 +25,25 @@ class Submission:
         return (self.text, self.title, self.agency, self.field, self.row_id, self.row_number)
 
 
-def _cell(row: pd.Series, column: str | None) -> str:
-    return str(row[column]).strip() if column else ""
+def _column(frame: pd.DataFrame, column: str | None) -> list[str]:
+    if not column:
+        return [""] * len(frame)
+    return [str(v).strip() for v in frame[column].tolist()]
 
 
 def to_submissions(frame: pd.DataFrame, columns: Columns) -> list[Submission]:
     """One Submission per row; the frame's index holds the 1-based data row number."""
+    texts = [_column(frame, c) for c in columns.text]
+    ids, agencies, fields = (_column(frame, c) for c in (columns.id, columns.agency, columns.field))
     out: list[Submission] = []
-    for row_number, row in frame.iterrows():
-        parts = [_cell(row, c) for c in columns.text]
+    for k, row_number in enumerate(frame.index.tolist()):
+        parts = [t[k] for t in texts]
         text = "\n".join(p for p in parts if p)
         title = parts[0] or text.replace("\n", " ")
         if len(title) > TITLE_WIDTH:
             title = title[: TITLE_WIDTH - 1] + "…"
-        number = int(row_number)  # type: ignore[arg-type]
-        row_id = _cell(row, columns.id) or str(number)
+        number = int(row_number)
         out.append(
-            Submission(
-                row_number=number,
-                row_id=row_id,
-                agency=_cell(row, columns.agency),
-                field=_cell(row, columns.field),
-                title=title,
-                text=text,
-            )
+            Submission(row_number=number, row_id=ids[k] or str(number), agency=agencies[k], field=fields[k], title=title, text=text)
         )
     return out

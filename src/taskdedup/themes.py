@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.propose import Cluster, top_terms
+from taskdedup.propose import Cluster, dense_rows, top_terms
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,12 @@ def build_themes(
         members.sort(key=lambda c: (-c.size, c.cluster_id))
         rows = [m.index for c in members for m in c.members]
         agencies = tuple(sorted({agency_of(m.submission.agency) for c in members for m in c.members if m.submission.agency}))
-        block = matrix[rows].toarray()
+        block, local_terms = dense_rows(matrix, rows, terms)
         # Keywords: terms used across at least two of the theme's clusters.
-        per_cluster = np.array([(matrix[[m.index for m in c.members]].toarray() > 0).any(axis=0) for c in members])
+        owner = np.repeat(np.arange(len(members)), [c.size for c in members])
+        per_cluster = np.array([(block[owner == k] > 0).any(axis=0) for k in range(len(members))])
         spread = per_cluster.sum(axis=0) >= 2
-        words = top_terms(block.mean(axis=0) * spread, terms, keywords)
+        words = top_terms(block.mean(axis=0) * spread, local_terms, keywords)
         theme = Theme(0, tuple(members), agencies, words)
         drafts.append(((-len(agencies), -theme.size, members[0].cluster_id), theme))
     drafts.sort(key=lambda d: d[0])
