@@ -153,3 +153,19 @@ def test_sqlite_file_is_a_real_database(tmp_path: Path) -> None:
     TokenCache(tmp_path).put_many([(b"k", ["a"])])
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM tokens").fetchone() == (1,)
+
+
+def test_cli_cache_options(tmp_path: Path, fixtures: Path) -> None:
+    from typer.testing import CliRunner
+
+    from taskdedup.cli import app
+
+    runner = CliRunner()
+    cache = tmp_path / "tokens"
+    result = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--cache-dir", str(cache), "-q"])
+    assert result.exit_code == 0 and (cache / "tokens.sqlite3").exists()
+    other = tmp_path / "unused"
+    result = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--cache-dir", str(other), "--no-cache", "-q"])
+    assert result.exit_code == 0 and not other.exists()
+    result = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--jobs", "0"])
+    assert result.exit_code == 2
