@@ -42,6 +42,7 @@ from taskdedup.export import (
 )
 from taskdedup.io import (
     TokenCache,
+    read_config,
     check_output_path,
     default_cache_dir,
     read_pairs,
@@ -81,6 +82,14 @@ class LinkageName(str, Enum):
     single = "single"
 
 
+class FailOn(str, Enum):
+    cross_agency = "cross-agency"
+    any = "any"
+
+
+EXIT_FOUND = 3  # --fail-on: proposals of the named kind exist
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -94,11 +103,43 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    config: Annotated[
+        Optional[str],
+        typer.Option("--config", metavar="FILE", help="Options the team always uses [default: ./taskdedup.toml or [tool.taskdedup] in ./pyproject.toml]."),
+    ] = None,
 ) -> None:
-    """Find duplicate and overlapping task proposals across agencies, and propose merges."""
+    """Find duplicate and overlapping task proposals across agencies, and propose merges.
+
+    Options in the configuration file apply to every command that has them; flags on the command
+    line override them.
+    """
+    try:
+        options, source = read_config(config, Path.cwd())
+        ctx.default_map = _default_map(ctx, options, source)
+    except TaskdedupError as exc:
+        _error(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _default_map(ctx: typer.Context, options: dict[str, object], source: str | None) -> dict[str, dict[str, object]]:
+    """Configuration keys (dashes or underscores) -> Click defaults for each command that has them."""
+    if not options:
+        return {}
+    commands = getattr(ctx.command, "commands", {})
+    known = {p.name for cmd in commands.values() for p in cmd.params if p.name}
+    values = {key.replace("-", "_"): value for key, value in options.items()}
+    unknown = sorted(k for k in values if k not in known or k in {"input", "first", "second"})
+    if unknown:
+        listed = ", ".join(sorted(k.replace("_", "-") for k in known - {"input", "first", "second"}))
+        raise TaskdedupError(f"{source}: unknown option '{unknown[0].replace('_', '-')}'; known options: {listed}")
+    return {
+        name: {p.name: values[p.name] for p in cmd.params if p.name in values}
+        for name, cmd in commands.items()
+    }
 
 
 def _positive(value: float | None) -> float | None:
@@ -267,6 +308,10 @@ def cluster(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
+    fail_on: Annotated[
+        Optional[FailOn],
+        typer.Option("--fail-on", metavar="cross-agency|any", help=f"Exit {EXIT_FOUND} when such proposals exist (for CI jobs)."),
+    ] = None,
     format: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -303,16 +348,26 @@ def cluster(
             write_outputs({path: render_export(result, path) for path in outputs})
             progress("writing", 1, 1)
             result.timings["write"] = time.perf_counter() - started
-        if quiet:
-            return
-        if format is OutputFormat.json:
-            sys.stdout.write(to_json(result).decode("utf-8"))
-        elif sys.stdout.isatty():
-            render_rich(result, Console())
-        else:
-            sys.stdout.write(render_plain(result))
-        for path in outputs:
-            err.print(f"wrote {path}")
+        if not quiet:
+            if format is OutputFormat.json:
+                sys.stdout.write(to_json(result).decode("utf-8"))
+            elif sys.stdout.isatty():
+                render_rich(result, Console())
+            else:
+                sys.stdout.write(render_plain(result))
+            for path in outputs:
+                err.print(f"wrote {path}")
+    _fail_on(result, fail_on)
+
+
+def _fail_on(result: Result, fail_on: FailOn | None) -> None:
+    if fail_on is None:
+        return
+    found = result.summary.cross_agency if fail_on is FailOn.cross_agency else result.summary.proposals
+    if found:
+        kind = "cross-agency " if fail_on is FailOn.cross_agency else ""
+        sys.stderr.write(f"taskdedup: {found} {kind}merge proposal(s) found (--fail-on {fail_on.value})\n")
+        raise typer.Exit(EXIT_FOUND)
 
 
 def _cut(prepared: Prepared, auto: bool) -> Result:
