@@ -54,15 +54,16 @@ def test_csv_neutralises_formulas(formula_result) -> None:
 
 def test_xlsx_sheets_headers_and_layout(result) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
-    assert wb.sheetnames == ["요약", "병합제안", "과제목록", "주제"]
+    assert wb.sheetnames == ["요약", "병합제안", "과제목록", "주제", "유사쌍"]
     members = wb["과제목록"]
     assert [c.value for c in members[1]][:6] == ["제안번호", "과제 수", "유형", "주제번호", "번호", "행"]
     assert members.freeze_panes == "A2"
     assert members.auto_filter.ref == "A1:M5"
     assert members.max_row == 5
     proposals = wb["병합제안"]
-    assert proposals["B2"].value == "기관 간 중복"
-    assert proposals.column_dimensions["F"].width == 40
+    assert [c.value for c in proposals[1]][:3] == ["제안번호", "제안 키", "유형"]
+    assert proposals["C2"].value == "기관 간 중복"
+    assert proposals.column_dimensions["G"].width == 40
     summary = {row[0].value: row[1].value for row in wb["요약"].iter_rows(min_row=2)}
     assert summary["읽은 과제 수"] == 4 and summary["제외된 과제 수 (내용 없음)"] == 2
 
@@ -81,3 +82,41 @@ def test_json_document(result) -> None:
     assert doc["summary"]["rows_read"] == 4 and len(doc["members"]) == 4
     assert doc["proposals"][0]["kind"] == "cross-agency"
     assert [m["row_id"] for m in doc["proposals"][0]["members"]] in (["1", "2"], ["2", "1"])
+
+
+def test_review_workbook_has_decisions_lead_agency_and_near_misses() -> None:
+    samples = Path(__file__).parent.parent / "data" / "samples"
+    result = run(read_table(str(samples / "survey_2018.csv")), Settings())
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
+    proposals = wb["병합제안"]
+    headers = [c.value for c in proposals[1]]
+    assert headers[-3:] == ["과제 번호 목록", "결정", "의견"]
+    lead = headers.index("주관 기관(제안)") + 1
+    assert proposals.cell(2, lead).value == result.proposals[0].representative.submission.agency
+    validation = proposals.data_validations.dataValidation[0]
+    assert validation.formula1 == '"병합,분리,보류"' and str(validation.sqref) == f"M2:M{len(result.proposals) + 1}"
+    pairs = wb["유사쌍"]
+    assert pairs["A2"].value == round(result.near_misses[0].similarity, 4)
+    assert pairs["E2"].value != pairs["I2"].value  # the two tasks sit in different proposals
+    assert proposals.conditional_formatting  # similarity colours
+
+
+def test_english_workbook() -> None:
+    samples = Path(__file__).parent.parent / "data" / "samples"
+    result = run(read_table(str(samples / "survey_2018.csv")), Settings())
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result, "en")))
+    assert wb.sheetnames == ["Summary", "Proposals", "Tasks", "Themes", "Near misses"]
+    assert [c.value for c in wb["Proposals"][1]][:3] == ["Proposal", "Proposal key", "Kind"]
+    assert wb["Proposals"]["C2"].value == "cross-agency"
+    assert wb["Proposals"].data_validations.dataValidation[0].formula1 == '"merge,split,hold"'
+    assert wb["Tasks"]["A1"].value == "Proposal" and wb["Summary"]["A3"].value == "Rows read"
+
+
+def test_proposal_keys_depend_on_members_only() -> None:
+    from taskdedup.propose import proposal_key
+
+    samples = Path(__file__).parent.parent / "data" / "samples"
+    table = read_table(str(samples / "survey_2018.csv"))
+    a = {proposal_key(c) for c in run(table, Settings()).proposals}
+    b = {proposal_key(c) for c in run(table, Settings(linkage="complete")).proposals}
+    assert a & b and len(a) == len(run(table, Settings()).proposals)

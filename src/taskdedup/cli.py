@@ -82,6 +82,11 @@ class LinkageName(str, Enum):
     single = "single"
 
 
+class Lang(str, Enum):
+    ko = "ko"
+    en = "en"
+
+
 class FailOn(str, Enum):
     cross_agency = "cross-agency"
     any = "any"
@@ -308,6 +313,7 @@ def cluster(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
+    lang: Annotated[Lang, typer.Option("--lang", metavar="ko|en", help="Language of the .xlsx review workbook.")] = Lang.ko,
     fail_on: Annotated[
         Optional[FailOn],
         typer.Option("--fail-on", metavar="cross-agency|any", help=f"Exit {EXIT_FOUND} when such proposals exist (for CI jobs)."),
@@ -345,7 +351,7 @@ def cluster(
             _say_columns(err, result.columns.describe(), result.notices, quiet)
             started = time.perf_counter()
             progress("writing", 0, 1)
-            write_outputs({path: render_export(result, path) for path in outputs})
+            write_outputs({path: render_export(result, path, lang.value) for path in outputs})
             progress("writing", 1, 1)
             result.timings["write"] = time.perf_counter() - started
         if not quiet:

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,7 +27,7 @@ from taskdedup import __version__
 from taskdedup.evaluate import Evaluation
 from taskdedup.explain import Explanation
 from taskdedup.pipeline import Result, RowOutcome
-from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, Cluster
+from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, Cluster, proposal_key
 from taskdedup.themes import Theme
 from taskdedup.tune import Tuning
 
@@ -74,6 +76,7 @@ def _proposal_record(c: Cluster) -> dict[str, Any]:
     rep = c.representative.submission
     return {
         "cluster_id": c.cluster_id,
+        "key": proposal_key(c),
         "kind": c.kind,
         "size": c.size,
         "agency_count": len(c.agencies),
@@ -179,6 +182,7 @@ def to_csv(result: Result) -> bytes:
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="305496")
 _REP_FILL = PatternFill("solid", fgColor="E2EFDA")
+_DECISION_FILL = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 
@@ -243,24 +247,58 @@ def _summary_sheet(ws: Worksheet, result: Result) -> None:
     ws.auto_filter.ref = None
 
 
+DECISIONS_KO = ("병합", "분리", "보류")
+
+
 def _proposals_sheet(ws: Worksheet, result: Result) -> None:
     headers = [
-        ("제안번호", 10), ("유형", 14), ("기관 수", 9), ("과제 수", 9), ("참여 기관", 30), ("대표 과제", 40),
-        ("대표 기관", 16), ("핵심어", 30), ("응집도", 9), ("가장 먼 과제", 30), ("과제 번호 목록", 24),
+        ("제안번호", 10), ("제안 키", 12), ("유형", 14), ("기관 수", 9), ("과제 수", 9), ("참여 기관", 30), ("대표 과제", 40),
+        ("주관 기관(제안)", 16), ("핵심어", 30), ("응집도", 9), ("가장 먼 과제", 30), ("과제 번호 목록", 24), ("결정", 10), ("의견", 30),
     ]
     rows = []
     for c in result.proposals:
         rep = c.representative.submission
         weakest = c.weakest
         rows.append([
-            c.cluster_id, KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title, rep.agency,
+            c.cluster_id, proposal_key(c), KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title, rep.agency,
             ", ".join(c.keywords), _round(c.cohesion),
             f"{weakest.submission.row_id}: {weakest.submission.title} ({_round(weakest.mean_similarity)})" if weakest else "",
-            ", ".join(m.submission.row_id for m in c.members),
+            ", ".join(m.submission.row_id for m in c.members), "", "",
         ])
-    _table_sheet(ws, headers, rows, wrap={5, 6, 8, 10, 11})
+    _table_sheet(ws, headers, rows, wrap={6, 7, 9, 11, 12, 14})
+    last = len(rows) + 1
+    for i in range(2, last + 1):
+        ws.cell(row=i, column=10).number_format = "0.00"
+    _similarity_colours(ws, f"J2:J{max(2, last)}")
+    # The decision column: a drop-down, so decisions read back without spelling variants.
+    choice = DataValidation(type="list", formula1='"' + ",".join(DECISIONS_KO) + '"', allow_blank=True)
+    choice.error = "병합, 분리, 보류 중 하나를 고르세요"
+    ws.add_data_validation(choice)
+    choice.add(f"M2:M{max(2, last)}")
+    for i in range(2, last + 1):
+        ws.cell(row=i, column=13).fill = _DECISION_FILL
+
+
+def _similarity_colours(ws: Worksheet, cells: str) -> None:
+    """Red (weak) to green (strong) on similarity cells: the weak matches catch the eye first."""
+    ws.conditional_formatting.add(
+        cells, ColorScaleRule(start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=0.5,
+                              mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"),
+    )
+
+
+def _pairs_sheet(ws: Worksheet, result: Result) -> None:
+    headers = [("유사도", 9), ("번호 A", 10), ("기관 A", 16), ("과제 A", 40), ("제안번호 A", 10), ("번호 B", 10), ("기관 B", 16),
+               ("과제 B", 40), ("제안번호 B", 10)]
+    rows = [
+        [_round(m.similarity), m.a.submission.row_id, m.a.submission.agency, m.a.submission.title, m.cluster_a,
+         m.b.submission.row_id, m.b.submission.agency, m.b.submission.title, m.cluster_b]
+        for m in result.near_misses
+    ]
+    _table_sheet(ws, headers, rows, wrap={4, 8})
     for i in range(2, len(rows) + 2):
-        ws.cell(row=i, column=9).number_format = "0.00"
+        ws.cell(row=i, column=1).number_format = "0.00"
+    _similarity_colours(ws, f"A2:A{max(2, len(rows) + 1)}")
 
 
 def _members_sheet(ws: Worksheet, result: Result) -> None:
@@ -282,6 +320,7 @@ def _members_sheet(ws: Worksheet, result: Result) -> None:
     _table_sheet(ws, headers, rows, wrap={9, 12})
     for i in range(2, len(rows) + 2):
         ws.cell(row=i, column=11).number_format = "0.00"
+    _similarity_colours(ws, f"K2:K{max(2, len(rows) + 1)}")
     for i in reps:
         for j in range(1, len(headers) + 1):
             ws.cell(row=i, column=j).fill = _REP_FILL
@@ -300,7 +339,8 @@ def _status_ko(status: str) -> str:
     return {"clustered": "군집됨", "skipped: empty text": "제외: 내용 없음", "skipped: no words in text": "제외: 비교할 단어 없음"}.get(status, status)
 
 
-def to_xlsx(result: Result) -> bytes:
+def to_xlsx(result: Result, lang: str = "ko") -> bytes:
+    """The review workbook: 요약, 병합제안 (with a decision drop-down), 과제목록, 주제, 유사쌍."""
     wb = Workbook()
     summary = wb.active
     summary.title = "요약"
@@ -308,6 +348,9 @@ def to_xlsx(result: Result) -> bytes:
     _proposals_sheet(wb.create_sheet("병합제안"), result)
     _members_sheet(wb.create_sheet("과제목록"), result)
     _themes_sheet(wb.create_sheet("주제"), result)
+    _pairs_sheet(wb.create_sheet("유사쌍"), result)
+    if lang == "en":
+        _to_english(wb)
     wb.properties.creator = "taskdedup"
     wb.properties.created = _EPOCH
     buffer = io.BytesIO()
@@ -339,8 +382,45 @@ def _reproducible_zip(data: bytes) -> bytes:
 EXPORTERS: dict[str, Callable[[Result], bytes]] = {".csv": to_csv, ".xlsx": to_xlsx, ".json": to_json}
 
 
-def render_export(result: Result, path: Path) -> bytes:
+def render_export(result: Result, path: Path, lang: str = "ko") -> bytes:
+    if path.suffix.lower() == ".xlsx":
+        return to_xlsx(result, lang)
     return EXPORTERS[path.suffix.lower()](result)
+
+
+# English labels for --lang en: sheet names, headers, and the fixed words in cells.
+ENGLISH = {
+    "요약": "Summary", "병합제안": "Proposals", "과제목록": "Tasks", "주제": "Themes", "유사쌍": "Near misses",
+    "항목": "Item", "값": "Value", "제안번호": "Proposal", "제안 키": "Proposal key", "유형": "Kind", "기관 수": "Agencies",
+    "과제 수": "Tasks", "참여 기관": "Participating agencies", "대표 과제": "Representative task", "주관 기관(제안)": "Suggested lead",
+    "핵심어": "Keywords", "응집도": "Cohesion", "가장 먼 과제": "Weakest member", "과제 번호 목록": "Member ids", "결정": "Decision",
+    "의견": "Comment", "주제번호": "Theme", "번호": "Id", "행": "Row", "기관": "Agency", "분야": "Field", "과제명": "Title",
+    "대표": "Representative", "대표와 유사도": "Similarity to representative", "공유 핵심어": "Shared terms", "상태": "Status",
+    "포함 군집 (제안번호)": "Clusters", "유사도": "Similarity", "번호 A": "Id A", "기관 A": "Agency A", "과제 A": "Task A",
+    "제안번호 A": "Proposal A", "번호 B": "Id B", "기관 B": "Agency B", "과제 B": "Task B", "제안번호 B": "Proposal B",
+    "기관 간 중복": "cross-agency", "기관 내 중복": "same-agency", "기관 미상": "unattributed", "단독": "singleton",
+    "군집됨": "clustered", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
+    "입력 파일": "Input file", "읽은 과제 수": "Rows read", "제외된 과제 수 (내용 없음)": "Rows skipped (no text)",
+    "무시한 빈 행": "Blank rows ignored", "군집 수 (단독 포함)": "Clusters (with singletons)", "병합 제안 수": "Merge proposals",
+    "  기관 간 중복": "  cross-agency", "  기관 내 중복": "  same-agency", "  기관 미상": "  unattributed",
+    "병합 제안에 든 과제 수": "Rows in proposals", "여러 군집에 걸친 주제 수": "Themes", "형태소 분석기": "Tokenizer",
+    "유사도 임계값": "Threshold", "주제 임계값": "Theme threshold", "어휘집 항목 수": "Lexicon entries",
+    "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
+    "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
+}
+DECISIONS_EN = ("merge", "split", "hold")
+
+
+def _to_english(wb: Workbook) -> None:
+    for ws in wb.worksheets:
+        ws.title = ENGLISH.get(ws.title, ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in ENGLISH and (cell.row == 1 or cell.column <= 3 or cell.data_type == "s"):
+                    cell.value = ENGLISH[cell.value]
+        for validation in ws.data_validations.dataValidation:
+            validation.formula1 = '"' + ",".join(DECISIONS_EN) + '"'
+            validation.error = "Choose merge, split or hold"
 
 
 # --- reports of the other commands --------------------------------------------------------------

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from taskdedup.cluster import MergeTree, Similarity, build_tree, similarity_matrix
@@ -72,8 +73,47 @@ class Prepared:
     similarity: Similarity
     tree: MergeTree
     min_similarity: float  # the tree can be cut at any threshold at or above this
+    edges: sp.coo_matrix | None = None  # the sparse path's similar pairs (i < j), for near misses
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """Two similar tasks that ended in different clusters: what the threshold split apart."""
+
+    a: Member
+    b: Member
+    cluster_a: int
+    cluster_b: int
+    similarity: float
+
+
+NEAR_MISSES = 100
+
+
+def near_misses(prepared: Prepared, labels: np.ndarray, clusters: list[Cluster], limit: int = NEAR_MISSES) -> list[NearMiss]:
+    """The most similar pairs of tasks in different clusters, most similar first."""
+    if prepared.similarity.dense is not None:
+        dense = prepared.similarity.dense
+        rows, cols = np.triu_indices(dense.shape[0], k=1)
+        values = dense[rows, cols]
+    elif prepared.edges is not None:
+        rows, cols, values = prepared.edges.row, prepared.edges.col, prepared.edges.data
+    else:
+        return []
+    apart = labels[rows] != labels[cols]
+    rows, cols, values = rows[apart], cols[apart], values[apart]
+    if len(values) > limit:
+        keep = np.argpartition(-values, limit - 1)[:limit]
+        rows, cols, values = rows[keep], cols[keep], values[keep]
+    order = np.lexsort((cols, rows, -values))
+    member_of = {m.index: (m, c.cluster_id) for c in clusters for m in c.members}
+    out = []
+    for k in order.tolist():
+        (ma, ca), (mb, cb) = member_of[int(rows[k])], member_of[int(cols[k])]
+        out.append(NearMiss(ma, mb, ca, cb, float(values[k])))
+    return out
 
 
 @dataclass
@@ -88,6 +128,7 @@ class Result:
     rows: list[RowOutcome]  # every input row once: clustered by cluster id, then skipped ones
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    near_misses: list[NearMiss] = field(default_factory=list)
 
     @property
     def proposals(self) -> list[Cluster]:
@@ -259,6 +300,7 @@ def prepare(
         similarity=similarity,
         tree=tree,
         min_similarity=lowest if not dense else 0.0,
+        edges=None if dense else edges,
         notices=notices,
         timings=timings,
     )
@@ -292,6 +334,7 @@ def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
             keywords=settings.keywords,
             agency_of=agency_of,
         )
+        misses = near_misses(prepared, labels, clusters)
     theme_of = {c.cluster_id: t for t in themes for c in t.clusters}
     rows = [RowOutcome(m.submission, CLUSTERED, c, m, theme_of.get(c.cluster_id)) for c in clusters for m in c.members]
     rows.extend(prepared.skipped)
@@ -322,6 +365,7 @@ def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
         rows=rows,
         notices=list(prepared.notices),
         timings=timings,
+        near_misses=misses,
     )
 
 

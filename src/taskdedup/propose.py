@@ -7,6 +7,7 @@ representative. Cluster ids depend only on content, never on input row order.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -167,3 +168,10 @@ def build_clusters(
         Cluster(number, c.members, c.kind, c.agencies, c.keywords, c.cohesion, c.weakest)
         for number, (_, c) in enumerate(drafts, start=1)
     ]
+
+
+def proposal_key(cluster: Cluster) -> str:
+    """An id from the members themselves: the same members give the same key in every run,
+    whatever the input order or the cluster numbering."""
+    ids = "\x1f".join(sorted(m.submission.row_id for m in cluster.members))
+    return "P" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:8]
