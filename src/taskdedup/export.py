@@ -215,6 +215,13 @@ def _table_sheet(ws: Worksheet, headers: list[tuple[str, int]], rows: list[list[
             ws.cell(row=i, column=j).alignment = _WRAP if j in wrap else _TOP
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+    # Printed (or saved as PDF) a sheet fits the page width, landscape, header row on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
 
 
 def _summary_sheet(ws: Worksheet, result: Result) -> None:
