@@ -32,7 +32,7 @@ from taskdedup.themes import Theme
 from taskdedup.tune import Tuning
 
 DIGITS = 4
-EXPORT_SUFFIXES = (".csv", ".xlsx", ".json")
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".json", ".html")
 # A spreadsheet runs text starting with these as a formula (CSV injection); OWASP's list.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -392,6 +392,10 @@ EXPORTERS: dict[str, Callable[[Result], bytes]] = {".csv": to_csv, ".xlsx": to_x
 def render_export(result: Result, path: Path, lang: str = "ko") -> bytes:
     if path.suffix.lower() == ".xlsx":
         return to_xlsx(result, lang)
+    if path.suffix.lower() == ".html":
+        from taskdedup.report import to_html  # only report writers pay for the 2-D layout
+
+        return to_html(result)
     return EXPORTERS[path.suffix.lower()](result)
 
 

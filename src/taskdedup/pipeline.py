@@ -129,6 +129,7 @@ class Result:
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     near_misses: list[NearMiss] = field(default_factory=list)
+    matrix: sp.csr_matrix | None = None  # the rows' vectors in canonical order (Member.index), for the map
 
     @property
     def proposals(self) -> list[Cluster]:
@@ -366,6 +367,7 @@ def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
         notices=list(prepared.notices),
         timings=timings,
         near_misses=misses,
+        matrix=prepared.vectors.matrix,
     )
 
 
