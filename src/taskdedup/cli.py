@@ -28,6 +28,7 @@ from taskdedup.config import (
     ColumnSpec,
     Settings,
 )
+from taskdedup.decisions import apply_decisions
 from taskdedup.errors import ColumnError, TaskdedupError
 from taskdedup.evaluate import evaluate_clusters, evaluate_pairs
 from taskdedup.explain import explain as run_explain
@@ -36,6 +37,7 @@ from taskdedup.export import (
     dumps,
     evaluation_to_dict,
     explanation_to_dict,
+    render_applied,
     render_export,
     to_json,
     tuning_to_dict,
@@ -48,6 +50,7 @@ from taskdedup.io import (
     read_pairs,
     read_table,
     read_text_file,
+    read_workbook_sheets,
     write_outputs,
 )
 from taskdedup.lexicon import EMPTY, Lexicon, builtin, parse_lexicon
@@ -568,6 +571,33 @@ def explain(
             sys.stdout.write(dumps(explanation_to_dict(explanation)))
         else:
             sys.stdout.write(render_explanation(explanation))
+
+
+@app.command()
+def apply(
+    review: Annotated[str, typer.Argument(metavar="REVIEW", help="The review workbook (.xlsx) with the 결정 column filled in.")],
+    output: Annotated[
+        list[Path], typer.Option("--output", "-o", metavar="PATH", help="The merged task list: .xlsx or .csv. Repeatable.")
+    ],
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Turn the decisions in a review workbook into the merged task list."""
+    for path in output:
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            raise typer.BadParameter(f"'{path}' has no known format; end the name with .xlsx or .csv", param_hint="--output")
+    with _errors_to_exit(debug):
+        for path in output:
+            check_output_path(path, input_path=review)
+        applied = apply_decisions(read_workbook_sheets(review), review)
+        write_outputs({path: render_applied(applied, path) for path in output})
+        if not quiet:
+            d = applied.decisions
+            sys.stdout.write(
+                f"{applied.tasks_in} tasks -> {len(applied.projects)} rows: {applied.merged_groups} merged projects from "
+                f"{applied.tasks_merged} tasks, {applied.tasks_in - applied.tasks_merged} tasks as they were "
+                f"(decisions: {d['merge']} merge, {d['split']} split, {d['hold']} hold, {d['undecided']} undecided)\n"
+            )
 
 
 def main() -> None:

@@ -407,3 +407,22 @@ def read_config(path: str | None, folder: Path) -> tuple[dict[str, object], str 
             return dict(section), f"{candidate} [tool.taskdedup]"
         return data, str(candidate)
     return {}, None
+
+
+def read_workbook_sheets(path: str) -> dict[str, pd.DataFrame]:
+    """Every sheet of an .xlsx workbook as text frames (header row first), e.g. a review workbook."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file; check the path")
+    if p.suffix.lower() not in EXCEL_SUFFIXES:
+        raise InputError(f"{path}: not an .xlsx workbook; give the review workbook written by taskdedup cluster -o review.xlsx")
+    data = p.read_bytes()
+    if not data.startswith(_ZIP_MAGIC):
+        raise InputError(f"{path}: not a valid Excel workbook; open it and save it as .xlsx")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises several types on damaged files
+        raise InputError(f"{path}: not a valid Excel workbook ({type(exc).__name__}: {exc}); save it again") from None
+    return {str(name): frame.map(_cell_text).reset_index(drop=True) for name, frame in sheets.items()}

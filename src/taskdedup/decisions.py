@@ -1,0 +1,123 @@
+"""The analysts' decisions in a review workbook -> the merged task list (`taskdedup apply`).
+
+A review workbook is what `taskdedup cluster -o review.xlsx` writes: a proposals sheet whose
+decision column analysts fill in (병합/분리/보류, or merge/split/hold) and a tasks sheet with every
+input row. Applying it gives one row per merged project and every other task as it was, and the
+row counts must reconcile exactly with the tasks sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from taskdedup.errors import InputError
+
+MERGE, SPLIT, HOLD = "merge", "split", "hold"
+_DECISION = {"병합": MERGE, "merge": MERGE, "분리": SPLIT, "split": SPLIT, "보류": HOLD, "hold": HOLD}
+# Sheet and column names in both workbook languages (see export.ENGLISH).
+PROPOSALS = ("병합제안", "Proposals")
+TASKS = ("과제목록", "Tasks")
+COL = {
+    "cluster": ("제안번호", "Proposal"), "key": ("제안 키", "Proposal key"), "decision": ("결정", "Decision"),
+    "lead": ("주관 기관(제안)", "Suggested lead"), "comment": ("의견", "Comment"), "id": ("번호", "Id"),
+    "agency": ("기관", "Agency"), "title": ("과제명", "Title"), "rep": ("대표", "Representative"), "status": ("상태", "Status"),
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    """One row of the merged list: a merged group, or a task left as it was."""
+
+    merged: bool
+    key: str
+    lead_agency: str
+    agencies: tuple[str, ...]
+    ids: tuple[str, ...]
+    titles: tuple[str, ...]
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Applied:
+    projects: list[Project]
+    tasks_in: int
+    merged_groups: int
+    tasks_merged: int
+    decisions: dict[str, int]  # merge / split / hold / undecided -> count of proposals
+
+    def reconciles(self) -> bool:
+        return self.tasks_in == self.tasks_merged + sum(1 for p in self.projects if not p.merged)
+
+
+def _column(frame: pd.DataFrame, role: str, sheet: str) -> str:
+    for name in COL[role]:
+        if name in frame.columns:
+            return name
+    raise InputError(f"sheet '{sheet}' has no '{COL[role][0]}' column; is this a review workbook written by taskdedup cluster?")
+
+
+def _sheet(sheets: dict[str, pd.DataFrame], names: tuple[str, ...], source: str) -> tuple[str, pd.DataFrame]:
+    for name in names:
+        if name in sheets:
+            return name, sheets[name]
+    raise InputError(f"{source}: no '{names[0]}' sheet; give the review workbook written by taskdedup cluster -o review.xlsx")
+
+
+def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
+    p_name, proposals = _sheet(sheets, PROPOSALS, source)
+    t_name, tasks = _sheet(sheets, TASKS, source)
+    key_col, decision_col = _column(proposals, "key", p_name), _column(proposals, "decision", p_name)
+    cluster_col, lead_col = _column(proposals, "cluster", p_name), _column(proposals, "lead", p_name)
+    comment_col = _column(proposals, "comment", p_name)
+    t_cluster, t_id = _column(tasks, "cluster", t_name), _column(tasks, "id", t_name)
+    t_agency, t_title, t_rep = _column(tasks, "agency", t_name), _column(tasks, "title", t_name), _column(tasks, "rep", t_name)
+
+    counts = {MERGE: 0, SPLIT: 0, HOLD: 0, "undecided": 0}
+    merged_clusters: dict[str, tuple[str, str, str]] = {}  # cluster id -> (key, lead, comment)
+    for number, row in proposals.iterrows():
+        raw = str(row[decision_col]).strip()
+        if not raw:
+            counts["undecided"] += 1
+            continue
+        decision = _DECISION.get(raw.lower())
+        if decision is None:
+            raise InputError(
+                f"{source}: sheet '{p_name}' row {int(number) + 2}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell"
+            )
+        counts[decision] += 1
+        if decision == MERGE:
+            merged_clusters[str(row[cluster_col]).strip()] = (str(row[key_col]), str(row[lead_col]).strip(), str(row[comment_col]).strip())
+
+    groups: dict[str, list[pd.Series]] = {}
+    projects: list[Project] = []
+    for _, row in tasks.iterrows():
+        cluster = str(row[t_cluster]).strip()
+        if cluster in merged_clusters:
+            groups.setdefault(cluster, []).append(row)
+        else:
+            projects.append(
+                Project(False, "", str(row[t_agency]), (str(row[t_agency]),) if str(row[t_agency]) else (), (str(row[t_id]),), (str(row[t_title]),))
+            )
+    merged: list[Project] = []
+    for cluster, rows in groups.items():
+        key, lead, comment = merged_clusters[cluster]
+        rows.sort(key=lambda r: (str(r[t_rep]).strip() == "", str(r[t_id])))  # representative first
+        agencies = tuple(sorted({str(r[t_agency]) for r in rows if str(r[t_agency])}))
+        merged.append(
+            Project(True, key, lead or str(rows[0][t_agency]), agencies, tuple(str(r[t_id]) for r in rows), tuple(str(r[t_title]) for r in rows), comment)
+        )
+    missing = sorted(set(merged_clusters) - set(groups))
+    if missing:
+        raise InputError(f"{source}: proposal(s) {', '.join(missing)} are marked 병합 but have no tasks in sheet '{t_name}'; was the sheet edited?")
+    applied = Applied(
+        projects=merged + projects,
+        tasks_in=len(tasks),
+        merged_groups=len(merged),
+        tasks_merged=sum(len(p.ids) for p in merged),
+        decisions=counts,
+    )
+    if not applied.reconciles():  # a broken invariant is a bug, not bad input
+        raise RuntimeError(f"{applied.tasks_in} tasks in, {applied.tasks_merged} merged + {len(projects)} untouched")
+    return applied
