@@ -76,3 +76,57 @@ def test_not_a_review_workbook(tmp_path: Path, name: str, message: str) -> None:
     result = runner.invoke(app, ["apply", str(SAMPLES / name), "-o", str(tmp_path / "m.csv")])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {SAMPLES / name}: {message}\n"
+
+
+def test_decisions_survive_the_next_run(tmp_path: Path) -> None:
+    """The acceptance round trip: cluster -> decide -> new rows arrive -> cluster --decisions -> apply."""
+    first = review(tmp_path)
+    wb = openpyxl.load_workbook(first)
+    ws = wb["병합제안"]
+    headers = [c.value for c in ws[1]]
+    ids_col, decision_col = headers.index("과제 번호 목록") + 1, headers.index("결정") + 1
+    groups = {ws.cell(r, ids_col).value: r for r in range(2, ws.max_row + 1)}
+    chatbots = next(r for ids, r in groups.items() if set(ids.split(", ")) == {"1", "2", "3", "4", "5", "6", "7"})
+    false_merge = next(r for ids, r in groups.items() if set(ids.split(", ")) == {"25", "41"})
+    bikes = next(r for ids, r in groups.items() if set(ids.split(", ")) == {"51", "52"})
+    ws.cell(chatbots, decision_col).value = "병합"
+    ws.cell(false_merge, decision_col).value = "분리"
+    ws.cell(bikes, decision_col).value = "병합"
+    decided = tmp_path / "decided.xlsx"
+    wb.save(decided)
+
+    # Next month: a new chatbot proposal arrives, task 52 is withdrawn.
+    frame = pd.read_csv(SAMPLES / "survey_2018.csv", dtype=str, keep_default_na=False)
+    frame = frame[frame["연번"] != "52"]
+    new = pd.DataFrame([
+        {"연번": "53", "기관명": "세종특별자치시", "분야": "민원·행정", "과제명": "AI 민원 상담 챗봇 도입",
+         "과제내용": "시민 민원 문의에 챗봇이 민원 처리 절차와 구비서류를 자동 안내하는 민원 상담 서비스"},
+        {"연번": "54", "기관명": "울산광역시", "분야": "환경", "과제명": "하천 수질 오염 예측",
+         "과제내용": "하천 수질 측정 자료로 오염 발생을 미리 예측"},
+    ])
+    survey = tmp_path / "survey_next.csv"
+    pd.concat([frame, new]).to_csv(survey, index=False, encoding="utf-8")
+    second = tmp_path / "review2.xlsx"
+    result = runner.invoke(app, ["cluster", str(survey), "--decisions", str(decided), "-o", str(second), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    doc = json.loads(result.stdout)
+    cluster_of = {m["row_id"]: m["cluster_id"] for m in doc["members"]}
+    status_of = {m["row_id"]: m["status"] for m in doc["members"]}
+    assert len({cluster_of[i] for i in ["1", "2", "3", "4", "5", "6", "7", "53"]}) == 1  # decided group kept, new row joined
+    assert status_of["53"] == "clustered: new, joined a merged group"
+    assert cluster_of["25"] != cluster_of["41"]  # split stays split
+    assert "decision 병합 " in " ".join(doc["notices"]) and "1 of 2 task(s) no longer in the input (52)" in " ".join(doc["notices"])
+
+    # Decide again on the new workbook and apply: every task of the new input exactly once.
+    wb = openpyxl.load_workbook(second)
+    ws = wb["병합제안"]
+    ws.cell(2, decision_col).value = "병합"
+    wb.save(second)
+    merged = tmp_path / "merged.csv"
+    applied = runner.invoke(app, ["apply", str(second), "-o", str(merged)])
+    assert applied.exit_code == 0
+    out = pd.read_csv(merged, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert out["tasks"].astype(int).sum() == 53
+    assert applied.stdout.startswith("53 tasks -> ")

@@ -28,7 +28,7 @@ from taskdedup.config import (
     ColumnSpec,
     Settings,
 )
-from taskdedup.decisions import apply_decisions
+from taskdedup.decisions import Decisions, apply_decisions, read_decisions
 from taskdedup.errors import ColumnError, TaskdedupError
 from taskdedup.evaluate import evaluate_clusters, evaluate_pairs
 from taskdedup.explain import explain as run_explain
@@ -317,6 +317,10 @@ def cluster(
     no_cache: NoCacheOpt = False,
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
     lang: Annotated[Lang, typer.Option("--lang", metavar="ko|en", help="Language of the .xlsx review workbook.")] = Lang.ko,
+    decisions: Annotated[
+        Optional[str],
+        typer.Option("--decisions", metavar="REVIEW", help="A review workbook from an earlier run: its 병합 groups stay together, 분리 ones apart."),
+    ] = None,
     fail_on: Annotated[
         Optional[FailOn],
         typer.Option("--fail-on", metavar="cross-agency|any", help=f"Exit {EXIT_FOUND} when such proposals exist (for CI jobs)."),
@@ -349,7 +353,8 @@ def cluster(
                 table, settings, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress,
                 jobs=jobs, cache=_cache(cache_dir, no_cache),
             )
-            result = _cut(prepared, auto)
+            decided = read_decisions(read_workbook_sheets(decisions), decisions) if decisions else None
+            result = _cut(prepared, auto, decided)
             result.timings = {"read": read_seconds, **result.timings}
             _say_columns(err, result.columns.describe(), result.notices, quiet)
             started = time.perf_counter()
@@ -379,12 +384,12 @@ def _fail_on(result: Result, fail_on: FailOn | None) -> None:
         raise typer.Exit(EXIT_FOUND)
 
 
-def _cut(prepared: Prepared, auto: bool) -> Result:
+def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:
     if auto:
         tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
         prepared.notices.append(f"threshold auto: {tuning.recommended:g} ({tuning.rule} between {AUTO_RANGE[0]:g} and {AUTO_RANGE[1]:g})")
-        return assemble(prepared, tuning.recommended)
-    return assemble(prepared)
+        return assemble(prepared, tuning.recommended, decided)
+    return assemble(prepared, decisions=decided)
 
 
 def _cache(cache_dir: Path | None, disabled: bool) -> TokenCache | None:

@@ -121,3 +121,107 @@ def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
     if not applied.reconciles():  # a broken invariant is a bug, not bad input
         raise RuntimeError(f"{applied.tasks_in} tasks in, {applied.tasks_merged} merged + {len(projects)} untouched")
     return applied
+
+
+# --- decisions fed back into a new run (`cluster --decisions`) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What analysts decided in an earlier review workbook, by row id."""
+
+    merge: list[tuple[str, tuple[str, ...]]]  # (proposal key, member ids) that must stay together
+    split: list[tuple[str, tuple[str, ...]]]  # (proposal key, member ids) that must stay apart
+    known_ids: frozenset[str]  # every row of the earlier run: others are new
+    source: str
+
+
+def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
+    p_name, proposals = _sheet(sheets, PROPOSALS, source)
+    t_name, tasks = _sheet(sheets, TASKS, source)
+    key_col, decision_col = _column(proposals, "key", p_name), _column(proposals, "decision", p_name)
+    ids_col = next((c for c in ("과제 번호 목록", "Member ids") if c in proposals.columns), None)
+    if ids_col is None:
+        raise InputError(f"sheet '{p_name}' has no '과제 번호 목록' column; is this a review workbook written by taskdedup cluster?")
+    merge: list[tuple[str, tuple[str, ...]]] = []
+    split: list[tuple[str, tuple[str, ...]]] = []
+    for number, row in proposals.iterrows():
+        raw = str(row[decision_col]).strip()
+        if not raw:
+            continue
+        decision = _DECISION.get(raw.lower())
+        if decision is None:
+            raise InputError(
+                f"{source}: sheet '{p_name}' row {int(number) + 2}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell"
+            )
+        ids = tuple(i.strip() for i in str(row[ids_col]).split(",") if i.strip())
+        if decision == MERGE:
+            merge.append((str(row[key_col]), ids))
+        elif decision == SPLIT:
+            split.append((str(row[key_col]), ids))
+    known = frozenset(str(v).strip() for v in tasks[_column(tasks, "id", t_name)])
+    return Decisions(merge=merge, split=split, known_ids=known, source=source)
+
+
+NEW_ATTACHED = "clustered: new, joined a merged group"
+
+
+def constrain(
+    labels: "np.ndarray", row_ids: list[str], decisions: Decisions, notices: list[str]
+) -> tuple["np.ndarray", set[int]]:
+    """Apply earlier decisions to cluster labels (indices in canonical order).
+
+    Merged groups stay together (must-link); rows new since the decision that the clustering put
+    with them join them, other earlier rows leave. Split groups stay apart (cannot-link): in any
+    cluster holding several of their rows, all but the first leave as tasks on their own. Held and
+    undecided proposals are clustered as usual. A decision whose rows are gone is reported.
+    Returns the new labels and the indices of new rows that joined a merged group.
+    """
+    import numpy as np
+
+    labels = labels.copy()
+    where: dict[str, list[int]] = {}
+    for i, row_id in enumerate(row_ids):
+        where.setdefault(row_id, []).append(i)
+    fresh = int(labels.max()) + 1 if len(labels) else 0
+    attached: set[int] = set()
+
+    def present(key: str, ids: tuple[str, ...], kind: str) -> list[int]:
+        found = [i for row_id in ids for i in where.get(row_id, [])]
+        gone = [row_id for row_id in ids if row_id not in where]
+        if gone:
+            shown = ", ".join(gone[:5])
+            notices.append(f"decision {kind} {key}: {len(gone)} of {len(ids)} task(s) no longer in the input ({shown}); applied to the rest")
+        return found
+
+    for key, ids in decisions.merge:
+        members = present(key, ids, "병합")
+        if len(members) < 2:
+            continue
+        group = set(members)
+        touched = {int(labels[i]) for i in members}
+        for i in np.flatnonzero(np.isin(labels, list(touched))).tolist():
+            if i not in group and row_ids[i] not in decisions.known_ids:
+                group.add(i)
+                attached.add(i)
+        leaving = [i for i in np.flatnonzero(np.isin(labels, list(touched))).tolist() if i not in group]
+        for i in group:
+            labels[i] = fresh
+        fresh += 1
+        # Earlier rows that the clustering had put with the group keep their own clusters apart from it.
+        for old in touched:
+            rest = [i for i in leaving if labels[i] == old]
+            for i in rest:
+                labels[i] = fresh
+            if rest:
+                fresh += 1
+    for key, ids in decisions.split:
+        members = present(key, ids, "분리")
+        by_label: dict[int, list[int]] = {}
+        for i in sorted(members):
+            by_label.setdefault(int(labels[i]), []).append(i)
+        for together in by_label.values():
+            for i in together[1:]:
+                labels[i] = fresh
+                fresh += 1
+    return labels, attached

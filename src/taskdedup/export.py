@@ -344,7 +344,12 @@ def _themes_sheet(ws: Worksheet, result: Result) -> None:
 
 
 def _status_ko(status: str) -> str:
-    return {"clustered": "군집됨", "skipped: empty text": "제외: 내용 없음", "skipped: no words in text": "제외: 비교할 단어 없음"}.get(status, status)
+    return {
+        "clustered": "군집됨",
+        "clustered: new, joined a merged group": "신규: 병합 결정된 묶음에 합류",
+        "skipped: empty text": "제외: 내용 없음",
+        "skipped: no words in text": "제외: 비교할 단어 없음",
+    }.get(status, status)
 
 
 def to_xlsx(result: Result, lang: str = "ko") -> bytes:
@@ -411,7 +416,7 @@ ENGLISH = {
     "포함 군집 (제안번호)": "Clusters", "유사도": "Similarity", "번호 A": "Id A", "기관 A": "Agency A", "과제 A": "Task A",
     "제안번호 A": "Proposal A", "번호 B": "Id B", "기관 B": "Agency B", "과제 B": "Task B", "제안번호 B": "Proposal B",
     "기관 간 중복": "cross-agency", "기관 내 중복": "same-agency", "기관 미상": "unattributed", "단독": "singleton",
-    "군집됨": "clustered", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
+    "군집됨": "clustered", "신규: 병합 결정된 묶음에 합류": "new: joined a merged group", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
     "입력 파일": "Input file", "읽은 과제 수": "Rows read", "제외된 과제 수 (내용 없음)": "Rows skipped (no text)",
     "무시한 빈 행": "Blank rows ignored", "군집 수 (단독 포함)": "Clusters (with singletons)", "병합 제안 수": "Merge proposals",
     "  기관 간 중복": "  cross-agency", "  기관 내 중복": "  same-agency", "  기관 미상": "  unattributed",

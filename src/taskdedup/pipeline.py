@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from taskdedup.cluster import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.columns import Columns, resolve_columns
 from taskdedup.config import DENSE_MAX_ROWS, FALLBACK_TOKENIZER, LARGE_ROWS, Settings
+from taskdedup.decisions import NEW_ATTACHED, Decisions, constrain
 from taskdedup.errors import NothingToCluster, TokenizerUnavailable
 from taskdedup.features import tokens_parallel, vectors_for
 from taskdedup.io import Table, TokenCache
@@ -307,15 +308,20 @@ def prepare(
     )
 
 
-def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
-    """Cut the prepared tree at `threshold` (default: the settings') into clusters and themes."""
+def assemble(prepared: Prepared, threshold: float | None = None, decisions: Decisions | None = None) -> Result:
+    """Cut the prepared tree at `threshold` (default: the settings') into clusters and themes;
+    earlier `decisions` (merged groups stay together, split ones apart) are applied to the cut."""
     settings = prepared.settings if threshold is None else replace(prepared.settings, threshold=threshold)
     if min(settings.threshold, settings.themes_at) < prepared.min_similarity:
         raise ValueError(f"the tree was built down to {prepared.min_similarity:g}; cannot cut at {settings.themes_at:g}")
     timings = dict(prepared.timings)
     agency_of = settings.lexicon.agency
+    notices = list(prepared.notices)
+    attached: set[int] = set()
     with timed(timings, "propose"):
         labels = prepared.tree.cut(settings.threshold)
+        if decisions is not None:
+            labels, attached = constrain(labels, [s.row_id for s in prepared.clustered], decisions, notices)
         words, word_terms = prepared.vectors.word_part()
         clusters = build_clusters(
             prepared.clustered,
@@ -337,7 +343,11 @@ def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
         )
         misses = near_misses(prepared, labels, clusters)
     theme_of = {c.cluster_id: t for t in themes for c in t.clusters}
-    rows = [RowOutcome(m.submission, CLUSTERED, c, m, theme_of.get(c.cluster_id)) for c in clusters for m in c.members]
+    rows = [
+        RowOutcome(m.submission, NEW_ATTACHED if m.index in attached else CLUSTERED, c, m, theme_of.get(c.cluster_id))
+        for c in clusters
+        for m in c.members
+    ]
     rows.extend(prepared.skipped)
     if len(rows) != prepared.rows_read:  # every input row exactly once; anything else is a bug
         raise RuntimeError(f"{prepared.rows_read} rows in, {len(rows)} rows out")
@@ -364,7 +374,7 @@ def assemble(prepared: Prepared, threshold: float | None = None) -> Result:
         clusters=clusters,
         themes=themes,
         rows=rows,
-        notices=list(prepared.notices),
+        notices=notices,
         timings=timings,
         near_misses=misses,
         matrix=prepared.vectors.matrix,
