@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -184,6 +185,7 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="305496")
 _REP_FILL = PatternFill("solid", fgColor="E2EFDA")
 _DECISION_FILL = PatternFill("solid", fgColor="FFF2CC")
+_BAND_FILL = PatternFill("solid", fgColor="EEF3FA")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 
@@ -251,11 +253,30 @@ def _summary_sheet(ws: Worksheet, result: Result) -> None:
         ["taskdedup 버전", d["taskdedup_version"]],
     ]
     rows.extend(["알림", notice] for notice in d["notices"])
+    rows.extend(
+        [f"주제 T{t['theme_id']}", f"기관 {t['agency_count']} · 과제 {t['size']} · {', '.join(t['keywords'])}"]
+        for t in d["themes"][:TOP_THEMES]
+    )
     _table_sheet(ws, [("항목", 30), ("값", 60)], rows)
     ws.auto_filter.ref = None
+    # A small chart of the proposals by kind, beside the table.
+    ws["D1"], ws["E1"] = "유형", "병합 제안"
+    for k, (label, key) in enumerate(
+        (("기관 간 중복", "cross_agency_proposals"), ("기관 내 중복", "same_agency_proposals"), ("기관 미상", "unattributed_proposals")), start=2
+    ):
+        ws.cell(k, 4).value, ws.cell(k, 5).value = label, s[key]
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "병합 제안"
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=5, min_row=1, max_row=4), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=4, min_row=2, max_row=4))
+    chart.height, chart.width = 6, 12
+    ws.add_chart(chart, "D7")
 
 
 DECISIONS_KO = ("병합", "분리", "보류")
+TOP_THEMES = 5
 
 
 def _proposals_sheet(ws: Worksheet, result: Result) -> None:
@@ -329,9 +350,18 @@ def _members_sheet(ws: Worksheet, result: Result) -> None:
     for i in range(2, len(rows) + 2):
         ws.cell(row=i, column=11).number_format = "0.00"
     _similarity_colours(ws, f"K2:K{max(2, len(rows) + 1)}")
-    for i in reps:
-        for j in range(1, len(headers) + 1):
-            ws.cell(row=i, column=j).fill = _REP_FILL
+    # Members of one proposal read together: proposals are banded, the representative stands out.
+    band = False
+    previous = None
+    for i, row in enumerate(result.rows, start=2):
+        if row.cluster is None or not row.cluster.is_proposal:
+            continue
+        if row.cluster.cluster_id != previous:
+            band, previous = not band, row.cluster.cluster_id
+        fill = _REP_FILL if i in reps else (_BAND_FILL if band else None)
+        if fill is not None:
+            for j in range(1, len(headers) + 1):
+                ws.cell(row=i, column=j).fill = fill
 
 
 def _themes_sheet(ws: Worksheet, result: Result) -> None:
@@ -417,7 +447,7 @@ ENGLISH = {
     "제안번호 A": "Proposal A", "번호 B": "Id B", "기관 B": "Agency B", "과제 B": "Task B", "제안번호 B": "Proposal B",
     "기관 간 중복": "cross-agency", "기관 내 중복": "same-agency", "기관 미상": "unattributed", "단독": "singleton",
     "군집됨": "clustered", "신규: 병합 결정된 묶음에 합류": "new: joined a merged group", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
-    "입력 파일": "Input file", "읽은 과제 수": "Rows read", "제외된 과제 수 (내용 없음)": "Rows skipped (no text)",
+    "입력 파일": "Input file", "병합 제안": "Merge proposals", "읽은 과제 수": "Rows read", "제외된 과제 수 (내용 없음)": "Rows skipped (no text)",
     "무시한 빈 행": "Blank rows ignored", "군집 수 (단독 포함)": "Clusters (with singletons)", "병합 제안 수": "Merge proposals",
     "  기관 간 중복": "  cross-agency", "  기관 내 중복": "  same-agency", "  기관 미상": "  unattributed",
     "병합 제안에 든 과제 수": "Rows in proposals", "여러 군집에 걸친 주제 수": "Themes", "형태소 분석기": "Tokenizer",
