@@ -130,3 +130,20 @@ def test_decisions_survive_the_next_run(tmp_path: Path) -> None:
     out = pd.read_csv(merged, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert out["tasks"].astype(int).sum() == 53
     assert applied.stdout.startswith("53 tasks -> ")
+
+
+def test_decisions_from_a_csv(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("key,decision,ids\nPx,merge,1; 9\nPy,split,\"25, 41\"\n", encoding="utf-8")
+    result = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.csv"), "--decisions", str(decisions), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    cluster_of = {m["row_id"]: m["cluster_id"] for m in json.loads(result.stdout)["members"]}
+    assert cluster_of["1"] == cluster_of["9"]  # must-link across what the text alone would not join
+    assert cluster_of["25"] != cluster_of["41"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("key,verdict\nPx,merge\n", encoding="utf-8")
+    failed = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.csv"), "--decisions", str(bad)])
+    assert failed.exit_code == 1
+    assert failed.stderr == f"Error: {bad}: a decisions CSV needs a '결정' (or 'decision') column; found key, verdict\n"

@@ -319,7 +319,7 @@ def cluster(
     lang: Annotated[Lang, typer.Option("--lang", metavar="ko|en", help="Language of the .xlsx review workbook.")] = Lang.ko,
     decisions: Annotated[
         Optional[str],
-        typer.Option("--decisions", metavar="REVIEW", help="A review workbook from an earlier run: its 병합 groups stay together, 분리 ones apart."),
+        typer.Option("--decisions", metavar="REVIEW", help="A review workbook (or decisions CSV) from an earlier run: its 병합 groups stay together, 분리 ones apart."),
     ] = None,
     fail_on: Annotated[
         Optional[FailOn],
@@ -353,7 +353,7 @@ def cluster(
                 table, settings, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress,
                 jobs=jobs, cache=_cache(cache_dir, no_cache),
             )
-            decided = read_decisions(read_workbook_sheets(decisions), decisions) if decisions else None
+            decided = _read_decisions(decisions) if decisions else None
             result = _cut(prepared, auto, decided)
             result.timings = {"read": read_seconds, **result.timings}
             _say_columns(err, result.columns.describe(), result.notices, quiet)
@@ -382,6 +382,12 @@ def _fail_on(result: Result, fail_on: FailOn | None) -> None:
         kind = "cross-agency " if fail_on is FailOn.cross_agency else ""
         sys.stderr.write(f"taskdedup: {found} {kind}merge proposal(s) found (--fail-on {fail_on.value})\n")
         raise typer.Exit(EXIT_FOUND)
+
+
+def _read_decisions(path: str) -> Decisions:
+    if path.lower().endswith((".csv", ".tsv", ".txt")):
+        return read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path)
+    return read_decisions(read_workbook_sheets(path), path)
 
 
 def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:

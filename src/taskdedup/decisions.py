@@ -137,6 +137,13 @@ class Decisions:
 
 
 def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
+    """From a review workbook's sheets, or from a decisions CSV read as one sheet named ''.
+
+    A CSV has the columns 제안 키 (or key), 결정 (or decision) and 과제 번호 목록 (or ids, separated
+    by commas or semicolons). It lists no other tasks, so every row it does not name counts as new.
+    """
+    if set(sheets) == {""}:
+        return _decisions_from_table(sheets[""], source)
     p_name, proposals = _sheet(sheets, PROPOSALS, source)
     t_name, tasks = _sheet(sheets, TASKS, source)
     key_col, decision_col = _column(proposals, "key", p_name), _column(proposals, "decision", p_name)
@@ -154,13 +161,28 @@ def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
             raise InputError(
                 f"{source}: sheet '{p_name}' row {int(number) + 2}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell"
             )
-        ids = tuple(i.strip() for i in str(row[ids_col]).split(",") if i.strip())
+        ids = tuple(i.strip() for i in str(row[ids_col]).replace(";", ",").split(",") if i.strip())
         if decision == MERGE:
             merge.append((str(row[key_col]), ids))
         elif decision == SPLIT:
             split.append((str(row[key_col]), ids))
     known = frozenset(str(v).strip() for v in tasks[_column(tasks, "id", t_name)])
     return Decisions(merge=merge, split=split, known_ids=known, source=source)
+
+
+def _decisions_from_table(table: pd.DataFrame, source: str) -> Decisions:
+    def pick(*names: str) -> str:
+        for name in names:
+            if name in table.columns:
+                return name
+        raise InputError(f"{source}: a decisions CSV needs a '{names[0]}' (or '{names[-1]}') column; found {', '.join(map(str, table.columns))}")
+
+    key_col, decision_col = pick("제안 키", "Proposal key", "key"), pick("결정", "Decision", "decision")
+    ids_col = pick("과제 번호 목록", "Member ids", "ids")
+    frame = table.rename(columns={key_col: "제안 키", decision_col: "결정", ids_col: "과제 번호 목록"})
+    everyone = sorted({i.strip() for cell in frame["과제 번호 목록"] for i in str(cell).replace(";", ",").split(",") if i.strip()})
+    tasks = pd.DataFrame({"번호": everyone})
+    return read_decisions({"병합제안": frame, "과제목록": tasks}, source)
 
 
 NEW_ATTACHED = "clustered: new, joined a merged group"
