@@ -343,6 +343,7 @@ def cluster(
             linkage=linkage, text_col=text_col, id_col=id_col, agency_col=agency_col, field_col=field_col, lexicon=lexicon,
             no_lexicon=no_lexicon, char_weight=char_weight, keywords=keywords,
         )
+        decided = _read_decisions(decisions) if decisions else None  # fail before the long work
         with progress_bars(enabled=not quiet and sys.stderr.isatty()) as progress:
             started = time.perf_counter()
             progress("reading", 0, 1)
@@ -353,7 +354,6 @@ def cluster(
                 table, settings, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress,
                 jobs=jobs, cache=_cache(cache_dir, no_cache),
             )
-            decided = _read_decisions(decisions) if decisions else None
             result = _cut(prepared, auto, decided)
             result.timings = {"read": read_seconds, **result.timings}
             _say_columns(err, result.columns.describe(), result.notices, quiet)
