@@ -116,7 +116,8 @@ def _theme_record(t: Theme) -> dict[str, Any]:
     }
 
 
-def result_to_dict(result: Result) -> dict[str, Any]:
+def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
+    """The whole result; `rows=False` leaves out proposals' and members' records (for the summary sheet)."""
     s = result.summary
     cols = result.columns
     return {
@@ -146,9 +147,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "themes": s.themes,
         },
         "notices": list(result.notices),
-        "proposals": [_proposal_record(c) for c in result.proposals],
+        "proposals": [_proposal_record(c) for c in result.proposals] if rows else [],
         "themes": [_theme_record(t) for t in result.themes],
-        "members": [_member_record(r) for r in result.rows],
+        "members": [_member_record(r) for r in result.rows] if rows else [],
     }
 
 
@@ -228,7 +229,7 @@ def _table_sheet(ws: Worksheet, headers: list[tuple[str, int]], rows: list[list[
 
 
 def _summary_sheet(ws: Worksheet, result: Result) -> None:
-    d = result_to_dict(result)
+    d = result_to_dict(result, rows=False)
     s, cols = d["summary"], d["input"]["columns"]
     rows: list[list[Any]] = [
         ["입력 파일", d["input"]["file"]],
