@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from taskdedup.errors import InputError
@@ -51,6 +52,16 @@ class Applied:
         return self.tasks_in == self.tasks_merged + sum(1 for p in self.projects if not p.merged)
 
 
+def _decision(raw: str, source: str, sheet: str, index: int) -> str:
+    """merge / split / hold from a non-empty decision cell; `index` is the data row (0-based)."""
+    decision = _DECISION.get(raw.lower())
+    if decision is None:
+        raise InputError(
+            f"{source}: sheet '{sheet}' row {index + 2}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell"
+        )
+    return decision
+
+
 def _column(frame: pd.DataFrame, role: str, sheet: str) -> str:
     for name in COL[role]:
         if name in frame.columns:
@@ -81,11 +92,7 @@ def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
         if not raw:
             counts["undecided"] += 1
             continue
-        decision = _DECISION.get(raw.lower())
-        if decision is None:
-            raise InputError(
-                f"{source}: sheet '{p_name}' row {int(number) + 2}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell"
-            )
+        decision = _decision(raw, source, p_name, int(number))
         counts[decision] += 1
         if decision == MERGE:
             merged_clusters[str(row[cluster_col]).strip()] = (str(row[key_col]), str(row[lead_col]).strip(), str(row[comment_col]).strip())
@@ -156,11 +163,7 @@ def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
         raw = str(row[decision_col]).strip()
         if not raw:
             continue
-        decision = _DECISION.get(raw.lower())
-        if decision is None:
-            raise InputError(
-                f"{source}: sheet '{p_name}' row {int(number) + 2}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell"
-            )
+        decision = _decision(raw, source, p_name, int(number))
         ids = tuple(i.strip() for i in str(row[ids_col]).replace(";", ",").split(",") if i.strip())
         if decision == MERGE:
             merge.append((str(row[key_col]), ids))
@@ -189,8 +192,8 @@ NEW_ATTACHED = "clustered: new, joined a merged group"
 
 
 def constrain(
-    labels: "np.ndarray", row_ids: list[str], decisions: Decisions, notices: list[str]
-) -> tuple["np.ndarray", set[int]]:
+    labels: np.ndarray, row_ids: list[str], decisions: Decisions, notices: list[str]
+) -> tuple[np.ndarray, set[int]]:
     """Apply earlier decisions to cluster labels (indices in canonical order).
 
     Merged groups stay together (must-link); rows new since the decision that the clustering put
@@ -199,8 +202,6 @@ def constrain(
     undecided proposals are clustered as usual. A decision whose rows are gone is reported.
     Returns the new labels and the indices of new rows that joined a merged group.
     """
-    import numpy as np
-
     labels = labels.copy()
     where: dict[str, list[int]] = {}
     for i, row_id in enumerate(row_ids):

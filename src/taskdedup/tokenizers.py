@@ -108,14 +108,17 @@ class MorphemeTokenizer(Tokenizer):
         head = tag.split("+", 1)[0]
         return head in self.keep_tags and head not in self.latin_tags
 
+    def _content(self, text: str, analysed: Iterable[tuple[str, str]]) -> list[str]:
+        """Kept morphemes of an analysis (Latin and digits left to latin_tokens), then the Latin runs."""
+        if not _HANGUL_OR_HANJA.search(text):
+            return latin_tokens(text)
+        words = [form for form, tag in analysed if self._keep(tag) and not _ALNUM.fullmatch(form.lower())]
+        return words + latin_tokens(text)
+
     def tokens(self, text: str) -> list[str]:
         if self._tagger is None:
             self.start()
-        out: list[str] = []
-        if _HANGUL_OR_HANJA.search(text):
-            out = [form for form, tag in self._pos(self._tagger, text) if self._keep(tag) and not _ALNUM.fullmatch(form.lower())]
-        out.extend(latin_tokens(text))
-        return out
+        return self._content(text, self._pos(self._tagger, text) if _HANGUL_OR_HANJA.search(text) else ())
 
 
 def _konlpy_jvm(factory: Callable[[], Any], name: str) -> Any:
@@ -247,11 +250,10 @@ class KiwiTokenizer(MorphemeTokenizer):
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         self.start()
         texts = list(texts)
-        out: list[list[str]] = []
-        for text, analysed in zip(texts, self._tagger.tokenize(texts), strict=True):
-            words = [t.form for t in analysed if self._keep(t.tag) and not _ALNUM.fullmatch(t.form.lower())]
-            out.append(words + latin_tokens(text) if _HANGUL_OR_HANJA.search(text) else latin_tokens(text))
-        return out
+        return [
+            self._content(text, ((t.form, t.tag) for t in analysed))
+            for text, analysed in zip(texts, self._tagger.tokenize(texts), strict=True)
+        ]
 
 
 BACKENDS: dict[str, type[Tokenizer]] = {
