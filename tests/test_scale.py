@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskdedup import features
+from taskdedup import features, sparse_cluster
 from taskdedup.cluster import build_tree, similarity_matrix
 from taskdedup.config import Settings
 from taskdedup.export import to_csv
@@ -17,7 +17,7 @@ from taskdedup.features import featurize, tokens_parallel
 from taskdedup.io import TokenCache, read_table
 from taskdedup.lexicon import builtin
 from taskdedup.pipeline import assemble, prepare, run
-from taskdedup.sparse_cluster import sparse_tree
+from taskdedup.sparse_cluster import similarity_join, sparse_tree
 from taskdedup.tokenizers import MecabTokenizer
 from taskdedup.vectorize import vectorize
 
@@ -65,6 +65,39 @@ def test_sparse_equals_dense_with_duplicates_and_empty_rows(matrix: sp.csr_matri
     dense = build_tree(similarity_matrix(matrix), linkage).cut(threshold)  # type: ignore[arg-type]
     sparse, _ = sparse_tree(matrix, linkage, threshold)  # type: ignore[arg-type]
     assert sparse.cut(threshold).tolist() == dense.tolist()
+
+
+def scipy_join(matrix: sp.csr_matrix, s: float) -> dict[tuple[int, int], float]:
+    product = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    values = np.minimum(np.round(product.data, 9), 1.0)
+    return {(int(i), int(j)): float(v) for i, j, v in zip(product.row, product.col, values, strict=True) if v >= s}
+
+
+@settings(max_examples=100, deadline=None)
+@given(tricky_matrices(), st.sampled_from([0.0001, 0.2, 0.5, 1.0]))
+def test_join_finds_exactly_the_pairs_of_the_full_product(matrix: sp.csr_matrix, s: float) -> None:
+    join = similarity_join(matrix, s)
+    assert dict(zip(zip(join.row.tolist(), join.col.tolist()), join.data.tolist())) == scipy_join(matrix, s)
+
+
+def test_join_on_real_text_matches_the_full_product_to_the_bit() -> None:
+    matrix = sample_matrix()
+    join = similarity_join(matrix, 0.15)
+    assert len(join.data) > 50
+    assert dict(zip(zip(join.row.tolist(), join.col.tolist()), join.data.tolist())) == scipy_join(matrix, 0.15)
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete"])
+def test_the_compiled_chain_resumes_where_it_stopped(linkage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress is reported between budgets of merges; stopping every merge changes nothing."""
+    matrix = sample_matrix()
+    whole, _ = sparse_tree(matrix, linkage, 0.15)  # type: ignore[arg-type]
+    monkeypatch.setattr(sparse_cluster, "PROGRESS_EVERY", 1)
+    reports: list[int] = []
+    stepwise, _ = sparse_tree(matrix, linkage, 0.15, lambda stage, done, total: reports.append(done) if stage == "clustering" else None)  # type: ignore[arg-type]
+    assert stepwise.children.tolist() == whole.children.tolist()
+    assert stepwise.distances.tolist() == whole.distances.tolist()
+    assert len(reports) > 20 and reports == sorted(reports)
 
 
 def test_exact_ties_between_different_pairs_may_be_broken_either_way() -> None:
