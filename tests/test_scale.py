@@ -87,6 +87,16 @@ def test_join_on_real_text_matches_the_full_product_to_the_bit() -> None:
     assert dict(zip(zip(join.row.tolist(), join.col.tolist()), join.data.tolist())) == scipy_join(matrix, 0.15)
 
 
+def test_join_in_threads_gives_the_same_pairs_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    matrix = sample_matrix()
+    one = similarity_join(matrix, 0.15)
+    monkeypatch.setattr(sparse_cluster, "CHUNK_ROWS", 7)
+    reports: list[int] = []
+    three = similarity_join(matrix, 0.15, lambda stage, done, total: reports.append(done), jobs=3)
+    assert (three.row.tolist(), three.col.tolist(), three.data.tolist()) == (one.row.tolist(), one.col.tolist(), one.data.tolist())
+    assert reports == sorted(reports) and reports[-1] == matrix.shape[0]
+
+
 @pytest.mark.parametrize("linkage", ["average", "complete"])
 def test_the_compiled_chain_resumes_where_it_stopped(linkage: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Progress is reported between budgets of merges; stopping every merge changes nothing."""
@@ -98,6 +108,22 @@ def test_the_compiled_chain_resumes_where_it_stopped(linkage: str, monkeypatch: 
     assert stepwise.children.tolist() == whole.children.tolist()
     assert stepwise.distances.tolist() == whole.distances.tolist()
     assert len(reports) > 20 and reports == sorted(reports)
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete"])
+def test_full_pools_are_compacted_without_changing_the_tree(linkage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chain's pools start with no spare room, so nearly every merge must first compact them."""
+    matrix = sample_matrix()
+    roomy, _ = sparse_tree(matrix, linkage, 0.15)  # type: ignore[arg-type]
+
+    def tight(values: np.ndarray, dtype: type) -> np.ndarray:
+        return np.concatenate([np.asarray(values, dtype=dtype), np.zeros(1, dtype=dtype)])
+
+    monkeypatch.setattr(sparse_cluster, "_pool", tight)
+    cramped, _ = sparse_tree(matrix, linkage, 0.15)  # type: ignore[arg-type]
+    assert len(roomy.children) > 50
+    assert cramped.children.tolist() == roomy.children.tolist()
+    assert cramped.distances.tolist() == roomy.distances.tolist()
 
 
 def test_exact_ties_between_different_pairs_may_be_broken_either_way() -> None:

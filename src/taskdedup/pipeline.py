@@ -280,7 +280,7 @@ def prepare(
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
         else:
-            tree, edges = sparse_tree(vectors.matrix, settings.linkage, lowest, report)
+            tree, edges = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs or os.cpu_count() or 1)
             similarity = Similarity(vectors.matrix)
             components, labels = connected_components(edges, directed=False)
             largest = int(np.bincount(labels).max()) if len(labels) else 0

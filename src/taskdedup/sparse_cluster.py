@@ -19,7 +19,9 @@ can be cut at any threshold >= s_min, like the dense tree.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,7 +30,7 @@ from taskdedup.cluster import DECIMALS, MergeTree
 from taskdedup.config import Linkage
 
 Progress = Callable[[str, int, int], None]
-CHUNK_ROWS = 4096
+CHUNK_ROWS = 1024  # rows per block of the join: small enough to share out over threads evenly
 PROGRESS_EVERY = 5000  # merges between two progress reports from the compiled loop
 
 
@@ -36,12 +38,14 @@ def _noop(stage: str, done: int, total: int) -> None:
     pass
 
 
-def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop) -> sp.coo_matrix:
+def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1) -> sp.coo_matrix:
     """All pairs i < j with rounded cosine similarity >= min_similarity.
 
     Each row walks the inverted index (term -> rows) to the later rows sharing a term, so memory
-    is the output plus one row of sums; the cost is the sum over terms of df^2 / 2, so very
-    common terms (which the boilerplate list removes) dominate it.
+    is the output plus one row of sums per thread; the cost is the sum over terms of df^2 / 2, so
+    very common terms (which the boilerplate list removes) dominate it. Blocks of rows run in
+    `jobs` threads (the compiled loop releases the GIL) and are joined in block order, so the
+    result does not depend on `jobs`.
     """
     # numba takes 0.25 s to import, which small inputs (the dense path) never need to pay
     from taskdedup import sparse_kernels
@@ -51,25 +55,29 @@ def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Prog
     matrix.sort_indices()  # same order of additions as scipy's product, so the same rounding
     by_term = matrix.T.tocsr()
     by_term.sort_indices()
-    sums = np.zeros(n)
-    touched = np.zeros(n, dtype=np.int64)
     limit = round(min_similarity, DECIMALS)
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    for start in range(0, n, CHUNK_ROWS):
-        stop = min(n, start + CHUNK_ROWS)
-        i, j, v = sparse_kernels.join_rows(
-            matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data,
-            start, stop, limit, sums, touched,
-        )
-        rows.append(i)
-        cols.append(j)
-        vals.append(v)
-        progress("similarity", stop, n)
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    val = np.concatenate(vals) if vals else np.zeros(0)
+    scratch: queue.SimpleQueue[tuple[np.ndarray, np.ndarray]] = queue.SimpleQueue()
+    for _ in range(max(1, jobs)):
+        scratch.put((np.zeros(n), np.zeros(n, dtype=np.int64)))
+
+    def block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        sums, touched = scratch.get()  # returned clean by the kernel
+        try:
+            return sparse_kernels.join_rows(
+                matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data,
+                start, min(n, start + CHUNK_ROWS), limit, sums, touched,
+            )
+        finally:
+            scratch.put((sums, touched))
+
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        for part in pool.map(block, range(0, n, CHUNK_ROWS)):
+            parts.append(part)
+            progress("similarity", min(n, len(parts) * CHUNK_ROWS), n)
+    row = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    col = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    val = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
     return sp.coo_matrix((val, (row, col)), shape=(n, n))
 
 
@@ -93,7 +101,7 @@ def _duplicates(matrix: sp.csr_matrix) -> tuple[np.ndarray, list[list[int]]]:
 
 
 def sparse_tree(
-    matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop
+    matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1
 ) -> tuple[MergeTree, sp.coo_matrix]:
     """The merge forest down to `min_similarity`, and the join it was built from.
 
@@ -118,7 +126,7 @@ def sparse_tree(
         node[unit] = current
     unique = matrix[firsts]
     counts = np.array([len(g) for g in groups], dtype=np.float64)
-    edges = similarity_join(unique, min_similarity, progress)
+    edges = similarity_join(unique, min_similarity, progress, jobs)
     if linkage == "single":
         _kruskal(len(groups), edges, node, children, distances, n)
         return _forest(n, children, distances), edges
@@ -144,23 +152,34 @@ def _chain(
         shape=(units, units),
     ).tocsr()
     both.sort_indices()
-    pair_counts = np.repeat(counts, np.diff(both.indptr)) * counts[both.indices]
+    rows = np.repeat(np.arange(units), np.diff(both.indptr))
+    pair_counts = counts[rows] * counts[both.indices]
+    # The twin of entry (r, c) is entry (c, r); the kernel wants its position within row c.
+    twin = np.lexsort((rows, both.indices))  # entries by (column, row) are the twins of entries by (row, column)
     # average: the sum over all pairs of the two units' copies; complete: the smallest similarity
-    first = both.data if complete else both.data * pair_counts
-    keys, values = sparse_kernels.split_rows(both.indptr, both.indices, first)
-    pairs = sparse_kernels.split_rows(both.indptr, both.indices, pair_counts)[1] if complete else values
-    if complete:
-        terms, weights = sparse_kernels.split_rows(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-    else:
-        weighted = sp.csr_matrix(sp.diags(counts) @ unique)
-        weighted.sort_indices()
-        terms, weights = sparse_kernels.split_rows(weighted.indptr, weighted.indices, weighted.data)
+    lists = (
+        _pool(both.indices, np.int64),
+        _pool(both.data if complete else both.data * pair_counts, np.float64),
+        _pool(pair_counts, np.float64) if complete else np.zeros(1),
+        _pool(twin - both.indptr[both.indices], np.int64),
+    )
+    start = both.indptr[:-1].astype(np.int64)
     length = np.diff(both.indptr).astype(np.int64)
+    if complete:
+        vectors = (np.zeros(1, dtype=np.int64), np.zeros(1))
+        vec_start, vec_length, vec_end = np.zeros(units, dtype=np.int64), np.zeros(units, dtype=np.int64), 0
+    else:
+        weighted = sp.csr_matrix(sp.diags(counts) @ unique)  # a unit's row stands for all its copies
+        weighted.sort_indices()
+        vectors = (_pool(weighted.indices, np.int64), _pool(weighted.data, np.float64))
+        vec_start = weighted.indptr[:-1].astype(np.int64)
+        vec_length = np.diff(weighted.indptr).astype(np.int64)
+        vec_end = weighted.nnz
     alive = length > 0
     pending = np.zeros(2 * units + 1, dtype=np.int64)
     starts = np.flatnonzero(alive)[::-1]  # popped from the end: lowest key first
     pending[: len(starts)] = starts
-    state = np.array([len(starts), 0, 0], dtype=np.int64)
+    state = np.array([len(starts), 0, 0, both.nnz, vec_end], dtype=np.int64)
     node_of = np.array([node[u] for u in range(units)], dtype=np.int64)
     merged = np.zeros((max(units - 1, 0), 2), dtype=np.int64)
     merge_distances = np.zeros(max(units - 1, 0))
@@ -171,9 +190,10 @@ def _chain(
     first_node = n + len(children)
     done = False
     while not done:
-        done = sparse_kernels.run_chain(
-            keys, values, pairs, length, sizes, terms, weights, alive, node_of, pending, chain, state, merged, merge_distances, dense, slot,
-            round(min_similarity, DECIMALS), sparse_kernels.COMPLETE if complete else sparse_kernels.AVERAGE, first_node, PROGRESS_EVERY,
+        done, lists, vectors = sparse_kernels.run_chain(
+            lists, start, length, vectors, vec_start, vec_length, sizes, alive, node_of, pending, chain, state,
+            merged, merge_distances, dense, slot, round(min_similarity, DECIMALS),
+            sparse_kernels.COMPLETE if complete else sparse_kernels.AVERAGE, first_node, PROGRESS_EVERY,
         )
         progress("clustering", int(state[sparse_kernels.MERGES]), units)
     progress("clustering", units, units)
@@ -181,6 +201,13 @@ def _chain(
     children.extend(map(tuple, merged[:k].tolist()))
     distances.extend(merge_distances[:k].tolist())
     return _forest(n, children, distances)
+
+
+def _pool(values: np.ndarray, dtype: type) -> np.ndarray:
+    """A pool array for the chain: the values, then as much room again for merged clusters."""
+    out = np.zeros(2 * len(values) + 1024, dtype=dtype)
+    out[: len(values)] = values
+    return out
 
 
 def _kruskal(

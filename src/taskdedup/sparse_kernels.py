@@ -8,41 +8,33 @@ numpy calls than the arithmetic itself (docs/BENCHMARKS.md, "Scale", has the fig
 The join walks the inverted index from each row to the later rows that share a term, like a
 sparse product but computing each pair once, in the same order of additions as scipy's product.
 
-The chain's state lives in arrays owned by the caller, so the loop can stop after a budget of merges (to
-report progress from Python) and resume where it left off:
-- neighbours of cluster c: keys[c][:length[c]] with a value each (average: the exact sum of
-  similarities over all member pairs; complete: the smallest member-pair similarity) and, for
-  complete linkage, how many member pairs are known (pairs[c]);
-- the summed TF-IDF row of each cluster as sorted (term, weight) arrays, for the exact sums of
-  pairs the similarity join did not keep (average linkage only).
-Lists are unordered: best() depends only on values and keys, so order never changes a result.
+The chain keeps its state in flat arrays (a typed list of arrays per cluster cost a reference
+count per access, which was most of the time), so the loop can also stop after a budget of
+merges, for progress reports from Python, and resume where it left off:
+- Lists: the neighbours of cluster c are entries start[c] .. start[c] + length[c] - 1 of the
+  pool arrays. An entry holds the neighbour d, a value (average linkage: the exact sum of
+  similarities over all member pairs; complete: the smallest member-pair similarity), for
+  complete linkage the number of member pairs known, and its twin: the position of c's entry
+  within d's list, so that d's list is updated in place, in constant time.
+- Vectors: the summed TF-IDF row of each cluster, as sorted (term, weight) runs of two more pool
+  arrays, for the exact sums of pairs the join did not keep (average linkage only).
+A merged cluster's list and vector are written at the end of their pool; a full pool is copied,
+live runs only, into one twice their size. Lists are unordered: the choice of the best neighbour
+depends only on values and keys.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types
-from numba.typed import List
+from numba import njit
 
 AVERAGE = 0
 COMPLETE = 1
-# counters in `state`: how many pending clusters, links in the chain, merges done
-PENDING, CHAIN, MERGES = 0, 1, 2
+# counters in `state`: pending clusters, links in the chain, merges done, used pool entries (lists, vectors)
+PENDING, CHAIN, MERGES, LISTS_END, VECTORS_END = 0, 1, 2, 3, 4
 
 
-@njit(cache=True)
-def split_rows(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> tuple[List, List]:
-    """CSR arrays -> one (indices, values) pair of arrays per row, which merges can replace."""
-    keys = List.empty_list(types.int64[::1])
-    values = List.empty_list(types.float64[::1])
-    for row in range(len(indptr) - 1):
-        start, stop = indptr[row], indptr[row + 1]
-        keys.append(indices[start:stop].astype(np.int64))
-        values.append(data[start:stop].astype(np.float64))
-    return keys, values
-
-
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # nogil: blocks of rows run in parallel threads
 def join_rows(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
     by_term_indptr: np.ndarray, by_term_rows: np.ndarray, by_term_data: np.ndarray,
@@ -103,39 +95,36 @@ def _round(x: float) -> float:
 
 
 @njit(cache=True)
-def _find(keys: np.ndarray, length: int, key: int) -> int:
-    for i in range(length):
-        if keys[i] == key:
-            return i
-    return -1
-
-
-@njit(cache=True)
-def _remove(keys: List, values: List, pairs: List, length: np.ndarray, c: int, key: int, complete: bool) -> None:
-    """Delete `key` from c's neighbours (the last entry takes its place)."""
-    i = _find(keys[c], length[c], key)
-    if i < 0:
-        return
+def _remove(
+    keys: np.ndarray, values: np.ndarray, pairs: np.ndarray, twins: np.ndarray,
+    start: np.ndarray, length: np.ndarray, c: int, i: int, complete: bool,
+) -> None:
+    """Delete entry i of c's list; the last entry takes its place and its twin learns where."""
     last = length[c] - 1
-    keys[c][i] = keys[c][last]
-    values[c][i] = values[c][last]
-    if complete:
-        pairs[c][i] = pairs[c][last]
+    if i != last:
+        at, end = start[c] + i, start[c] + last
+        moved, twin = keys[end], twins[end]
+        keys[at], values[at], twins[at] = moved, values[end], twin
+        if complete:
+            pairs[at] = pairs[end]
+        twins[start[moved] + twin] = i
     length[c] = last
 
 
 @njit(cache=True)
-def _best(keys: List, values: List, length: np.ndarray, sizes: np.ndarray, c: int, prefer: int, complete: bool) -> tuple[int, float]:
+def _best(
+    keys: np.ndarray, values: np.ndarray, start: np.ndarray, length: np.ndarray, sizes: np.ndarray,
+    c: int, prefer: int, complete: bool,
+) -> tuple[int, float]:
     """The most similar neighbour of c; ties go to `prefer` (the chain's previous link), then the lowest key."""
     if length[c] == 0:
         return -1, -1.0
-    ks, vs = keys[c], values[c]
     scale = 1.0 / sizes[c]
     best_d = -1
     best_v = -1.0
-    for i in range(length[c]):
-        d = ks[i]
-        v = vs[i] if complete else vs[i] * scale / sizes[d]
+    for at in range(start[c], start[c] + length[c]):
+        d = keys[at]
+        v = values[at] if complete else values[at] * scale / sizes[d]
         if v > best_v or (v == best_v and best_d != prefer and (d == prefer or d < best_d)):
             best_d = d
             best_v = v
@@ -143,171 +132,242 @@ def _best(keys: List, values: List, length: np.ndarray, sizes: np.ndarray, c: in
 
 
 @njit(cache=True)
-def _dot(terms: np.ndarray, weights: np.ndarray, dense: np.ndarray) -> float:
+def _dot(terms: np.ndarray, weights: np.ndarray, first: int, stop: int, dense: np.ndarray) -> float:
     total = 0.0
-    for i in range(len(terms)):
-        total += weights[i] * dense[terms[i]]
+    for k in range(first, stop):
+        total += weights[k] * dense[terms[k]]
     return total
 
 
 @njit(cache=True)
-def _add_vectors(ta: np.ndarray, wa: np.ndarray, tb: np.ndarray, wb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of two sparse vectors given as sorted (terms, weights)."""
-    terms = np.empty(len(ta) + len(tb), dtype=np.int64)
-    weights = np.empty(len(ta) + len(tb), dtype=np.float64)
-    i = j = k = 0
-    while i < len(ta) or j < len(tb):
-        if j == len(tb) or (i < len(ta) and ta[i] < tb[j]):
-            terms[k], weights[k] = ta[i], wa[i]
+def _scatter(terms: np.ndarray, weights: np.ndarray, first: int, stop: int, dense: np.ndarray, on: bool) -> None:
+    for k in range(first, stop):
+        dense[terms[k]] = weights[k] if on else 0.0
+
+
+@njit(cache=True)
+def _add_vectors(terms: np.ndarray, weights: np.ndarray, vec_start: np.ndarray, vec_length: np.ndarray, a: int, b: int, end: int) -> int:
+    """Write the sum of a's and b's vectors (sorted runs) at `end`, make it a's; returns the new end."""
+    i, i_stop = vec_start[a], vec_start[a] + vec_length[a]
+    j, j_stop = vec_start[b], vec_start[b] + vec_length[b]
+    k = end
+    while i < i_stop or j < j_stop:
+        if j == j_stop or (i < i_stop and terms[i] < terms[j]):
+            terms[k], weights[k] = terms[i], weights[i]
             i += 1
-        elif i == len(ta) or tb[j] < ta[i]:
-            terms[k], weights[k] = tb[j], wb[j]
+        elif i == i_stop or terms[j] < terms[i]:
+            terms[k], weights[k] = terms[j], weights[j]
             j += 1
         else:
-            terms[k], weights[k] = ta[i], wa[i] + wb[j]
+            terms[k], weights[k] = terms[i], weights[i] + weights[j]
             i += 1
             j += 1
         k += 1
-    return terms[:k].copy(), weights[:k].copy()
+    vec_start[a], vec_length[a] = end, k - end
+    return k
 
 
 @njit(cache=True)
 def _merge(
-    keys: List, values: List, pairs: List, length: np.ndarray, sizes: np.ndarray,
-    terms: List, weights: List, dense: np.ndarray, slot: np.ndarray, a: int, b: int, complete: bool,
+    keys: np.ndarray, values: np.ndarray, pairs: np.ndarray, twins: np.ndarray, start: np.ndarray, length: np.ndarray,
+    sizes: np.ndarray, terms: np.ndarray, weights: np.ndarray, vec_start: np.ndarray, vec_length: np.ndarray,
+    dense: np.ndarray, slot: np.ndarray, state: np.ndarray, a: int, b: int, complete: bool,
 ) -> int:
-    """Merge clusters a and b; the larger keeps its key, which is returned."""
+    """Merge clusters a and b; the larger keeps its key, which is returned. The pools must have
+    room for both lists and both vectors at their ends."""
     if sizes[b] > sizes[a]:
         a, b = b, a
-    ka, va, pa, la = keys[a], values[a], pairs[a], length[a]
-    kb, vb, pb, lb = keys[b], values[b], pairs[b], length[b]
-    new_k = np.empty(la + lb, dtype=np.int64)
-    new_v = np.empty(la + lb, dtype=np.float64)
-    new_p = np.empty(la + lb if complete else 0, dtype=np.float64)
+    for at in range(start[b], start[b] + length[b]):  # forget the pair (a, b) itself
+        if keys[at] == a:
+            _remove(keys, values, pairs, twins, start, length, a, twins[at], complete)
+            break
+    la, lb = length[a], length[b]
+    # a's list moves to the end of the pool with room for b's; positions, and so twins, stay.
+    new = state[LISTS_END]
+    old = start[a]
+    keys[new : new + la] = keys[old : old + la]
+    values[new : new + la] = values[old : old + la]
+    twins[new : new + la] = twins[old : old + la]
+    if complete:
+        pairs[new : new + la] = pairs[old : old + la]
+    start[a] = new
+    state[LISTS_END] = new + la + lb
     shared = np.zeros(la + lb, dtype=np.bool_)
-    count = 0
-    for i in range(la):
-        d = ka[i]
-        if d != b:
-            slot[d] = count
-            new_k[count] = d
-            new_v[count] = va[i]
-            if complete:
-                new_p[count] = pa[i]
-            count += 1
-    only_a = count
-    for i in range(lb):
-        d = kb[i]
+    for j in range(la):
+        slot[keys[new + j]] = j
+    count = la
+    for at in range(start[b], start[b] + lb):
+        d = keys[at]
         if d == a:
             continue
         j = slot[d]
-        if j >= 0:  # a neighbour of both
+        if j >= 0:  # a neighbour of both: b's entry in d's list goes
             shared[j] = True
             if complete:
-                new_v[j] = min(new_v[j], vb[i])
-                new_p[j] += pb[i]
+                values[new + j] = min(values[new + j], values[at])
+                pairs[new + j] += pairs[at]
             else:
-                new_v[j] = vb[i] + new_v[j]
-        else:
-            new_k[count] = d
-            new_v[count] = vb[i]
+                values[new + j] = values[at] + values[new + j]
+            _remove(keys, values, pairs, twins, start, length, d, twins[at], complete)
+        else:  # b's neighbour only: its entry for b becomes the entry for a
+            position = twins[at]
+            keys[start[d] + position] = a
+            twins[start[d] + position] = count
+            to = new + count
+            keys[to], values[to], twins[to] = d, values[at], position
             if complete:
-                new_p[count] = pb[i]
+                pairs[to] = pairs[at]
             count += 1
+    for j in range(la):
+        slot[keys[new + j]] = -1
+    length[a] = count
+    length[b] = 0
     size = sizes[a] + sizes[b]
+    sizes[a] = size
     if complete:
         # Stay neighbours only while every member pair is known (all >= s); drop the others.
-        kept = 0
-        for j in range(count):
-            d = new_k[j]
-            slot[d] = -1
-            full = shared[j] and new_p[j] == size * sizes[d]
-            if full:
-                new_k[kept], new_v[kept], new_p[kept] = d, new_v[j], new_p[j]
-                kept += 1
-                ia = _find(keys[d], length[d], a)
-                values[d][ia] = new_v[j]
-                pairs[d][ia] = new_p[j]
-                _remove(keys, values, pairs, length, d, b, complete)
+        j = 0
+        while j < length[a]:
+            at = new + j
+            d = keys[at]
+            if shared[j] and pairs[at] == size * sizes[d]:
+                there = start[d] + twins[at]
+                values[there], pairs[there] = values[at], pairs[at]
+                j += 1
             else:
-                _remove(keys, values, pairs, length, d, a, complete)
-                _remove(keys, values, pairs, length, d, b, complete)
-        count = kept
-    else:
-        # A neighbour of one side only gets the exact sum with the other side from the summed
-        # rows: its pairs with that side are below s, so the join did not keep them.
-        if count > only_a:
-            dense[terms[a]] = weights[a]
-            for j in range(only_a, count):
-                new_v[j] = new_v[j] + _dot(terms[new_k[j]], weights[new_k[j]], dense)
-            dense[terms[a]] = 0.0
-        if not shared[:only_a].all():
-            dense[terms[b]] = weights[b]
-            for j in range(only_a):
-                if not shared[j]:
-                    new_v[j] = new_v[j] + _dot(terms[new_k[j]], weights[new_k[j]], dense)
-            dense[terms[b]] = 0.0
-        for j in range(count):
-            d = new_k[j]
-            slot[d] = -1
-            if j < only_a:
-                values[d][_find(keys[d], length[d], a)] = new_v[j]
-                if shared[j]:
-                    _remove(keys, values, pairs, length, d, b, complete)
-            else:
-                ib = _find(keys[d], length[d], b)
-                keys[d][ib] = a
-                values[d][ib] = new_v[j]
-        terms[a], weights[a] = _add_vectors(terms[a], weights[a], terms[b], weights[b])
-    keys[a], values[a], length[a] = new_k, new_v, count
-    if complete:
-        pairs[a] = new_p
-    length[b] = 0
-    sizes[a] = size
+                _remove(keys, values, pairs, twins, start, length, d, twins[at], complete)
+                shared[j] = shared[length[a] - 1]
+                _remove(keys, values, pairs, twins, start, length, a, j, complete)
+        return a
+    # A neighbour of one side only gets the exact sum with the other side from the summed rows:
+    # its pairs with that side are below s, so the join did not keep them.
+    for side, first, stop in ((a, la, count), (b, 0, la)):
+        todo = False
+        for j in range(first, stop):
+            todo = todo or not shared[j]
+        if not todo:
+            continue
+        _scatter(terms, weights, vec_start[side], vec_start[side] + vec_length[side], dense, True)
+        for j in range(first, stop):
+            if not shared[j]:
+                d = keys[new + j]
+                values[new + j] += _dot(terms, weights, vec_start[d], vec_start[d] + vec_length[d], dense)
+        _scatter(terms, weights, vec_start[side], vec_start[side] + vec_length[side], dense, False)
+    for j in range(count):
+        d = keys[new + j]
+        values[start[d] + twins[new + j]] = values[new + j]  # the twin's value
+    state[VECTORS_END] = _add_vectors(terms, weights, vec_start, vec_length, a, b, state[VECTORS_END])
     return a
 
 
 @njit(cache=True)
+def _live_size(start: np.ndarray, length: np.ndarray, alive: np.ndarray, room: int) -> tuple[int, int]:
+    """Entries in live runs, and the size of a new pool for them and `room` more."""
+    live = 0
+    for c in range(len(start)):
+        if alive[c]:
+            live += length[c]
+    return live, 2 * (live + room) + 1024
+
+
+@njit(cache=True)
+def _compact_lists(
+    keys: np.ndarray, values: np.ndarray, pairs: np.ndarray, twins: np.ndarray,
+    start: np.ndarray, length: np.ndarray, alive: np.ndarray, room: int, complete: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Copy the live lists into new pool arrays twice their size plus `room`; returns them and the end."""
+    _, size = _live_size(start, length, alive, room)
+    new_keys = np.empty(size, dtype=keys.dtype)
+    new_values = np.empty(size, dtype=values.dtype)
+    new_pairs = np.empty(size if complete else 1, dtype=pairs.dtype)
+    new_twins = np.empty(size, dtype=twins.dtype)
+    end = 0
+    for c in range(len(start)):
+        if alive[c]:
+            first, n = start[c], length[c]
+            new_keys[end : end + n] = keys[first : first + n]
+            new_values[end : end + n] = values[first : first + n]
+            new_twins[end : end + n] = twins[first : first + n]
+            if complete:
+                new_pairs[end : end + n] = pairs[first : first + n]
+            start[c] = end
+            end += n
+    return new_keys, new_values, new_pairs, new_twins, end
+
+
+@njit(cache=True)
+def _compact_vectors(
+    terms: np.ndarray, weights: np.ndarray, start: np.ndarray, length: np.ndarray, alive: np.ndarray, room: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    _, size = _live_size(start, length, alive, room)
+    new_terms = np.empty(size, dtype=terms.dtype)
+    new_weights = np.empty(size, dtype=weights.dtype)
+    end = 0
+    for c in range(len(start)):
+        if alive[c]:
+            first, n = start[c], length[c]
+            new_terms[end : end + n] = terms[first : first + n]
+            new_weights[end : end + n] = weights[first : first + n]
+            start[c] = end
+            end += n
+    return new_terms, new_weights, end
+
+
+@njit(cache=True)
 def run_chain(
-    keys: List, values: List, pairs: List, length: np.ndarray, sizes: np.ndarray,
-    terms: List, weights: List, alive: np.ndarray, node: np.ndarray,
-    pending: np.ndarray, chain: np.ndarray, state: np.ndarray,
+    lists: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], start: np.ndarray, length: np.ndarray,
+    vectors: tuple[np.ndarray, np.ndarray], vec_start: np.ndarray, vec_length: np.ndarray,
+    sizes: np.ndarray, alive: np.ndarray, node: np.ndarray, pending: np.ndarray, chain: np.ndarray, state: np.ndarray,
     merged: np.ndarray, distances: np.ndarray, dense: np.ndarray, slot: np.ndarray,
     min_similarity: float, linkage: int, first_node: int, budget: int,
-) -> bool:
-    """Follow the chain until `budget` more merges are done (False) or nothing can merge (True).
+):  # type: ignore[no-untyped-def]
+    """Follow the chain until `budget` more merges are done or nothing can merge.
 
-    Merge k joins tree nodes merged[k] and gets node id first_node + k.
+    lists = (keys, values, pairs, twins), vectors = (terms, weights): the pools, which a merge
+    may replace by larger ones. Returns (finished, lists, vectors). Merge k joins tree nodes
+    merged[k] and gets node id first_node + k.
     """
     complete = linkage == COMPLETE
+    keys, values, pairs, twins = lists
+    terms, weights = vectors
     stop_at = state[MERGES] + budget
     while state[CHAIN] > 0 or state[PENDING] > 0:
         if state[MERGES] >= stop_at:
-            return False
+            return False, (keys, values, pairs, twins), (terms, weights)
         if state[CHAIN] == 0:
             state[PENDING] -= 1
-            start = pending[state[PENDING]]
-            if not alive[start]:
+            first = pending[state[PENDING]]
+            if not alive[first]:
                 continue  # merged away since
-            chain[0] = start
+            chain[0] = first
             state[CHAIN] = 1
         c = chain[state[CHAIN] - 1]
         prefer = chain[state[CHAIN] - 2] if state[CHAIN] > 1 else -1
-        d, value = _best(keys, values, length, sizes, c, prefer, complete)
+        d, value = _best(keys, values, start, length, sizes, c, prefer, complete)
         if d < 0 or value < min_similarity:
             # Only at the chain's start. c can never merge again: whatever its neighbours become,
             # their similarity to c is an average (or minimum) of values already below s.
             state[CHAIN] -= 1
-            for i in range(length[c]):
-                _remove(keys, values, pairs, length, keys[c][i], c, complete)
+            for at in range(start[c], start[c] + length[c]):
+                _remove(keys, values, pairs, twins, start, length, keys[at], twins[at], complete)
             length[c] = 0
             alive[c] = False
             continue
         if d == prefer:
             state[CHAIN] -= 2
-            kept = _merge(keys, values, pairs, length, sizes, terms, weights, dense, slot, c, d, complete)
-            gone = d if kept == c else c
-            alive[gone] = False
+            room = length[c] + length[d]
+            if state[LISTS_END] + room > len(keys):
+                keys, values, pairs, twins, end = _compact_lists(keys, values, pairs, twins, start, length, alive, room, complete)
+                state[LISTS_END] = end
+            room = vec_length[c] + vec_length[d]
+            if not complete and state[VECTORS_END] + room > len(terms):
+                terms, weights, end = _compact_vectors(terms, weights, vec_start, vec_length, alive, room)
+                state[VECTORS_END] = end
+            kept = _merge(
+                keys, values, pairs, twins, start, length, sizes, terms, weights, vec_start, vec_length,
+                dense, slot, state, c, d, complete,
+            )
+            alive[d if kept == c else c] = False
             k = state[MERGES]
             merged[k, 0], merged[k, 1] = node[c], node[d]
             distances[k] = _round(1.0 - value)
@@ -318,4 +378,4 @@ def run_chain(
         else:
             chain[state[CHAIN]] = d
             state[CHAIN] += 1
-    return True
+    return True, (keys, values, pairs, twins), (terms, weights)
