@@ -239,7 +239,7 @@ CharWeightOpt = Annotated[
         help=f"Share of character 2-3-gram similarity mixed in; 0 for words only [default: {DEFAULT_CHAR_WEIGHT:g}, 0 above {LARGE_ROWS:,} rows].",
     ),
 ]
-JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes [default: all cores].")]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes and similarity threads [default: all cores].")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where tokens are cached [default: your user cache folder].")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the token cache.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", metavar="text|json", help="Terminal output: text, or json for scripts.")]

@@ -42,7 +42,8 @@ def join_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i, j > i) with rounded similarity >= limit, for rows start..stop-1.
 
-    `sums` (zeros, one per row) and `touched` (one per row) are scratch, returned clean.
+    `sums` (zeros, one per row) and `touched` (one per row) are scratch, returned clean. Weights
+    are TF-IDF, never negative, so a row's sum is zero exactly until it is first touched.
     """
     capacity = 1024
     out_i = np.empty(capacity, dtype=np.int64)
@@ -320,7 +321,7 @@ def run_chain(
     sizes: np.ndarray, alive: np.ndarray, node: np.ndarray, pending: np.ndarray, chain: np.ndarray, state: np.ndarray,
     merged: np.ndarray, distances: np.ndarray, dense: np.ndarray, slot: np.ndarray,
     min_similarity: float, linkage: int, first_node: int, budget: int,
-):  # type: ignore[no-untyped-def]
+) -> tuple[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Follow the chain until `budget` more merges are done or nothing can merge.
 
     lists = (keys, values, pairs, twins), vectors = (terms, weights): the pools, which a merge
