@@ -262,56 +262,25 @@ def _merge(
 
 
 @njit(cache=True)
-def _live_size(start: np.ndarray, length: np.ndarray, alive: np.ndarray, room: int) -> tuple[int, int]:
-    """Entries in live runs, and the size of a new pool for them and `room` more."""
-    live = 0
-    for c in range(len(start)):
-        if alive[c]:
-            live += length[c]
-    return live, 2 * (live + room) + 1024
-
-
-@njit(cache=True)
-def _compact_lists(
-    keys: np.ndarray, values: np.ndarray, pairs: np.ndarray, twins: np.ndarray,
-    start: np.ndarray, length: np.ndarray, alive: np.ndarray, room: int, complete: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Copy the live lists into new pool arrays twice their size plus `room`; returns them and the end."""
-    _, size = _live_size(start, length, alive, room)
-    new_keys = np.empty(size, dtype=keys.dtype)
-    new_values = np.empty(size, dtype=values.dtype)
-    new_pairs = np.empty(size if complete else 1, dtype=pairs.dtype)
-    new_twins = np.empty(size, dtype=twins.dtype)
+def _relocation(start: np.ndarray, length: np.ndarray, alive: np.ndarray, room: int) -> tuple[np.ndarray, int, int]:
+    """Where each live run goes in a compacted pool: new starts, the new pool's size (twice the
+    live entries plus `room`) and its used end."""
+    moved_to = start.copy()
     end = 0
     for c in range(len(start)):
         if alive[c]:
-            first, n = start[c], length[c]
-            new_keys[end : end + n] = keys[first : first + n]
-            new_values[end : end + n] = values[first : first + n]
-            new_twins[end : end + n] = twins[first : first + n]
-            if complete:
-                new_pairs[end : end + n] = pairs[first : first + n]
-            start[c] = end
-            end += n
-    return new_keys, new_values, new_pairs, new_twins, end
+            moved_to[c] = end
+            end += length[c]
+    return moved_to, 2 * (end + room) + 1024, end
 
 
 @njit(cache=True)
-def _compact_vectors(
-    terms: np.ndarray, weights: np.ndarray, start: np.ndarray, length: np.ndarray, alive: np.ndarray, room: int
-) -> tuple[np.ndarray, np.ndarray, int]:
-    _, size = _live_size(start, length, alive, room)
-    new_terms = np.empty(size, dtype=terms.dtype)
-    new_weights = np.empty(size, dtype=weights.dtype)
-    end = 0
+def _relocated(pool: np.ndarray, start: np.ndarray, length: np.ndarray, alive: np.ndarray, moved_to: np.ndarray, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=pool.dtype)
     for c in range(len(start)):
         if alive[c]:
-            first, n = start[c], length[c]
-            new_terms[end : end + n] = terms[first : first + n]
-            new_weights[end : end + n] = weights[first : first + n]
-            start[c] = end
-            end += n
-    return new_terms, new_weights, end
+            out[moved_to[c] : moved_to[c] + length[c]] = pool[start[c] : start[c] + length[c]]
+    return out
 
 
 @njit(cache=True)
@@ -358,12 +327,19 @@ def run_chain(
             state[CHAIN] -= 2
             room = length[c] + length[d]
             if state[LISTS_END] + room > len(keys):
-                keys, values, pairs, twins, end = _compact_lists(keys, values, pairs, twins, start, length, alive, room, complete)
-                state[LISTS_END] = end
+                moved_to, size, state[LISTS_END] = _relocation(start, length, alive, room)
+                keys = _relocated(keys, start, length, alive, moved_to, size)
+                values = _relocated(values, start, length, alive, moved_to, size)
+                twins = _relocated(twins, start, length, alive, moved_to, size)
+                if complete:
+                    pairs = _relocated(pairs, start, length, alive, moved_to, size)
+                start[:] = moved_to
             room = vec_length[c] + vec_length[d]
             if not complete and state[VECTORS_END] + room > len(terms):
-                terms, weights, end = _compact_vectors(terms, weights, vec_start, vec_length, alive, room)
-                state[VECTORS_END] = end
+                moved_to, size, state[VECTORS_END] = _relocation(vec_start, vec_length, alive, room)
+                terms = _relocated(terms, vec_start, vec_length, alive, moved_to, size)
+                weights = _relocated(weights, vec_start, vec_length, alive, moved_to, size)
+                vec_start[:] = moved_to
             kept = _merge(
                 keys, values, pairs, twins, start, length, sizes, terms, weights, vec_start, vec_length,
                 dense, slot, state, c, d, complete,
