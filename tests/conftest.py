@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# The compiled kernels index arrays without bounds checks; under test an index out of range must
+# fail loudly (IndexError) rather than read or write past an array. Set before numba is imported.
+# numba's cache key does not include this flag, so the checked code is cached apart from the
+# package's, or later runs outside the tests would load the slower checked code.
+os.environ.setdefault("NUMBA_BOUNDSCHECK", "1")
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).parent.parent / ".pytest_cache" / "numba-boundscheck"))
 
 import pytest
 

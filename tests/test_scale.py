@@ -126,6 +126,14 @@ def test_full_pools_are_compacted_without_changing_the_tree(linkage: str, monkey
     assert cramped.distances.tolist() == roomy.distances.tolist()
 
 
+def test_kernels_check_bounds_under_test() -> None:
+    """conftest turns numba's bounds checks on, so a kernel bug fails a test instead of corrupting memory."""
+    from taskdedup import sparse_kernels
+
+    with pytest.raises(IndexError):
+        sparse_kernels._dot(np.array([5]), np.array([1.0]), 0, 1, np.zeros(2))
+
+
 def test_exact_ties_between_different_pairs_may_be_broken_either_way() -> None:
     """Row 1 is equally similar (0.4851) to row 2 and to the pair {0, 3}. scikit-learn joins 1
     with 2 first, the sparse path 1 with {0, 3}: both are exact average-linkage orders, and at
