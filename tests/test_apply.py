@@ -1,5 +1,6 @@
 """cluster -> decide in the workbook -> apply: the merged task list reconciles with the input."""
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -90,7 +91,9 @@ def test_decisions_survive_the_next_run(tmp_path: Path) -> None:
     false_merge = next(r for ids, r in groups.items() if set(ids.split(", ")) == {"25", "41"})
     bikes = next(r for ids, r in groups.items() if set(ids.split(", ")) == {"51", "52"})
     ws.cell(chatbots, decision_col).value = "병합"
+    ws.cell(chatbots, decision_col + 1).value = "챗봇은 한 사업으로"
     ws.cell(false_merge, decision_col).value = "분리"
+    split_key = ws.cell(false_merge, headers.index("제안 키") + 1).value
     ws.cell(bikes, decision_col).value = "병합"
     decided = tmp_path / "decided.xlsx"
     wb.save(decided)
@@ -109,7 +112,6 @@ def test_decisions_survive_the_next_run(tmp_path: Path) -> None:
     second = tmp_path / "review2.xlsx"
     result = runner.invoke(app, ["cluster", str(survey), "--decisions", str(decided), "-o", str(second), "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    import json
 
     doc = json.loads(result.stdout)
     cluster_of = {m["row_id"]: m["cluster_id"] for m in doc["members"]}
@@ -119,17 +121,34 @@ def test_decisions_survive_the_next_run(tmp_path: Path) -> None:
     assert cluster_of["25"] != cluster_of["41"]  # split stays split
     assert "decision 병합 " in " ".join(doc["notices"]) and "1 of 2 task(s) no longer in the input (52)" in " ".join(doc["notices"])
 
-    # Decide again on the new workbook and apply: every task of the new input exactly once.
+    # The new workbook carries what was decided, so nobody decides it twice: the merged group
+    # (with the new row) is pre-filled 병합 with its comment, the split pair is in the decision log,
+    # and the bike pair, down to one task, is dropped.
     wb = openpyxl.load_workbook(second)
     ws = wb["병합제안"]
-    ws.cell(2, decision_col).value = "병합"
-    wb.save(second)
+    rows = {ws.cell(r, ids_col).value: r for r in range(2, ws.max_row + 1)}
+    chatbots_now = next(r for ids, r in rows.items() if set(ids.split(", ")) == {"1", "2", "3", "4", "5", "6", "7", "53"})
+    assert ws.cell(chatbots_now, decision_col).value == "병합"
+    assert ws.cell(chatbots_now, decision_col + 1).value == "챗봇은 한 사업으로"
+    assert [ws.cell(r, decision_col).value for r in range(2, ws.max_row + 1)].count("병합") == 1
+    log = wb["결정 기록"]
+    assert [[c.value for c in row] for row in log.iter_rows()] == [["제안 키", "결정", "과제 번호 목록", "의견"], [split_key, "분리", "25, 41", None]]
+    assert "2 earlier decision(s) from" in " ".join(doc["notices"])
+
+    # A third run on the second workbook as it came out keeps both decisions.
+    third = runner.invoke(app, ["cluster", str(survey), "--decisions", str(second), "--format", "json"])
+    assert third.exit_code == 0, third.stderr
+    cluster_of = {m["row_id"]: m["cluster_id"] for m in json.loads(third.stdout)["members"]}
+    assert len({cluster_of[i] for i in ["1", "2", "3", "4", "5", "6", "7", "53"]}) == 1
+    assert cluster_of["25"] != cluster_of["41"]
+
+    # Apply the second workbook as it came out: every task of the new input exactly once.
     merged = tmp_path / "merged.csv"
     applied = runner.invoke(app, ["apply", str(second), "-o", str(merged)])
     assert applied.exit_code == 0
     out = pd.read_csv(merged, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert out["tasks"].astype(int).sum() == 53
-    assert applied.stdout.startswith("53 tasks -> ")
+    assert applied.stdout.startswith("53 tasks -> 46 rows: 1 merged projects from 8 tasks")
 
 
 def test_decisions_from_a_csv(tmp_path: Path) -> None:
@@ -137,8 +156,6 @@ def test_decisions_from_a_csv(tmp_path: Path) -> None:
     decisions.write_text("key,decision,ids\nPx,merge,1; 9\nPy,split,\"25, 41\"\n", encoding="utf-8")
     result = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.csv"), "--decisions", str(decisions), "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    import json
-
     cluster_of = {m["row_id"]: m["cluster_id"] for m in json.loads(result.stdout)["members"]}
     assert cluster_of["1"] == cluster_of["9"]  # must-link across what the text alone would not join
     assert cluster_of["25"] != cluster_of["41"]
@@ -147,3 +164,50 @@ def test_decisions_from_a_csv(tmp_path: Path) -> None:
     failed = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.csv"), "--decisions", str(bad)])
     assert failed.exit_code == 1
     assert failed.stderr == f"Error: {bad}: a decisions CSV needs a '결정' (or 'decision') column; found key, verdict\n"
+
+
+def test_a_held_group_is_asked_again_with_its_comment_and_in_english(tmp_path: Path) -> None:
+    """보류 means "not yet": the same group comes back pre-filled 보류 with the comment, so the
+    analyst sees it was looked at; in an English workbook the carried word is English."""
+    first = review(tmp_path, "--lang", "en")
+    wb = openpyxl.load_workbook(first)
+    ws = wb["Proposals"]
+    headers = [c.value for c in ws[1]]
+    decision_col = headers.index("Decision") + 1
+    ws.cell(2, decision_col).value = "hold"
+    ws.cell(2, decision_col + 1).value = "ask the ministry"
+    ws.cell(2, headers.index("Suggested lead") + 1).value = "행정안전부"
+    ids = ws.cell(2, headers.index("Member ids") + 1).value
+    decided = tmp_path / "decided.xlsx"
+    wb.save(decided)
+    again = tmp_path / "again.xlsx"
+    result = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.xlsx"), "-q", "--decisions", str(decided), "-o", str(again), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(again)["Proposals"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, headers.index("Member ids") + 1).value == ids)
+    assert ws.cell(row, decision_col).value == "hold"
+    assert ws.cell(row, decision_col + 1).value == "ask the ministry"
+    assert ws.cell(row, headers.index("Suggested lead") + 1).value == "행정안전부"
+    assert [ws.cell(r, decision_col).value for r in range(2, ws.max_row + 1)].count(None) == ws.max_row - 2
+    assert "Decision log" not in openpyxl.load_workbook(again).sheetnames  # no split decision to carry
+
+
+def test_carry_forward_keeps_only_decisions_that_still_mean_something() -> None:
+    from taskdedup.config import Settings
+    from taskdedup.decisions import HOLD, MERGE, SPLIT, Decided, Decisions
+    from taskdedup.io import read_table
+    from taskdedup.pipeline import assemble, prepare
+
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings())
+    records = [
+        Decided("Pm", MERGE, ("1", "9"), "one project", "행정안전부"),  # kept together, so carried
+        Decided("Pg", MERGE, ("51", "999"), "withdrawn"),  # one task left: nothing to decide
+        Decided("Ps", SPLIT, ("25", "41", "998")),  # carried in the log, with the tasks still there
+        Decided("Ph", HOLD, ("1", "2")),  # not the same group any more: asked afresh
+    ]
+    result = assemble(prepared, decisions=Decisions(records, frozenset(str(k) for k in range(1, 53)), "earlier.xlsx"))
+    (cluster_id, carried), = result.carried.items()
+    members = {m.submission.row_id for m in next(c for c in result.clusters if c.cluster_id == cluster_id).members}
+    assert carried.key == "Pm" and {"1", "9"} <= members
+    assert result.decision_log == [Decided("Ps", SPLIT, ("25", "41"))]
+    assert "2 earlier decision(s) from earlier.xlsx carried into the review workbook (1 pre-filled on proposals, 1 split group(s) in its decision log)" in result.notices

@@ -8,12 +8,14 @@ row counts must reconcile exactly with the tasks sheet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from taskdedup.errors import InputError
+from taskdedup.propose import Cluster
 
 MERGE, SPLIT, HOLD = "merge", "split", "hold"
 _DECISION = {"병합": MERGE, "merge": MERGE, "분리": SPLIT, "split": SPLIT, "보류": HOLD, "hold": HOLD}
@@ -134,43 +136,111 @@ def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
 
 
 @dataclass(frozen=True)
+class Decided:
+    """One earlier decision on a group of tasks, with what the analyst wrote beside it."""
+
+    key: str
+    decision: str  # MERGE, SPLIT or HOLD
+    ids: tuple[str, ...]
+    comment: str = ""
+    lead: str = ""
+
+
+@dataclass(frozen=True)
 class Decisions:
     """What analysts decided in an earlier review workbook, by row id."""
 
-    merge: list[tuple[str, tuple[str, ...]]]  # (proposal key, member ids) that must stay together
-    split: list[tuple[str, tuple[str, ...]]]  # (proposal key, member ids) that must stay apart
+    records: list[Decided]
     known_ids: frozenset[str]  # every row of the earlier run: others are new
     source: str
+
+    @property
+    def merge(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(d.key, d.ids) for d in self.records if d.decision == MERGE]
+
+    @property
+    def split(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(d.key, d.ids) for d in self.records if d.decision == SPLIT]
+
+
+# The sheet that carries decisions with no proposal of their own in the new run (split groups).
+LOG = ("결정 기록", "Decision log")
+
+
+def _ids(cell: object) -> tuple[str, ...]:
+    return tuple(i.strip() for i in str(cell).replace(";", ",").split(",") if i.strip())
+
+
+def _records(frame: pd.DataFrame, sheet: str, source: str) -> list[Decided]:
+    key_col, decision_col = _column(frame, "key", sheet), _column(frame, "decision", sheet)
+    ids_col = next((c for c in ("과제 번호 목록", "Member ids") if c in frame.columns), None)
+    if ids_col is None:
+        raise InputError(f"sheet '{sheet}' has no '과제 번호 목록' column; is this a review workbook written by taskdedup cluster?")
+    comment_col = next((c for c in COL["comment"] if c in frame.columns), None)
+    lead_col = next((c for c in COL["lead"] if c in frame.columns), None)
+    out = []
+    for number, row in frame.iterrows():
+        raw = str(row[decision_col]).strip()
+        if raw:
+            out.append(Decided(
+                key=str(row[key_col]).strip(),
+                decision=_decision(raw, source, sheet, int(number)),
+                ids=_ids(row[ids_col]),
+                comment=str(row[comment_col]).strip() if comment_col else "",
+                lead=str(row[lead_col]).strip() if lead_col else "",
+            ))
+    return out
 
 
 def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
     """From a review workbook's sheets, or from a decisions CSV read as one sheet named ''.
 
     A CSV has the columns 제안 키 (or key), 결정 (or decision) and 과제 번호 목록 (or ids, separated
-    by commas or semicolons). It lists no other tasks, so every row it does not name counts as new.
+    by commas or semicolons), optionally 의견 (comment). It lists no other tasks, so every row it
+    does not name counts as new. A workbook's 결정 기록 sheet adds the decisions carried from the
+    run before (a proposal decided on its own sheet wins over the same key in the log).
     """
     if set(sheets) == {""}:
         return _decisions_from_table(sheets[""], source)
     p_name, proposals = _sheet(sheets, PROPOSALS, source)
     t_name, tasks = _sheet(sheets, TASKS, source)
-    key_col, decision_col = _column(proposals, "key", p_name), _column(proposals, "decision", p_name)
-    ids_col = next((c for c in ("과제 번호 목록", "Member ids") if c in proposals.columns), None)
-    if ids_col is None:
-        raise InputError(f"sheet '{p_name}' has no '과제 번호 목록' column; is this a review workbook written by taskdedup cluster?")
-    merge: list[tuple[str, tuple[str, ...]]] = []
-    split: list[tuple[str, tuple[str, ...]]] = []
-    for number, row in proposals.iterrows():
-        raw = str(row[decision_col]).strip()
-        if not raw:
-            continue
-        decision = _decision(raw, source, p_name, int(number))
-        ids = tuple(i.strip() for i in str(row[ids_col]).replace(";", ",").split(",") if i.strip())
-        if decision == MERGE:
-            merge.append((str(row[key_col]), ids))
-        elif decision == SPLIT:
-            split.append((str(row[key_col]), ids))
+    records = _records(proposals, p_name, source)
+    log_name = next((name for name in LOG if name in sheets), None)
+    if log_name is not None:
+        decided = {d.key for d in records}
+        records += [d for d in _records(sheets[log_name], log_name, source) if d.key not in decided]
     known = frozenset(str(v).strip() for v in tasks[_column(tasks, "id", t_name)])
-    return Decisions(merge=merge, split=split, known_ids=known, source=source)
+    return Decisions(records=records, known_ids=known, source=source)
+
+
+def carry_forward(decisions: Decisions, clusters: Sequence[Cluster]) -> tuple[dict[int, Decided], list[Decided]]:
+    """Earlier decisions for the new workbook, so that a decision made once is not asked again.
+
+    Returns the decision to pre-fill for each proposal (by cluster id): a merged group's cluster
+    (new rows that joined it included), or a held group's cluster when it has exactly the same
+    tasks; and the split decisions, which have no proposal of their own since their tasks were
+    kept apart, for the decision log. Decisions with fewer than two tasks left are dropped: the
+    run's notices already name the missing tasks.
+    """
+    cluster_of: dict[str, Cluster] = {}
+    for c in clusters:
+        for m in c.members:
+            cluster_of.setdefault(m.submission.row_id, c)
+    prefill: dict[int, Decided] = {}
+    log: list[Decided] = []
+    for d in decisions.records:
+        present = tuple(i for i in d.ids if i in cluster_of)
+        if len(present) < 2:
+            continue
+        if d.decision == SPLIT:
+            log.append(replace(d, ids=present))
+            continue
+        c = cluster_of[present[0]]
+        if not c.is_proposal or c.cluster_id in prefill or any(cluster_of[i] is not c for i in present):
+            continue
+        if d.decision == MERGE or {m.submission.row_id for m in c.members} == set(present):
+            prefill[c.cluster_id] = d
+    return prefill, log
 
 
 def _decisions_from_table(table: pd.DataFrame, source: str) -> Decisions:
@@ -182,8 +252,10 @@ def _decisions_from_table(table: pd.DataFrame, source: str) -> Decisions:
 
     key_col, decision_col = pick("제안 키", "Proposal key", "key"), pick("결정", "Decision", "decision")
     ids_col = pick("과제 번호 목록", "Member ids", "ids")
-    frame = table.rename(columns={key_col: "제안 키", decision_col: "결정", ids_col: "과제 번호 목록"})
-    everyone = sorted({i.strip() for cell in frame["과제 번호 목록"] for i in str(cell).replace(";", ",").split(",") if i.strip()})
+    renames = {key_col: "제안 키", decision_col: "결정", ids_col: "과제 번호 목록"}
+    renames.update({c: "의견" for c in ("Comment", "comment") if c in table.columns})
+    frame = table.rename(columns=renames)
+    everyone = sorted({i for cell in frame["과제 번호 목록"] for i in _ids(cell)})
     tasks = pd.DataFrame({"번호": everyone})
     return read_decisions({"병합제안": frame, "과제목록": tasks}, source)
 

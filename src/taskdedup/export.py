@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taskdedup import __version__
-from taskdedup.decisions import Applied
+from taskdedup.decisions import HOLD, MERGE, SPLIT, Applied
 from taskdedup.evaluate import Evaluation
 from taskdedup.explain import Explanation
 from taskdedup.pipeline import Result, RowOutcome
@@ -277,6 +277,7 @@ def _summary_sheet(ws: Worksheet, result: Result) -> None:
 
 
 DECISIONS_KO = ("병합", "분리", "보류")
+DECISION_KO = dict(zip((MERGE, SPLIT, HOLD), DECISIONS_KO, strict=True))
 TOP_THEMES = 5
 
 
@@ -289,24 +290,40 @@ def _proposals_sheet(ws: Worksheet, result: Result) -> None:
     for c in result.proposals:
         rep = c.representative.submission
         weakest = c.weakest
+        earlier = result.carried.get(c.cluster_id)  # decided in the run before: asked once, not again
         rows.append([
-            c.cluster_id, proposal_key(c), KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title, rep.agency,
+            c.cluster_id, proposal_key(c), KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title,
+            earlier.lead if earlier and earlier.lead else rep.agency,
             ", ".join(c.keywords), _round(c.cohesion),
             f"{weakest.submission.row_id}: {weakest.submission.title} ({_round(weakest.mean_similarity)})" if weakest else "",
-            ", ".join(m.submission.row_id for m in c.members), "", "",
+            ", ".join(m.submission.row_id for m in c.members),
+            DECISION_KO[earlier.decision] if earlier else "", earlier.comment if earlier else "",
         ])
     _table_sheet(ws, headers, rows, wrap={6, 7, 9, 11, 12, 14})
     last = len(rows) + 1
     for i in range(2, last + 1):
         ws.cell(row=i, column=10).number_format = "0.00"
     _similarity_colours(ws, f"J2:J{max(2, last)}")
-    # The decision column: a drop-down, so decisions read back without spelling variants.
+    _decision_column(ws, "M", 13, last)
+
+
+def _decision_column(ws: Worksheet, letter: str, column: int, last: int) -> None:
+    """A drop-down, so decisions read back without spelling variants."""
     choice = DataValidation(type="list", formula1='"' + ",".join(DECISIONS_KO) + '"', allow_blank=True)
     choice.error = "병합, 분리, 보류 중 하나를 고르세요"
     ws.add_data_validation(choice)
-    choice.add(f"M2:M{max(2, last)}")
+    choice.add(f"{letter}2:{letter}{max(2, last)}")
     for i in range(2, last + 1):
-        ws.cell(row=i, column=13).fill = _DECISION_FILL
+        ws.cell(row=i, column=column).fill = _DECISION_FILL
+
+
+def _decision_log_sheet(ws: Worksheet, result: Result) -> None:
+    """Split decisions of the run before: their tasks were kept apart, so no proposal shows them,
+    but the next run must still keep them apart. Clearing a row's decision lifts it."""
+    headers = [("제안 키", 12), ("결정", 10), ("과제 번호 목록", 24), ("의견", 40)]
+    rows = [[d.key, DECISION_KO[d.decision], ", ".join(d.ids), d.comment] for d in result.decision_log]
+    _table_sheet(ws, headers, rows, wrap={3, 4})
+    _decision_column(ws, "B", 2, len(rows) + 1)
 
 
 def _similarity_colours(ws: Worksheet, cells: str) -> None:
@@ -384,7 +401,8 @@ def _status_ko(status: str) -> str:
 
 
 def to_xlsx(result: Result, lang: str = "ko") -> bytes:
-    """The review workbook: 요약, 병합제안 (with a decision drop-down), 과제목록, 주제, 유사쌍."""
+    """The review workbook: 요약, 병합제안 (with a decision drop-down), 과제목록, 주제, 유사쌍, and
+    결정 기록 when earlier split decisions are carried forward."""
     wb = Workbook()
     summary = wb.active
     summary.title = "요약"
@@ -393,6 +411,8 @@ def to_xlsx(result: Result, lang: str = "ko") -> bytes:
     _members_sheet(wb.create_sheet("과제목록"), result)
     _themes_sheet(wb.create_sheet("주제"), result)
     _pairs_sheet(wb.create_sheet("유사쌍"), result)
+    if result.decision_log:
+        _decision_log_sheet(wb.create_sheet("결정 기록"), result)
     if lang == "en":
         _to_english(wb)
     wb.properties.creator = "taskdedup"
@@ -455,13 +475,19 @@ ENGLISH = {
     "유사도 임계값": "Threshold", "주제 임계값": "Theme threshold", "어휘집 항목 수": "Lexicon entries",
     "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
     "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
+    "결정 기록": "Decision log",
 }
 DECISIONS_EN = ("merge", "split", "hold")
 
 
 def _to_english(wb: Workbook) -> None:
+    decision_en = dict(zip(DECISIONS_KO, DECISIONS_EN, strict=True))
     for ws in wb.worksheets:
         ws.title = ENGLISH.get(ws.title, ws.title)
+        for header in ws[1]:
+            if header.value == "결정":  # carried decisions; only this column, a comment may say "보류" too
+                for (cell,) in ws.iter_rows(min_row=2, min_col=header.column, max_col=header.column):
+                    cell.value = decision_en.get(cell.value, cell.value)
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and cell.value in ENGLISH and (cell.row == 1 or cell.column <= 3 or cell.data_type == "s"):

@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from taskdedup.cluster import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.columns import Columns, resolve_columns
 from taskdedup.config import DENSE_MAX_ROWS, FALLBACK_TOKENIZER, LARGE_ROWS, Settings
-from taskdedup.decisions import NEW_ATTACHED, Decisions, constrain
+from taskdedup.decisions import NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
 from taskdedup.errors import NothingToCluster, TokenizerUnavailable
 from taskdedup.features import tokens_parallel, vectors_for
 from taskdedup.io import Table, TokenCache
@@ -131,6 +131,8 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     near_misses: list[NearMiss] = field(default_factory=list)
     matrix: sp.csr_matrix | None = None  # the rows' vectors in canonical order (Member.index), for the map
+    carried: dict[int, Decided] = field(default_factory=dict)  # cluster id -> earlier decision to pre-fill
+    decision_log: list[Decided] = field(default_factory=list)  # earlier split decisions, kept for the next run
 
     @property
     def proposals(self) -> list[Cluster]:
@@ -342,6 +344,15 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
             agency_of=agency_of,
         )
         misses = near_misses(prepared, labels, clusters)
+    carried: dict[int, Decided] = {}
+    decision_log: list[Decided] = []
+    if decisions is not None:
+        carried, decision_log = carry_forward(decisions, clusters)
+        if carried or decision_log:
+            notices.append(
+                f"{len(carried) + len(decision_log)} earlier decision(s) from {decisions.source} carried into the review workbook "
+                f"({len(carried)} pre-filled on proposals, {len(decision_log)} split group(s) in its decision log)"
+            )
     theme_of = {c.cluster_id: t for t in themes for c in t.clusters}
     rows = [
         RowOutcome(m.submission, NEW_ATTACHED if m.index in attached else CLUSTERED, c, m, theme_of.get(c.cluster_id))
@@ -378,6 +389,8 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         timings=timings,
         near_misses=misses,
         matrix=prepared.vectors.matrix,
+        carried=carried,
+        decision_log=decision_log,
     )
 
 
