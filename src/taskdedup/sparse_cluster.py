@@ -8,13 +8,16 @@ Two facts make it exact (docs/BENCHMARKS.md, "Scale"):
   gives the same clusters as any exact algorithm (scikit-learn's included), up to exact ties.
 
 Average linkage needs the similarity of clusters A and B over all |A||B| pairs, also those below
-s that the join did not keep. The sum of all pairwise dot products equals the dot product of the
-two clusters' summed TF-IDF rows, so it is computed exactly from two sparse vectors. Before that, a
-bound from the known pairs (unknown ones are < s) orders the candidates, so exact values are only
-computed for the pairs that reach the top of the queue (the idea behind SparseHC, Nguyen et al. 2014).
+s that the join did not keep. Only clusters with a known pair between them ("neighbours") can
+reach s, and for them the exact sum over all member pairs is kept: after a merge, a neighbour's
+sum with the new cluster is its sums with both sides added, and for a side it had no known pair
+with, the sum of all pairwise dot products is the dot product of the two clusters' summed TF-IDF
+rows, computed exactly (the idea behind SparseHC, Nguyen et al. 2014, without its queue).
 
-The merges are recorded as a MergeTree (a forest: only merges at similarity >= s_min), so one run
-can be cut at any threshold >= s_min, like the dense tree.
+The loops that do this millions of times (the join, the merge chain) are compiled with numba in
+sparse_kernels.py; this module prepares their arrays and reads back the merges, which are recorded
+as a MergeTree (a forest: only merges at similarity >= s_min), so one run can be cut at any
+threshold >= s_min, like the dense tree.
 """
 
 from __future__ import annotations
@@ -51,10 +54,10 @@ def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Prog
     from taskdedup import sparse_kernels
 
     n = matrix.shape[0]
-    matrix = matrix.tocsr()
-    matrix.sort_indices()  # same order of additions as scipy's product, so the same rounding
-    by_term = matrix.T.tocsr()
-    by_term.sort_indices()
+    matrix = sp.csr_matrix(matrix)
+    if not matrix.has_sorted_indices:  # scipy's order of additions, so the same rounding as its product
+        matrix = matrix.sorted_indices()
+    by_term = matrix.T.tocsr().sorted_indices()
     limit = round(min_similarity, DECIMALS)
     scratch: queue.SimpleQueue[tuple[np.ndarray, np.ndarray]] = queue.SimpleQueue()
     for _ in range(max(1, jobs)):
