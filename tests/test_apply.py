@@ -3,9 +3,12 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from taskdedup.cli import app
@@ -211,3 +214,45 @@ def test_carry_forward_keeps_only_decisions_that_still_mean_something() -> None:
     assert carried.key == "Pm" and {"1", "9"} <= members
     assert result.decision_log == [Decided("Ps", SPLIT, ("25", "41"))]
     assert "2 earlier decision(s) from earlier.xlsx carried into the review workbook (1 pre-filled on proposals, 1 split group(s) in its decision log)" in result.notices
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 7)), min_size=1, max_size=30))
+def test_nested_themes_put_every_cluster_inside_one_theme(rows: list[tuple[int, int]]) -> None:
+    from taskdedup.themes import nested_themes
+
+    themes = np.array([t for t, _ in rows])
+    clusters = np.array([c for _, c in rows])
+    out = nested_themes(themes, clusters)
+    for c in set(clusters.tolist()):
+        assert len(set(out[clusters == c].tolist())) == 1
+    # Only what a cluster forces is joined: rows of one theme stay together, and two themes are
+    # joined only when a chain of clusters links them.
+    for t in set(themes.tolist()):
+        assert len(set(out[themes == t].tolist())) == 1
+
+
+def test_a_merge_decision_across_themes_joins_the_themes() -> None:
+    from taskdedup.config import Settings
+    from taskdedup.decisions import MERGE, Decided, Decisions
+    from taskdedup.io import read_table
+    from taskdedup.pipeline import assemble, prepare
+
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings())
+    before = assemble(prepared)
+    theme_of = {r.submission.row_id: r.theme for r in before.rows}
+    chatbot = next(t for t in before.themes if "챗봇" in t.keywords)
+    other = next(t for t in before.themes if t is not chatbot)
+    a = chatbot.clusters[0].members[0].submission.row_id
+    b = other.clusters[0].members[0].submission.row_id
+    assert theme_of[a] is not theme_of[b]
+    after = assemble(prepared, decisions=Decisions([Decided("P", MERGE, (a, b))], frozenset(theme_of), "d.xlsx"))
+    by_row = {r.submission.row_id: r for r in after.rows}
+    assert by_row[a].cluster is by_row[b].cluster
+    assert by_row[a].theme is not None and by_row[a].theme is by_row[b].theme
+    for r in after.rows:  # every member of a cluster shows the same theme
+        if r.cluster is not None:
+            assert r.theme is by_row[r.cluster.members[0].submission.row_id].theme
+    joined = by_row[a].theme
+    assert {c.cluster_id for c in joined.clusters} >= {c.cluster_id for c in after.clusters if c is by_row[a].cluster}
+    assert joined.size >= chatbot.size + other.size - 1

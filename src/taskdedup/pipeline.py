@@ -25,7 +25,7 @@ from taskdedup.normalize import normalize
 from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
 from taskdedup.submissions import Submission, to_submissions
 from taskdedup.sparse_cluster import sparse_tree
-from taskdedup.themes import Theme, build_themes
+from taskdedup.themes import Theme, build_themes, nested_themes
 from taskdedup.tokenizers import Tokenizer, make_tokenizer
 from taskdedup.vectorize import Vectors
 
@@ -337,7 +337,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         )
         themes = build_themes(
             clusters,
-            prepared.tree.cut(settings.themes_at),
+            nested_themes(prepared.tree.cut(settings.themes_at), labels),
             words,
             word_terms,
             keywords=settings.keywords,

@@ -1,7 +1,9 @@
 """Themes: areas that several clusters (and agencies) share, from a lower cut of the same tree.
 
 Because the merge tree is cut twice, at the cluster threshold and at a lower theme threshold, every
-cluster lies inside exactly one theme. A theme is reported only when it joins two or more clusters.
+cluster lies inside exactly one theme. Earlier decisions can join rows the tree keeps apart; the
+themes such a cluster spans are then joined (nested_themes), so the rule still holds. A theme is
+reported only when it joins two or more clusters.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from taskdedup.propose import Cluster, dense_rows, top_terms
 
@@ -29,6 +32,18 @@ class Theme:
     @property
     def proposals(self) -> tuple[Cluster, ...]:
         return tuple(c for c in self.clusters if c.is_proposal)
+
+
+def nested_themes(theme_labels: np.ndarray, cluster_labels: np.ndarray) -> np.ndarray:
+    """Theme labels coarsened just enough that every cluster lies inside one theme: the connected
+    components of the graph linking each theme to the clusters its rows are in. Unchanged (up to
+    renumbering) when the clusters are a finer cut of the same tree."""
+    if len(theme_labels) == 0:
+        return theme_labels
+    themes, clusters = int(theme_labels.max()) + 1, int(cluster_labels.max()) + 1
+    links = sp.coo_matrix((np.ones(len(theme_labels)), (theme_labels, cluster_labels)), shape=(themes, clusters))
+    _, component = connected_components(sp.bmat([[None, links], [links.T, None]]), directed=False)
+    return component[theme_labels]
 
 
 def build_themes(
