@@ -194,6 +194,20 @@ def test_a_held_group_is_asked_again_with_its_comment_and_in_english(tmp_path: P
     assert [ws.cell(r, decision_col).value for r in range(2, ws.max_row + 1)].count(None) == ws.max_row - 2
     assert "Decision log" not in openpyxl.load_workbook(again).sheetnames  # no split decision to carry
 
+    # A split, decided in English, goes to the English decision log and is read back from it.
+    wb = openpyxl.load_workbook(again)
+    ws = wb["Proposals"]
+    ws.cell(3, decision_col).value = "split"
+    split_ids = ws.cell(3, headers.index("Member ids") + 1).value.split(", ")
+    wb.save(decided)
+    runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.xlsx"), "-q", "--decisions", str(decided), "-o", str(again), "--lang", "en"])
+    log = openpyxl.load_workbook(again)["Decision log"]
+    assert [c.value for c in log[1]] == ["Proposal key", "Decision", "Member ids", "Comment"]
+    assert log.cell(2, 2).value == "split" and log.cell(2, 3).value.split(", ") == split_ids
+    third = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.xlsx"), "--decisions", str(again), "--format", "json"])
+    cluster_of = {m["row_id"]: m["cluster_id"] for m in json.loads(third.stdout)["members"]}
+    assert len({cluster_of[i] for i in split_ids}) == len(split_ids)
+
 
 def test_carry_forward_keeps_only_decisions_that_still_mean_something() -> None:
     from taskdedup.config import Settings
