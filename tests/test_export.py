@@ -120,3 +120,19 @@ def test_proposal_keys_depend_on_members_only() -> None:
     a = {proposal_key(c) for c in run(table, Settings()).proposals}
     b = {proposal_key(c) for c in run(table, Settings(linkage="complete")).proposals}
     assert a & b and len(a) == len(run(table, Settings()).proposals)
+
+
+def test_an_input_too_long_for_an_xlsx_sheet_fails_before_clustering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from taskdedup import cli, export
+    from taskdedup.cli import app
+
+    monkeypatch.setattr(export, "XLSX_ROWS", 52)  # the sample's 52 rows and a header need 53
+    monkeypatch.setattr(cli, "prepare", lambda *a, **k: pytest.fail("clustered before checking the output"))
+    out = tmp_path / "review.xlsx"
+    sample = Path(__file__).parent.parent / "data" / "samples" / "survey_2018.csv"
+    result = CliRunner().invoke(app, ["cluster", str(sample), "-o", str(tmp_path / "members.csv"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {out}: an .xlsx sheet holds 51 rows below its header and the input has 52; write .csv or .json instead\n"
+    assert list(tmp_path.iterdir()) == []

@@ -34,6 +34,7 @@ from taskdedup.evaluate import evaluate_clusters, evaluate_pairs
 from taskdedup.explain import explain as run_explain
 from taskdedup.export import (
     EXPORT_SUFFIXES,
+    check_fits,
     dumps,
     evaluation_to_dict,
     explanation_to_dict,
@@ -350,6 +351,8 @@ def cluster(
             table = read_table(input, encoding=encoding, sheet=sheet)
             progress("reading", 1, 1)
             read_seconds = time.perf_counter() - started
+            for path in outputs:
+                check_fits(path, len(table.frame))
             prepared = prepare(
                 table, settings, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress,
                 jobs=jobs, cache=_cache(cache_dir, no_cache),

@@ -10,8 +10,10 @@ import csv
 import io
 import json
 import re
+import weakref
 import zipfile
 from collections.abc import Callable
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,14 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taskdedup import __version__
 from taskdedup.decisions import HOLD, MERGE, SPLIT, Applied
+from taskdedup.errors import OutputError
 from taskdedup.evaluate import Evaluation
 from taskdedup.explain import Explanation
 from taskdedup.pipeline import Result, RowOutcome
@@ -191,6 +195,28 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 
 
+_STYLE_STEPS: weakref.WeakKeyDictionary[Workbook, dict[tuple[Any, ...], StyleArray]] = weakref.WeakKeyDictionary()
+
+
+def _style(cell: Any, attribute: str, value: Any) -> None:
+    """cell.<attribute> = value, for the module's constant styles, fast.
+
+    openpyxl hashes the style object on every assignment, which was most of the time of writing a
+    sheet of 85,856 rows (~30 s). The same assignment on a cell with the same style always gives
+    the same style indices, so they are worked out once per workbook and copied, as openpyxl's
+    own worksheet copy does.
+    """
+    steps = _STYLE_STEPS.setdefault(cell.parent.parent, {})
+    now = None if cell._style is None else tuple(cell._style)  # None: a cell never styled
+    key = (now, attribute, value if isinstance(value, str) else id(value))
+    after = steps.get(key)
+    if after is None:
+        setattr(cell, attribute, value)
+        steps[key] = copy(cell._style)
+    else:
+        cell._style = copy(after)
+
+
 def _set(ws: Worksheet, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
@@ -216,7 +242,7 @@ def _table_sheet(ws: Worksheet, headers: list[tuple[str, int]], rows: list[list[
     for i, values in enumerate(rows, start=2):
         for j, value in enumerate(values, start=1):
             _set(ws, i, j, value)
-            ws.cell(row=i, column=j).alignment = _WRAP if j in wrap else _TOP
+            _style(ws.cell(row=i, column=j), "alignment", _WRAP if j in wrap else _TOP)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
     # Printed (or saved as PDF) a sheet fits the page width, landscape, header row on every page.
@@ -302,7 +328,7 @@ def _proposals_sheet(ws: Worksheet, result: Result) -> None:
     _table_sheet(ws, headers, rows, wrap={6, 7, 9, 11, 12, 14})
     last = len(rows) + 1
     for i in range(2, last + 1):
-        ws.cell(row=i, column=10).number_format = "0.00"
+        _style(ws.cell(row=i, column=10), "number_format", "0.00")
     _similarity_colours(ws, f"J2:J{max(2, last)}")
     _decision_column(ws, "M", 13, last)
 
@@ -314,7 +340,7 @@ def _decision_column(ws: Worksheet, letter: str, column: int, last: int) -> None
     ws.add_data_validation(choice)
     choice.add(f"{letter}2:{letter}{max(2, last)}")
     for i in range(2, last + 1):
-        ws.cell(row=i, column=column).fill = _DECISION_FILL
+        _style(ws.cell(row=i, column=column), "fill", _DECISION_FILL)
 
 
 def _decision_log_sheet(ws: Worksheet, result: Result) -> None:
@@ -344,7 +370,7 @@ def _pairs_sheet(ws: Worksheet, result: Result) -> None:
     ]
     _table_sheet(ws, headers, rows, wrap={4, 8})
     for i in range(2, len(rows) + 2):
-        ws.cell(row=i, column=1).number_format = "0.00"
+        _style(ws.cell(row=i, column=1), "number_format", "0.00")
     _similarity_colours(ws, f"A2:A{max(2, len(rows) + 1)}")
 
 
@@ -354,11 +380,11 @@ def _members_sheet(ws: Worksheet, result: Result) -> None:
         ("분야", 12), ("과제명", 44), ("대표", 7), ("대표와 유사도", 12), ("공유 핵심어", 30), ("상태", 22),
     ]
     rows = []
-    reps: list[int] = []
+    reps: set[int] = set()
     for i, row in enumerate(result.rows, start=2):
         r = _member_record(row)
         if r["representative"]:
-            reps.append(i)
+            reps.add(i)
         rows.append([
             r["cluster_id"], r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_id"], r["row_number"],
             r["agency"], r["field"], r["title"], "대표" if r["representative"] else "",
@@ -366,7 +392,7 @@ def _members_sheet(ws: Worksheet, result: Result) -> None:
         ])
     _table_sheet(ws, headers, rows, wrap={9, 12})
     for i in range(2, len(rows) + 2):
-        ws.cell(row=i, column=11).number_format = "0.00"
+        _style(ws.cell(row=i, column=11), "number_format", "0.00")
     _similarity_colours(ws, f"K2:K{max(2, len(rows) + 1)}")
     # Members of one proposal read together: proposals are banded, the representative stands out.
     band = False
@@ -379,7 +405,7 @@ def _members_sheet(ws: Worksheet, result: Result) -> None:
         fill = _REP_FILL if i in reps else (_BAND_FILL if band else None)
         if fill is not None:
             for j in range(1, len(headers) + 1):
-                ws.cell(row=i, column=j).fill = fill
+                _style(ws.cell(row=i, column=j), "fill", fill)
 
 
 def _themes_sheet(ws: Worksheet, result: Result) -> None:
@@ -446,8 +472,21 @@ def _reproducible_zip(data: bytes) -> bytes:
 EXPORTERS: dict[str, Callable[[Result], bytes]] = {".csv": to_csv, ".xlsx": to_xlsx, ".json": to_json}
 
 
+XLSX_ROWS = 1_048_576  # rows per sheet in Excel, the header included
+
+
+def check_fits(path: Path, rows: int) -> None:
+    """Fail before the long work when the output format cannot hold one line per input row."""
+    if path.suffix.lower() == ".xlsx" and rows + 1 > XLSX_ROWS:
+        raise OutputError(
+            f"{path}: an .xlsx sheet holds {XLSX_ROWS - 1:,} rows below its header and the input has {rows:,}; "
+            "write .csv or .json instead"
+        )
+
+
 def render_export(result: Result, path: Path, lang: str = "ko") -> bytes:
     if path.suffix.lower() == ".xlsx":
+        check_fits(path, len(result.rows))
         return to_xlsx(result, lang)
     if path.suffix.lower() == ".html":
         from taskdedup.report import to_html  # only report writers pay for the 2-D layout
