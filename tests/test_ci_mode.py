@@ -80,3 +80,29 @@ def test_missing_configuration_file(fixtures: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["--config", str(tmp_path / "none.toml"), "cluster", str(fixtures / "survey_utf8.csv")])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path / 'none.toml'}: no such configuration file; check --config\n"
+
+
+def test_fail_on_with_decisions_counts_only_what_nobody_has_decided(fixtures: Path, tmp_path: Path) -> None:
+    """A scheduled job fed the decided workbook fails on new work only, and the JSON says which
+    proposals were decided before."""
+    review = tmp_path / "review.xlsx"
+    assert runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "-q", "-o", str(review)]).exit_code == 0
+    import openpyxl
+
+    wb = openpyxl.load_workbook(review)
+    ws = wb["병합제안"]
+    ws.cell(2, 13).value = "병합"
+    ws.cell(2, 14).value = "한 사업"
+    wb.save(review)
+    one_left = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--format", "json", "--decisions", str(review), "--fail-on", "cross-agency"])
+    assert one_left.exit_code == 3
+    assert one_left.stderr.endswith("taskdedup: 1 undecided cross-agency merge proposal(s) found (--fail-on cross-agency; 1 decided earlier)\n")
+    doc = json.loads(one_left.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    decided = [p for p in doc["proposals"] if p["earlier_decision"]]
+    assert [p["earlier_decision"] for p in decided] == [{"decision": "merge", "key": ws.cell(2, 2).value, "comment": "한 사업"}]
+
+    ws.cell(3, 13).value = "보류"
+    wb.save(review)
+    all_decided = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "-q", "--decisions", str(review), "--fail-on", "cross-agency"])
+    assert (all_decided.exit_code, all_decided.stderr) == (0, "")

@@ -56,6 +56,7 @@ from taskdedup.io import (
 )
 from taskdedup.lexicon import EMPTY, Lexicon, builtin, parse_lexicon
 from taskdedup.pipeline import Prepared, Result, assemble, prepare
+from taskdedup.propose import CROSS_AGENCY
 from taskdedup.render import (
     progress_bars,
     render_evaluation,
@@ -378,12 +379,18 @@ def cluster(
 
 
 def _fail_on(result: Result, fail_on: FailOn | None) -> None:
+    """Exit 3 when proposals of the kind exist; with --decisions, only those nobody has decided yet,
+    so that a scheduled job fails on new work, not on every run after the first finding."""
     if fail_on is None:
         return
-    found = result.summary.cross_agency if fail_on is FailOn.cross_agency else result.summary.proposals
+    wanted = [c for c in result.proposals if fail_on is FailOn.any or c.kind == CROSS_AGENCY]
+    found = [c for c in wanted if c.cluster_id not in result.carried]
     if found:
         kind = "cross-agency " if fail_on is FailOn.cross_agency else ""
-        sys.stderr.write(f"taskdedup: {found} {kind}merge proposal(s) found (--fail-on {fail_on.value})\n")
+        decided = len(wanted) - len(found)
+        undecided = "undecided " if decided else ""
+        earlier = f"; {decided} decided earlier" if decided else ""
+        sys.stderr.write(f"taskdedup: {len(found)} {undecided}{kind}merge proposal(s) found (--fail-on {fail_on.value}{earlier})\n")
         raise typer.Exit(EXIT_FOUND)
 
 

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taskdedup import __version__
-from taskdedup.decisions import HOLD, MERGE, SPLIT, Applied
+from taskdedup.decisions import HOLD, MERGE, SPLIT, Applied, Decided
 from taskdedup.errors import OutputError
 from taskdedup.evaluate import Evaluation
 from taskdedup.explain import Explanation
@@ -78,11 +78,12 @@ def _member_record(row: RowOutcome) -> dict[str, Any]:
     }
 
 
-def _proposal_record(c: Cluster) -> dict[str, Any]:
+def _proposal_record(c: Cluster, earlier: Decided | None = None) -> dict[str, Any]:
     rep = c.representative.submission
     return {
         "cluster_id": c.cluster_id,
         "key": proposal_key(c),
+        "earlier_decision": {"decision": earlier.decision, "key": earlier.key, "comment": earlier.comment} if earlier else None,
         "kind": c.kind,
         "size": c.size,
         "agency_count": len(c.agencies),
@@ -151,7 +152,7 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
             "themes": s.themes,
         },
         "notices": list(result.notices),
-        "proposals": [_proposal_record(c) for c in result.proposals] if rows else [],
+        "proposals": [_proposal_record(c, result.carried.get(c.cluster_id)) for c in result.proposals] if rows else [],
         "themes": [_theme_record(t) for t in result.themes],
         "members": [_member_record(r) for r in result.rows] if rows else [],
     }
