@@ -156,11 +156,14 @@ def test_decisions_survive_the_next_run(tmp_path: Path) -> None:
 
 def test_decisions_from_a_csv(tmp_path: Path) -> None:
     decisions = tmp_path / "decisions.csv"
-    decisions.write_text("key,decision,ids\nPx,merge,1; 9\nPy,split,\"25, 41\"\n", encoding="utf-8")
+    decisions.write_text("key,decision,ids,comment\nPx,merge,1; 9,one project\nPy,split,\"25, 41\",\n", encoding="utf-8")
     result = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.csv"), "--decisions", str(decisions), "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    cluster_of = {m["row_id"]: m["cluster_id"] for m in json.loads(result.stdout)["members"]}
+    doc = json.loads(result.stdout)
+    cluster_of = {m["row_id"]: m["cluster_id"] for m in doc["members"]}
     assert cluster_of["1"] == cluster_of["9"]  # must-link across what the text alone would not join
+    merged = next(p for p in doc["proposals"] if p["cluster_id"] == cluster_of["1"])
+    assert merged["earlier_decision"] == {"decision": "merge", "key": "Px", "comment": "one project"}
     assert cluster_of["25"] != cluster_of["41"]
     bad = tmp_path / "bad.csv"
     bad.write_text("key,verdict\nPx,merge\n", encoding="utf-8")
