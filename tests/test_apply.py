@@ -230,7 +230,7 @@ def test_carry_forward_keeps_only_decisions_that_still_mean_something() -> None:
     members = {m.submission.row_id for m in next(c for c in result.clusters if c.cluster_id == cluster_id).members}
     assert carried.key == "Pm" and {"1", "9"} <= members
     assert result.decision_log == [Decided("Ps", SPLIT, ("25", "41"))]
-    assert "2 earlier decision(s) from earlier.xlsx carried into the review workbook (1 pre-filled on proposals, 1 split group(s) in its decision log)" in result.notices
+    assert "2 earlier decision(s) from earlier.xlsx carried forward: 1 on proposals, 1 split group(s) for the 결정 기록 sheet of a review workbook" in result.notices
 
 
 @settings(max_examples=200, deadline=None)

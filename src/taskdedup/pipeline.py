@@ -350,8 +350,8 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         carried, decision_log = carry_forward(decisions, clusters)
         if carried or decision_log:
             notices.append(
-                f"{len(carried) + len(decision_log)} earlier decision(s) from {decisions.source} carried into the review workbook "
-                f"({len(carried)} pre-filled on proposals, {len(decision_log)} split group(s) in its decision log)"
+                f"{len(carried) + len(decision_log)} earlier decision(s) from {decisions.source} carried forward: "
+                f"{len(carried)} on proposals, {len(decision_log)} split group(s) for the 결정 기록 sheet of a review workbook"
             )
     theme_of = {c.cluster_id: t for t in themes for c in t.clusters}
     rows = [
