@@ -168,3 +168,26 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert (tmp_path / "a.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "message"),
+    [
+        (KeyboardInterrupt(), 130, "Error: interrupted; no output was written\n"),
+        (MemoryError(), 1, "Error: out of memory; no output was written. The similar pairs kept for clustering grow as the threshold "
+                           "falls: raise --threshold (and --theme-threshold, or tune's --from), or use a machine with more memory\n"),
+    ],
+)
+def test_interrupted_or_out_of_memory_runs_say_so_and_write_nothing(
+    raised: BaseException, code: int, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskdedup import cli
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(cli, "prepare", fail)
+    sample = Path(__file__).parent.parent / "data" / "samples" / "survey_2018.csv"
+    result = CliRunner().invoke(cli.app, ["cluster", str(sample), "-o", str(tmp_path / "out.xlsx")])
+    assert (result.exit_code, result.stderr) == (code, message)
+    assert list(tmp_path.iterdir()) == []

@@ -192,6 +192,14 @@ def _errors_to_exit(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         _error("interrupted; no output was written")
         raise typer.Exit(130) from None
+    except MemoryError:
+        if debug:
+            raise
+        _error(
+            "out of memory; no output was written. The similar pairs kept for clustering grow as the threshold "
+            "falls: raise --threshold (and --theme-threshold, or tune's --from), or use a machine with more memory"
+        )
+        raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # a bug: still one line, with the way to see more
