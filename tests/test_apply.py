@@ -244,9 +244,23 @@ def test_nested_themes_put_every_cluster_inside_one_theme(rows: list[tuple[int, 
     for c in set(clusters.tolist()):
         assert len(set(out[clusters == c].tolist())) == 1
     # Only what a cluster forces is joined: rows of one theme stay together, and two themes are
-    # joined only when a chain of clusters links them.
+    # joined only when a chain of clusters links them (a plain union-find says which).
     for t in set(themes.tolist()):
         assert len(set(out[themes == t].tolist())) == 1
+    parent = {t: t for t in themes.tolist()}
+
+    def root(t: int) -> int:
+        while parent[t] != t:
+            t = parent[t]
+        return t
+
+    first_theme: dict[int, int] = {}
+    for t, c in rows:
+        parent[root(t)] = root(first_theme.setdefault(c, t))
+    present = sorted(set(themes.tolist()))
+    for t1 in present:
+        for t2 in present:
+            assert (out[themes == t1][0] == out[themes == t2][0]) == (root(t1) == root(t2))
 
 
 def test_a_merge_decision_across_themes_joins_the_themes() -> None:
