@@ -155,6 +155,20 @@ def test_pipeline_engines_agree_on_the_sample() -> None:
     assert any("without an n x n matrix" in n for n in sparse.notices)
 
 
+@settings(max_examples=5, deadline=None)
+@given(st.permutations(list(range(52))), st.integers(1, 3))
+def test_sparse_outputs_are_byte_identical_whatever_the_row_order_and_jobs(order: list[int], jobs: int) -> None:
+    from taskdedup.export import to_json
+    from taskdedup.io import Table
+
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    shuffled = Table(frame=table.frame.iloc[order], source=table.source)
+    a = assemble(prepare(table, Settings(engine="sparse"), jobs=1))
+    b = assemble(prepare(shuffled, Settings(engine="sparse"), jobs=jobs))
+    assert to_json(a) == to_json(b)
+    assert to_csv(a) == to_csv(b)
+
+
 def test_a_sparse_tree_cannot_be_cut_below_where_it_was_built() -> None:
     prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(engine="sparse"))
     with pytest.raises(ValueError, match="built down to 0.15"):
