@@ -127,3 +127,25 @@ def test_output_checks(tmp_path: Path, fixtures: Path) -> None:
         check_output_path(tmp_path / "nope" / "x.csv")
     with pytest.raises(OutputError, match="is the input file; choose another output name"):
         check_output_path(fixtures / "survey_utf8.csv", input_path=str(fixtures / "survey_utf8.csv"))
+
+
+def test_a_web_exported_workbook_without_default_style_reads_silently(tmp_path: Path) -> None:
+    """Such exports (Seoul's open-data proposals are one) made openpyxl print a UserWarning
+    that means nothing to an analyst."""
+    import re
+    import warnings
+    import zipfile
+
+    sample = Path(__file__).parent.parent / "data" / "samples" / "survey_2018.xlsx"
+    exported = tmp_path / "exported.xlsx"
+    with zipfile.ZipFile(sample) as source, zipfile.ZipFile(exported, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/styles.xml":  # no named cell styles: openpyxl's "no default style"
+                data = re.sub(rb"<cellStyles.*?</cellStyles>|<cellStyles[^>]*/>", b"", data, flags=re.S)
+            target.writestr(item, data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = read_table(str(exported))
+    assert len(table.frame) == 52
+    assert [str(w.message) for w in caught] == []

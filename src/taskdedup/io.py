@@ -180,9 +180,11 @@ def _read_workbook(data: bytes, source: str, *, suffix: str, sheet: str | None) 
     try:
         with warnings.catch_warnings():
             # pandas 3 marks its xlrd engine deprecated; it is still the reader for .xls here, and
-            # the warning would only confuse an analyst.
+            # the warning would only confuse an analyst. openpyxl warns here too, while loading
+            # the styles of workbooks exported by web systems ("no default style"): harmless.
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", UserWarning)
             book = pd.ExcelFile(io.BytesIO(data), engine=engine)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{source}: not a valid Excel workbook ({exc}); open it in Excel and save it again") from None
