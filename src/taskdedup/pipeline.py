@@ -185,7 +185,7 @@ def _tokenise(
     texts: list[str],
     tokenizer: Tokenizer,
     settings: Settings,
-    jobs: int | None,
+    jobs: int,
     cache: TokenCache | None,
     report: Progress,
     notices: list[str],
@@ -198,7 +198,7 @@ def _tokenise(
     total = len(texts)
     cached = total - len(todo)
     fresh = tokens_parallel(
-        [texts[k] for k in todo], tokenizer, settings.lexicon, jobs or os.cpu_count() or 1,
+        [texts[k] for k in todo], tokenizer, settings.lexicon, jobs,
         lambda done: report("tokenising", cached + done, total),
     )
     report("tokenising", total, total)
@@ -225,6 +225,7 @@ def prepare(
     """Everything up to the merge tree. The tree can later be cut at any threshold at or above
     `min_similarity` (default: the lower of the cluster and theme thresholds)."""
     report = progress or _silent
+    jobs = jobs or os.cpu_count() or 1  # tokeniser processes and similarity threads
     timings: dict[str, float] = {}
     notices: list[str] = []
     if table.blank_rows:
@@ -282,7 +283,7 @@ def prepare(
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
         else:
-            tree, edges = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs or os.cpu_count() or 1)
+            tree, edges = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs)
             similarity = Similarity(vectors.matrix)
             components, labels = connected_components(edges, directed=False)
             largest = int(np.bincount(labels).max()) if len(labels) else 0
