@@ -287,3 +287,13 @@ def test_a_merge_decision_across_themes_joins_the_themes() -> None:
     joined = by_row[a].theme
     assert {c.cluster_id for c in joined.clusters} >= {c.cluster_id for c in after.clusters if c is by_row[a].cluster}
     assert joined.size >= chatbot.size + other.size - 1
+
+
+def test_a_bad_decision_in_a_csv_names_the_row_not_a_sheet(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("key,decision,ids\nPx,merge,1; 9\nPy,maybe,\"25, 41\"\n", encoding="utf-8")
+    out = tmp_path / "review.xlsx"
+    result = runner.invoke(app, ["cluster", str(SAMPLES / "survey_2018.csv"), "--decisions", str(decisions), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {decisions}: row 3: decision 'maybe' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell\n"
+    assert not out.exists()

@@ -58,9 +58,8 @@ def _decision(raw: str, source: str, sheet: str, index: int) -> str:
     """merge / split / hold from a non-empty decision cell; `index` is the data row (0-based)."""
     decision = _DECISION.get(raw.lower())
     if decision is None:
-        raise InputError(
-            f"{source}: sheet '{sheet}' row {index + 2}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell"
-        )
+        where = f"sheet '{sheet}' row {index + 2}" if sheet else f"row {index + 2}"  # sheet '' : a decisions CSV
+        raise InputError(f"{source}: {where}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell")
     return decision
 
 
@@ -255,9 +254,8 @@ def _decisions_from_table(table: pd.DataFrame, source: str) -> Decisions:
     renames = {key_col: "제안 키", decision_col: "결정", ids_col: "과제 번호 목록"}
     renames.update({c: "의견" for c in ("Comment", "comment") if c in table.columns})
     frame = table.rename(columns=renames)
-    everyone = sorted({i for cell in frame["과제 번호 목록"] for i in _ids(cell)})
-    tasks = pd.DataFrame({"번호": everyone})
-    return read_decisions({"병합제안": frame, "과제목록": tasks}, source)
+    named = frozenset(i for cell in frame["과제 번호 목록"] for i in _ids(cell))  # decided or not: not new
+    return Decisions(records=_records(frame, "", source), known_ids=named, source=source)
 
 
 NEW_ATTACHED = "clustered: new, joined a merged group"
