@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from datasets import ALL  # noqa: E402
 from quality import THRESHOLDS, score  # noqa: E402
 
-from taskdedup.cluster import build_tree, similarity_matrix  # noqa: E402
-from taskdedup.features import tokens_of  # noqa: E402
-from taskdedup.lexicon import EMPTY, builtin  # noqa: E402
-from taskdedup.normalize import normalize  # noqa: E402
-from taskdedup.tokenizers import CharNgramTokenizer, make_tokenizer  # noqa: E402
-from taskdedup.vectorize import vectorize  # noqa: E402
+from taskdedup.clustering.tree import build_tree, similarity_matrix  # noqa: E402
+from taskdedup.text.lexicon import EMPTY, builtin  # noqa: E402
+from taskdedup.text.normalize import normalize  # noqa: E402
+from taskdedup.text.tokenizers import CharNgramTokenizer, make_tokenizer  # noqa: E402
+from taskdedup.text.tokens import tokens_of  # noqa: E402
+from taskdedup.text.vectors import vectorize  # noqa: E402
 
 
 def bigrams(tokens: list[str]) -> list[str]:

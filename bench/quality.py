@@ -22,14 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from datasets import ALL, Dataset  # noqa: E402
 
-from taskdedup.cluster import Similarity, build_tree, similarity_matrix  # noqa: E402
+from taskdedup.clustering.tree import Similarity, build_tree, similarity_matrix  # noqa: E402
 from taskdedup.config import DEFAULT_CHAR_WEIGHT  # noqa: E402
-from taskdedup.features import tokens_of, vectors_for  # noqa: E402
-from taskdedup.lexicon import EMPTY, Lexicon, builtin  # noqa: E402
-from taskdedup.metrics import pair_labels, pairwise  # noqa: E402
-from taskdedup.normalize import normalize  # noqa: E402
-from taskdedup.tokenizers import make_tokenizer  # noqa: E402
-from taskdedup.tune import best_silhouette, thresholds_between  # noqa: E402
+from taskdedup.quality.metrics import pair_labels, pairwise  # noqa: E402
+from taskdedup.quality.tune import best_silhouette, thresholds_between  # noqa: E402
+from taskdedup.text.lexicon import EMPTY, Lexicon, builtin  # noqa: E402
+from taskdedup.text.normalize import normalize  # noqa: E402
+from taskdedup.text.tokenizers import make_tokenizer  # noqa: E402
+from taskdedup.text.tokens import tokens_of  # noqa: E402
+from taskdedup.text.vectors import vectors_for  # noqa: E402
 
 THRESHOLDS = [round(x, 2) for x in np.arange(0.20, 0.71, 0.05)]
 

@@ -34,8 +34,10 @@ CASE = r"""
 import json, resource, sys, time
 from pathlib import Path
 from taskdedup.config import Settings
-from taskdedup.export import to_csv
-from taskdedup.io import TokenCache, read_table, write_outputs
+from taskdedup.output.csvfile import to_csv
+from taskdedup.input.tables import read_table
+from taskdedup.output.files import write_outputs
+from taskdedup.text.token_cache import TokenCache
 from taskdedup.pipeline import assemble, prepare
 path, out, cache_dir, engine, char = sys.argv[1:6]
 t0 = time.perf_counter()
@@ -75,7 +77,7 @@ def perturb(title: str, rng: random.Random, synonyms: list[tuple[str, str]]) -> 
 
 
 def synthetic(rows: int, folder: Path) -> Path:
-    from taskdedup.lexicon import builtin
+    from taskdedup.text.lexicon import builtin
 
     lexicon = builtin()
     synonyms = [(v, c) for v, c in lexicon.concepts.items() if v != c]

@@ -8,10 +8,13 @@ from hypothesis import strategies as st
 
 from taskdedup.config import ColumnSpec, Settings
 from taskdedup.errors import ColumnError, NothingToCluster
-from taskdedup.export import to_csv, to_json, to_xlsx
-from taskdedup.io import Table, read_table
-from taskdedup.metrics import pairwise
+from taskdedup.input.table import Table
+from taskdedup.input.tables import read_table
+from taskdedup.output.csvfile import to_csv
+from taskdedup.output.jsonfile import to_json
+from taskdedup.output.workbook import to_xlsx
 from taskdedup.pipeline import CLUSTERED, SKIPPED_EMPTY, SKIPPED_NO_WORDS, run
+from taskdedup.quality.metrics import pairwise
 
 SAMPLES = Path(__file__).parent.parent / "data" / "samples"
 

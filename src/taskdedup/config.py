@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from taskdedup.lexicon import Lexicon, builtin
+from taskdedup.text.lexicon import Lexicon, builtin
 
 Linkage = Literal["average", "complete", "single"]
 LINKAGES: tuple[str, ...] = ("average", "complete", "single")

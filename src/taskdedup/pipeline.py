@@ -14,20 +14,22 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from taskdedup.cluster import MergeTree, Similarity, build_tree, similarity_matrix
-from taskdedup.columns import Columns, resolve_columns
+from taskdedup.clustering.sparse import sparse_tree
+from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.config import DENSE_MAX_ROWS, FALLBACK_TOKENIZER, LARGE_ROWS, Settings
-from taskdedup.decisions import NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
 from taskdedup.errors import NothingToCluster, TokenizerUnavailable
-from taskdedup.features import tokens_parallel, vectors_for
-from taskdedup.io import Table, TokenCache
-from taskdedup.normalize import normalize
-from taskdedup.propose import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
-from taskdedup.submissions import Submission, to_submissions
-from taskdedup.sparse_cluster import sparse_tree
-from taskdedup.themes import Theme, build_themes, nested_themes
-from taskdedup.tokenizers import Tokenizer, make_tokenizer
-from taskdedup.vectorize import Vectors
+from taskdedup.input.columns import Columns, resolve_columns
+from taskdedup.input.submissions import Submission, to_submissions
+from taskdedup.input.table import Table
+from taskdedup.review.decisions import NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
+from taskdedup.review.near_misses import NearMiss, near_misses
+from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
+from taskdedup.review.themes import Theme, build_themes, nested_themes
+from taskdedup.text.normalize import normalize
+from taskdedup.text.token_cache import TokenCache
+from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
+from taskdedup.text.tokens import cached_tokens
+from taskdedup.text.vectors import Vectors, vectors_for
 
 CLUSTERED = "clustered"
 SKIPPED_EMPTY = "skipped: empty text"
@@ -77,44 +79,6 @@ class Prepared:
     edges: sp.coo_matrix | None = None  # the sparse path's similar pairs (i < j), for near misses
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class NearMiss:
-    """Two similar tasks that ended in different clusters: what the threshold split apart."""
-
-    a: Member
-    b: Member
-    cluster_a: int
-    cluster_b: int
-    similarity: float
-
-
-NEAR_MISSES = 100
-
-
-def near_misses(prepared: Prepared, labels: np.ndarray, clusters: list[Cluster], limit: int = NEAR_MISSES) -> list[NearMiss]:
-    """The most similar pairs of tasks in different clusters, most similar first."""
-    if prepared.similarity.dense is not None:
-        dense = prepared.similarity.dense
-        rows, cols = np.triu_indices(dense.shape[0], k=1)
-        values = dense[rows, cols]
-    elif prepared.edges is not None:
-        rows, cols, values = prepared.edges.row, prepared.edges.col, prepared.edges.data
-    else:
-        return []
-    apart = labels[rows] != labels[cols]
-    rows, cols, values = rows[apart], cols[apart], values[apart]
-    if len(values) > limit:
-        keep = np.argpartition(-values, limit - 1)[:limit]
-        rows, cols, values = rows[keep], cols[keep], values[keep]
-    order = np.lexsort((cols, rows, -values))
-    member_of = {m.index: (m, c.cluster_id) for c in clusters for m in c.members}
-    out = []
-    for k in order.tolist():
-        (ma, ca), (mb, cb) = member_of[int(rows[k])], member_of[int(cols[k])]
-        out.append(NearMiss(ma, mb, ca, cb, float(values[k])))
-    return out
 
 
 @dataclass
@@ -181,37 +145,6 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
     return settings
 
 
-def _tokenise(
-    texts: list[str],
-    tokenizer: Tokenizer,
-    settings: Settings,
-    jobs: int,
-    cache: TokenCache | None,
-    report: Progress,
-    notices: list[str],
-) -> list[list[str]]:
-    """Tokens for normalised texts: from the cache where known, the rest tokenised (in parallel)."""
-    namespace = f"{tokenizer.version}|{settings.lexicon.fingerprint}"
-    keys = [TokenCache.key(namespace, t) for t in texts] if cache else []
-    known = cache.get_many(keys) if cache else {}
-    todo = [k for k in range(len(texts)) if not cache or keys[k] not in known]
-    total = len(texts)
-    cached = total - len(todo)
-    fresh = tokens_parallel(
-        [texts[k] for k in todo], tokenizer, settings.lexicon, jobs,
-        lambda done: report("tokenising", cached + done, total),
-    )
-    report("tokenising", total, total)
-    if cache:
-        cache.put_many([(keys[k], tokens) for k, tokens in zip(todo, fresh, strict=True)])
-        if cache.problem:
-            notices.append(cache.problem)
-    out: list[list[str]] = [known.get(key, []) for key in keys] if cache else [[] for _ in texts]
-    for k, tokens in zip(todo, fresh, strict=True):
-        out[k] = tokens
-    return out
-
-
 def prepare(
     table: Table,
     settings: Settings,
@@ -254,7 +187,7 @@ def prepare(
     order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())
     with timed(timings, "tokenise"):
         candidates = [i for i in order if texts[i]]
-        token_lists = _tokenise([texts[i] for i in candidates], tokenizer, settings, jobs, cache, report, notices)
+        token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices)
     skipped = [
         RowOutcome(submissions[i], SKIPPED_NO_WORDS if submissions[i].text.strip() else SKIPPED_EMPTY)
         for i in order
@@ -344,7 +277,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
             keywords=settings.keywords,
             agency_of=agency_of,
         )
-        misses = near_misses(prepared, labels, clusters)
+        misses = near_misses(prepared.similarity, prepared.edges, labels, clusters)
     carried: dict[int, Decided] = {}
     decision_log: list[Decided] = []
     if decisions is not None:

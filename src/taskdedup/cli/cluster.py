@@ -1,0 +1,161 @@
+"""`taskdedup cluster`: the main job, from a survey file to proposals, exports and a CI verdict."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
+from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
+from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups, positive
+from taskdedup.cli.root import app
+from taskdedup.config import DEFAULT_KEYWORDS, DEFAULT_THEME_THRESHOLD, DEFAULT_THRESHOLD
+from taskdedup.input.tables import read_table
+from taskdedup.input.workbooks import read_workbook_sheets
+from taskdedup.output.files import check_output_path, write_outputs
+from taskdedup.output.formats import EXPORT_SUFFIXES, check_fits, render_export
+from taskdedup.output.jsonfile import to_json
+from taskdedup.output.terminal import progress_bars, render_plain, render_rich
+from taskdedup.pipeline import Prepared, Result, assemble
+from taskdedup.quality.tune import thresholds_between
+from taskdedup.quality.tune import tune as run_tuning
+from taskdedup.review.decisions import Decisions, read_decisions
+from taskdedup.review.proposals import CROSS_AGENCY
+
+
+class Lang(str, Enum):
+    ko = "ko"
+    en = "en"
+
+
+class FailOn(str, Enum):
+    cross_agency = "cross-agency"
+    any = "any"
+
+
+AUTO = "auto"
+AUTO_RANGE = (0.15, 0.60, 0.05)  # thresholds --threshold auto chooses among
+
+
+def _threshold_or_auto(value: str) -> str:
+    if value == AUTO:
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is neither a number in (0, 1] nor 'auto'") from None
+    if not 0 < number <= 1:
+        raise typer.BadParameter(f"{value} is not in (0, 1] (1 groups only identical texts)")
+    return value
+
+
+def _check_suffixes(outputs: list[Path]) -> list[Path]:
+    for path in outputs:
+        if path.suffix.lower() not in EXPORT_SUFFIXES:
+            raise typer.BadParameter(
+                f"'{path}' has no known format; end the name with {', '.join(EXPORT_SUFFIXES)}", param_hint="--output"
+            )
+    return outputs
+
+
+@app.command()
+@expand_groups
+def cluster(
+    input: InputArg,
+    output: Annotated[
+        Optional[list[Path]],
+        typer.Option("--output", "-o", metavar="PATH", help="Write results here; format by suffix: .xlsx, .csv (members), .json. Repeatable."),
+    ] = None,
+    threshold: Annotated[
+        str,
+        typer.Option(
+            metavar="SIM|auto",
+            callback=_threshold_or_auto,
+            help="Similarity (0-1] at which tasks are grouped; lower merges more. 'auto' picks the best silhouette.",
+        ),
+    ] = str(DEFAULT_THRESHOLD),
+    theme_threshold: Annotated[
+        Optional[float],
+        typer.Option("--theme-threshold", min=0.0, max=1.0, metavar="SIM", callback=positive,
+                     help=f"Lower similarity at which clusters join into themes (never above --threshold) [default: {DEFAULT_THEME_THRESHOLD:g}]."),
+    ] = None,
+    opts: InputOptions = InputOptions(),
+    keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
+    lang: Annotated[Lang, typer.Option("--lang", metavar="ko|en", help="Language of the .xlsx review workbook.")] = Lang.ko,
+    decisions: Annotated[
+        Optional[str],
+        typer.Option("--decisions", metavar="REVIEW", help="A review workbook (or decisions CSV) from an earlier run: its 병합 groups stay together, 분리 ones apart."),
+    ] = None,
+    fail_on: Annotated[
+        Optional[FailOn],
+        typer.Option("--fail-on", metavar="cross-agency|any", help=f"Exit {EXIT_FOUND} when such proposals exist (for CI jobs)."),
+    ] = None,
+    report: ReportOptions = ReportOptions(),
+) -> None:
+    """Group similar task proposals and propose merges."""
+    outputs = _check_suffixes(output or [])
+    err = stderr_console()
+    quiet = report.quiet
+    with errors_to_exit(report.debug):
+        for path in outputs:
+            check_output_path(path, input_path=input)
+        auto = threshold == AUTO
+        settings = opts.settings(threshold=DEFAULT_THRESHOLD if auto else float(threshold), theme_threshold=theme_threshold, keywords=keywords)
+        decided = _read_decisions(decisions) if decisions else None  # fail before the long work
+        with progress_bars(enabled=not quiet and sys.stderr.isatty()) as progress:
+            started = time.perf_counter()
+            progress("reading", 0, 1)
+            table = read_input(input, opts)
+            progress("reading", 1, 1)
+            read_seconds = time.perf_counter() - started
+            for path in outputs:
+                check_fits(path, len(table.frame))
+            prepared = prepare_input(table, settings, opts, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress)
+            result = _cut(prepared, auto, decided)
+            result.timings = {"read": read_seconds, **result.timings}
+            say_columns(err, result.columns.describe(), result.notices, quiet)
+            started = time.perf_counter()
+            progress("writing", 0, 1)
+            write_outputs({path: render_export(result, path, lang.value) for path in outputs})
+            progress("writing", 1, 1)
+            result.timings["write"] = time.perf_counter() - started
+        show(report, lambda: to_json(result).decode("utf-8"), lambda: render_plain(result), lambda console: render_rich(result, console))
+        if not quiet:
+            for path in outputs:
+                err.print(f"wrote {path}")
+    _fail_on(result, fail_on)
+
+
+def _fail_on(result: Result, fail_on: FailOn | None) -> None:
+    """Exit 3 when proposals of the kind exist; with --decisions, only those nobody has decided yet,
+    so that a scheduled job fails on new work, not on every run after the first finding."""
+    if fail_on is None:
+        return
+    wanted = [c for c in result.proposals if fail_on is FailOn.any or c.kind == CROSS_AGENCY]
+    found = [c for c in wanted if c.cluster_id not in result.carried]
+    if found:
+        kind = "cross-agency " if fail_on is FailOn.cross_agency else ""
+        decided = len(wanted) - len(found)
+        undecided = "undecided " if decided else ""
+        earlier = f"; {decided} decided earlier" if decided else ""
+        sys.stderr.write(f"taskdedup: {len(found)} {undecided}{kind}merge proposal(s) found (--fail-on {fail_on.value}{earlier})\n")
+        raise typer.Exit(EXIT_FOUND)
+
+
+def _read_decisions(path: str) -> Decisions:
+    if path.lower().endswith((".csv", ".tsv", ".txt")):
+        return read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path)
+    return read_decisions(read_workbook_sheets(path), path)
+
+
+def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:
+    if auto:
+        tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
+        prepared.notices.append(f"threshold auto: {tuning.recommended:g} ({tuning.rule} between {AUTO_RANGE[0]:g} and {AUTO_RANGE[1]:g})")
+        return assemble(prepared, tuning.recommended, decided)
+    return assemble(prepared, decisions=decided)

@@ -1,0 +1,158 @@
+"""Options that several commands share, declared once.
+
+Typer reads a command's options from its function signature, so options that four commands share
+would be written out four times. Instead they are fields of a dataclass (an option group); a
+command takes the group as one parameter, and `@expand_groups` puts the group's fields into the
+signature Typer sees, in that place, and hands the command the filled-in group.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from taskdedup.config import (
+    DEFAULT_CHAR_WEIGHT,
+    DEFAULT_KEYWORDS,
+    DEFAULT_THEME_THRESHOLD,
+    DEFAULT_TOKENIZER,
+    LARGE_ROWS,
+    ColumnSpec,
+    Settings,
+)
+from taskdedup.text.tokenizers import BACKENDS
+
+TokenizerName = Enum("TokenizerName", {name: name for name in BACKENDS}, type=str)  # type: ignore[misc]
+
+
+class LinkageName(str, Enum):
+    average = "average"
+    complete = "complete"
+    single = "single"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def positive(value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise typer.BadParameter("must be above 0 (1 groups only identical texts)")
+    return value
+
+
+InputArg = Annotated[str, typer.Argument(metavar="INPUT", help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")]
+ThresholdOpt = Annotated[
+    float,
+    typer.Option(min=0.0, max=1.0, metavar="SIM", callback=positive, help="Similarity (0-1] at which tasks are grouped; lower merges more."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+
+
+@dataclasses.dataclass(frozen=True)
+class InputOptions:
+    """How an input is read and compared: every command that clusters one has these."""
+
+    tokenizer: Annotated[
+        Optional[TokenizerName],
+        typer.Option("--tokenizer", "-t", metavar="NAME", help=f"Korean tokenizer: {', '.join(BACKENDS)} [default: {DEFAULT_TOKENIZER}]."),
+    ] = None
+    linkage: Annotated[LinkageName, typer.Option(metavar="average|complete|single", help="How the similarity of two groups is measured.")] = (
+        LinkageName.average
+    )
+    text_col: Annotated[
+        Optional[list[str]], typer.Option("--text-col", metavar="COL", help="Text column to compare; repeat to join (title, then description).")
+    ] = None
+    id_col: Annotated[Optional[str], typer.Option("--id-col", metavar="COL", help="Column with the task id.")] = None
+    agency_col: Annotated[Optional[str], typer.Option("--agency-col", metavar="COL", help="Column with the submitting agency.")] = None
+    field_col: Annotated[Optional[str], typer.Option("--field-col", metavar="COL", help="Column with the field or category.")] = None
+    encoding: Annotated[Optional[str], typer.Option(metavar="NAME", help="Text encoding of a CSV (e.g. utf-8, cp949); detected if omitted.")] = None
+    sheet: Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Workbook sheet, by name or number from 1 [default: first].")] = None
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", metavar="FILE", help="Your lexicon (TOML) added to the built-in one; see README.")] = None
+    no_lexicon: Annotated[bool, typer.Option("--no-lexicon", help="Match words as written, without the built-in lexicon.")] = False
+    char_weight: Annotated[
+        Optional[float],
+        typer.Option(
+            "--char-weight", min=0.0, max=0.95, metavar="W",
+            help=f"Share of character 2-3-gram similarity mixed in; 0 for words only [default: {DEFAULT_CHAR_WEIGHT:g}, 0 above {LARGE_ROWS:,} rows].",
+        ),
+    ] = None
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes and similarity threads [default: all cores].")] = None
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where tokens are cached [default: your user cache folder].")] = None
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the token cache.")] = False
+
+    def settings(
+        self, *, threshold: float, theme_threshold: float | None = None, keywords: int = DEFAULT_KEYWORDS, columns: ColumnSpec | None = None
+    ) -> Settings:
+        """The run's settings; `theme_threshold` None means the default (and may be turned off at scale)."""
+        from taskdedup.cli.common import load_lexicon
+
+        return Settings(
+            tokenizer=self.tokenizer.value if self.tokenizer else DEFAULT_TOKENIZER,
+            tokenizer_is_default=self.tokenizer is None,
+            threshold=threshold,
+            theme_threshold=DEFAULT_THEME_THRESHOLD if theme_threshold is None else theme_threshold,
+            theme_threshold_is_default=theme_threshold is None,
+            linkage=self.linkage.value,  # type: ignore[arg-type]
+            keywords=keywords,
+            lexicon=load_lexicon(self.lexicon, self.no_lexicon),
+            char_weight=DEFAULT_CHAR_WEIGHT if self.char_weight is None else self.char_weight,
+            char_weight_is_default=self.char_weight is None,
+            columns=columns or ColumnSpec(
+                id_col=self.id_col, agency_col=self.agency_col, field_col=self.field_col, text_cols=tuple(self.text_col or ())
+            ),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportOptions:
+    """What a command prints."""
+
+    format: Annotated[OutputFormat, typer.Option("--format", metavar="text|json", help="Terminal output: text, or json for scripts.")] = (
+        OutputFormat.text
+    )
+    quiet: QuietOpt = False
+    debug: DebugOpt = False
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+_GROUPS = (InputOptions, ReportOptions)
+
+
+def expand_groups(command: F) -> F:
+    """Put the fields of each option-group parameter of `command` into the signature Typer reads."""
+    signature = inspect.signature(command, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    groups: dict[str, tuple[type, list[str]]] = {}
+    for parameter in signature.parameters.values():
+        group = parameter.annotation
+        if group not in _GROUPS:
+            parameters.append(parameter)
+            continue
+        hints = typing.get_type_hints(group, include_extras=True)
+        names = [f.name for f in dataclasses.fields(group)]
+        parameters.extend(
+            inspect.Parameter(f.name, parameter.kind, annotation=hints[f.name], default=f.default)
+            for f in dataclasses.fields(group)
+        )
+        groups[parameter.name] = (group, names)
+
+    @functools.wraps(command)
+    def run(**values: Any) -> Any:
+        for name, (group, fields) in groups.items():
+            values[name] = group(**{field: values.pop(field) for field in fields})
+        return command(**values)
+
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run  # type: ignore[return-value]

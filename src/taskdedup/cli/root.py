@@ -1,0 +1,75 @@
+"""The `taskdedup` command itself: --version, --config, and the team's configuration as defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from taskdedup import __version__
+from taskdedup.cli.failures import error
+from taskdedup.errors import TaskdedupError
+from taskdedup.input.config_file import read_config
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Find duplicate and overlapping task proposals across agencies, and propose merges.",
+)
+
+# Arguments are never defaults: a configuration file names options only.
+_ARGUMENTS = {"input", "first", "second"}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"taskdedup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    config: Annotated[
+        Optional[str],
+        typer.Option("--config", metavar="FILE", help="Options the team always uses [default: ./taskdedup.toml or [tool.taskdedup] in ./pyproject.toml]."),
+    ] = None,
+) -> None:
+    """Find duplicate and overlapping task proposals across agencies, and propose merges.
+
+    Options in the configuration file apply to every command that has them; flags on the command
+    line override them.
+    """
+    try:
+        options, source = read_config(config, Path.cwd())
+        ctx.default_map = _default_map(ctx, options, source)
+    except TaskdedupError as exc:
+        error(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _default_map(ctx: typer.Context, options: dict[str, object], source: str | None) -> dict[str, dict[str, object]]:
+    """Configuration keys (dashes or underscores) -> Click defaults for each command that has them."""
+    if not options:
+        return {}
+    commands = getattr(ctx.command, "commands", {})
+    known = {p.name for cmd in commands.values() for p in cmd.params if p.name}
+    values = {key.replace("-", "_"): value for key, value in options.items()}
+    unknown = sorted(k for k in values if k not in known or k in _ARGUMENTS)
+    if unknown:
+        listed = ", ".join(sorted(k.replace("_", "-") for k in known - _ARGUMENTS))
+        raise TaskdedupError(f"{source}: unknown option '{unknown[0].replace('_', '-')}'; known options: {listed}")
+    return {
+        name: {p.name: values[p.name] for p in cmd.params if p.name in values}
+        for name, cmd in commands.items()
+    }
+
+
+def main() -> None:
+    app()

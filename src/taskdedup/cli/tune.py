@@ -1,0 +1,60 @@
+"""`taskdedup tune`: cut one clustering at many thresholds and recommend one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
+from taskdedup.cli.failures import errors_to_exit
+from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups
+from taskdedup.cli.root import app
+from taskdedup.config import DEFAULT_THRESHOLD
+from taskdedup.errors import TaskdedupError
+from taskdedup.output.files import check_output_path, write_outputs
+from taskdedup.output.jsonfile import dumps
+from taskdedup.output.records import tuning_to_dict
+from taskdedup.output.terminal import render_tuning, render_tuning_rich
+from taskdedup.quality.evaluate import columns_without, gold_labels
+from taskdedup.quality.tune import plot_tuning, thresholds_between
+from taskdedup.quality.tune import tune as run_tuning
+
+
+@app.command()
+@expand_groups
+def tune(
+    input: InputArg,
+    gold_col: Annotated[Optional[str], typer.Option("--gold-col", metavar="COL", help="Column with the true group: recommend by F1.")] = None,
+    start: Annotated[float, typer.Option("--from", min=0.01, max=1.0, metavar="SIM", help="Lowest threshold tried.")] = 0.10,
+    stop: Annotated[float, typer.Option("--to", min=0.01, max=1.0, metavar="SIM", help="Highest threshold tried.")] = 0.80,
+    step: Annotated[float, typer.Option("--step", min=0.005, max=0.5, metavar="SIM", help="Distance between thresholds.")] = 0.05,
+    plot: Annotated[Optional[Path], typer.Option("--plot", metavar="PNG", help="Also draw proposals and F1 (or silhouette) against the threshold.")] = None,
+    opts: InputOptions = InputOptions(),
+    report: ReportOptions = ReportOptions(),
+) -> None:
+    """Cut one clustering at many thresholds and recommend one."""
+    if start > stop:
+        raise typer.BadParameter(f"--from {start:g} is above --to {stop:g}", param_hint="--from")
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise typer.BadParameter(f"'{plot}' must end in .png", param_hint="--plot")
+    with errors_to_exit(report.debug):
+        if plot is not None:
+            check_output_path(plot, input_path=input)
+        settings = opts.settings(threshold=DEFAULT_THRESHOLD)
+        table = read_input(input, opts)
+        if gold_col is not None:
+            settings = replace(settings, columns=columns_without(settings.columns, [str(c) for c in table.frame.columns], gold_col))
+        prepared = prepare_input(table, settings, opts, min_similarity=start)
+        say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
+        gold = gold_labels(table.frame, prepared, gold_col) if gold_col else None
+        tuning = run_tuning(prepared, thresholds_between(start, stop, step), gold)
+        if plot is not None:
+            try:
+                image = plot_tuning(tuning)
+            except ImportError:
+                raise TaskdedupError("--plot needs matplotlib: pip install 'taskdedup[plot]'") from None
+            write_outputs({plot: image})
+        show(report, lambda: dumps(tuning_to_dict(tuning)), lambda: render_tuning(tuning), lambda console: render_tuning_rich(tuning, console))

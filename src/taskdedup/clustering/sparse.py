@@ -1,0 +1,244 @@
+"""Exact agglomerative clustering without the n x n matrix, for inputs too large for it.
+
+Two facts make it exact (docs/BENCHMARKS.md, "Scale"):
+- With average, complete or single linkage, a merge at similarity >= s needs at least one pair of
+  rows with similarity >= s. So only the pairs found by a thresholded sparse product (the "join")
+  can ever start a merge, and every cluster lies inside one connected component of that graph.
+- These linkages are reducible, so merging the globally most similar pair first, again and again,
+  gives the same clusters as any exact algorithm (scikit-learn's included), up to exact ties.
+
+Average linkage needs the similarity of clusters A and B over all |A||B| pairs, also those below
+s that the join did not keep. Only clusters with a known pair between them ("neighbours") can
+reach s, and for them the exact sum over all member pairs is kept: after a merge, a neighbour's
+sum with the new cluster is its sums with both sides added, and for a side it had no known pair
+with, the sum of all pairwise dot products is the dot product of the two clusters' summed TF-IDF
+rows, computed exactly (the idea behind SparseHC, Nguyen et al. 2014, without its queue).
+
+The loops that do this millions of times (the join, the merge chain) are compiled with numba in
+join_kernel.py and chain_kernel.py; this module prepares their arrays and reads back the merges, which are recorded
+as a MergeTree (a forest: only merges at similarity >= s_min), so one run can be cut at any
+threshold >= s_min, like the dense tree.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import scipy.sparse as sp
+
+from taskdedup.clustering.tree import DECIMALS, MergeTree
+from taskdedup.config import Linkage
+
+Progress = Callable[[str, int, int], None]
+CHUNK_ROWS = 1024  # rows per block of the join: small enough to share out over threads evenly
+PROGRESS_EVERY = 5000  # merges between two progress reports from the compiled loop
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1) -> sp.coo_matrix:
+    """All pairs i < j with rounded cosine similarity >= min_similarity.
+
+    Each row walks the inverted index (term -> rows) to the later rows sharing a term, so memory
+    is the output plus one row of sums per thread; the cost is the sum over terms of df^2 / 2, so
+    very common terms (which the boilerplate list removes) dominate it. Blocks of rows run in
+    `jobs` threads (the compiled loop releases the GIL) and are joined in block order, so the
+    result does not depend on `jobs`.
+    """
+    # numba takes 0.25 s to import, which small inputs (the dense path) never need to pay
+    from taskdedup.clustering import join_kernel
+
+    n = matrix.shape[0]
+    matrix = sp.csr_matrix(matrix)
+    if not matrix.has_sorted_indices:  # scipy's order of additions, so the same rounding as its product
+        matrix = matrix.sorted_indices()
+    by_term = matrix.T.tocsr().sorted_indices()
+    limit = round(min_similarity, DECIMALS)
+    scratch: queue.SimpleQueue[tuple[np.ndarray, np.ndarray]] = queue.SimpleQueue()
+    for _ in range(max(1, jobs)):
+        scratch.put((np.zeros(n), np.zeros(n, dtype=np.int64)))
+
+    def block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        sums, touched = scratch.get()  # returned clean by the kernel
+        try:
+            return join_kernel.join_rows(
+                matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data,
+                start, min(n, start + CHUNK_ROWS), limit, sums, touched,
+            )
+        finally:
+            scratch.put((sums, touched))
+
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        for part in pool.map(block, range(0, n, CHUNK_ROWS)):
+            parts.append(part)
+            progress("similarity", min(n, len(parts) * CHUNK_ROWS), n)
+    row = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    col = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    val = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
+    return sp.coo_matrix((val, (row, col)), shape=(n, n))
+
+
+def _duplicates(matrix: sp.csr_matrix) -> tuple[np.ndarray, list[list[int]]]:
+    """Rows with identical vectors, grouped: (first row of each group, the groups' rows)."""
+    seen: dict[bytes, int] = {}
+    groups: list[list[int]] = []
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    for row in range(matrix.shape[0]):
+        start, stop = indptr[row], indptr[row + 1]
+        if start == stop:  # an empty vector is similar to nothing, not even another empty one
+            groups.append([row])
+            continue
+        key = indices[start:stop].tobytes() + data[start:stop].tobytes()
+        if key in seen:
+            groups[seen[key]].append(row)
+        else:
+            seen[key] = len(groups)
+            groups.append([row])
+    return np.array([g[0] for g in groups], dtype=np.int64), groups
+
+
+def sparse_tree(
+    matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1
+) -> tuple[MergeTree, sp.coo_matrix]:
+    """The merge forest down to `min_similarity`, and the join it was built from.
+
+    Identical rows are merged first (similarity 1, as every exact algorithm does) and then
+    clustered as one weighted unit: repeated submissions cost one row in the join, not k.
+
+    Merges follow the nearest-neighbour chain: from any cluster, walk to its most similar
+    neighbour until two clusters are each other's nearest, then merge them. For reducible
+    linkages this yields the same merges as the global most-similar-first order, with no queue.
+    """
+    n = matrix.shape[0]
+    firsts, groups = _duplicates(matrix)
+    children: list[tuple[int, int]] = []
+    distances: list[float] = []
+    node: dict[int, int] = {}
+    for unit, rows in enumerate(groups):
+        current = rows[0]
+        for row in rows[1:]:
+            children.append((current, row))
+            distances.append(0.0)
+            current = n + len(children) - 1
+        node[unit] = current
+    unique = matrix[firsts]
+    counts = np.array([len(g) for g in groups], dtype=np.float64)
+    edges = similarity_join(unique, min_similarity, progress, jobs)
+    if linkage == "single":
+        _kruskal(len(groups), edges, node, children, distances, n)
+        return _forest(n, children, distances), edges
+    return _chain(n, unique, edges, counts, linkage, min_similarity, node, children, distances, progress), edges
+
+
+def _chain(
+    n: int, unique: sp.csr_matrix, edges: sp.coo_matrix, counts: np.ndarray, linkage: Linkage, min_similarity: float,
+    node: dict[int, int], children: list[tuple[int, int]], distances: list[float], progress: Progress,
+) -> MergeTree:
+    """Average or complete linkage over the units, by the compiled chain in chain_kernel.py.
+
+    Average linkage needs the sum of similarities over all member pairs of two clusters, also
+    the pairs below s that the join left out. That sum is the dot product of the two clusters'
+    summed TF-IDF rows, so it stays exact; a unit's row is scaled by its number of copies.
+    """
+    from taskdedup.clustering import chain_kernel
+
+    units = len(counts)
+    complete = linkage == "complete"
+    both = sp.coo_matrix(
+        (np.concatenate([edges.data, edges.data]), (np.concatenate([edges.row, edges.col]), np.concatenate([edges.col, edges.row]))),
+        shape=(units, units),
+    ).tocsr()
+    both.sort_indices()
+    rows = np.repeat(np.arange(units), np.diff(both.indptr))
+    pair_counts = counts[rows] * counts[both.indices]
+    # The twin of entry (r, c) is entry (c, r); the kernel wants its position within row c.
+    twin = np.lexsort((rows, both.indices))  # entries by (column, row) are the twins of entries by (row, column)
+    # average: the sum over all pairs of the two units' copies; complete: the smallest similarity
+    lists = (
+        _pool(both.indices, np.int64),
+        _pool(both.data if complete else both.data * pair_counts, np.float64),
+        _pool(pair_counts, np.float64) if complete else np.zeros(1),
+        _pool(twin - both.indptr[both.indices], np.int64),
+    )
+    start = both.indptr[:-1].astype(np.int64)
+    length = np.diff(both.indptr).astype(np.int64)
+    if complete:
+        vectors = (np.zeros(1, dtype=np.int64), np.zeros(1))
+        vec_start, vec_length, vec_end = np.zeros(units, dtype=np.int64), np.zeros(units, dtype=np.int64), 0
+    else:
+        weighted = sp.csr_matrix(sp.diags(counts) @ unique)  # a unit's row stands for all its copies
+        weighted.sort_indices()
+        vectors = (_pool(weighted.indices, np.int64), _pool(weighted.data, np.float64))
+        vec_start = weighted.indptr[:-1].astype(np.int64)
+        vec_length = np.diff(weighted.indptr).astype(np.int64)
+        vec_end = weighted.nnz
+    alive = length > 0
+    pending = np.zeros(2 * units + 1, dtype=np.int64)
+    starts = np.flatnonzero(alive)[::-1]  # popped from the end: lowest key first
+    pending[: len(starts)] = starts
+    state = np.array([len(starts), 0, 0, both.nnz, vec_end], dtype=np.int64)
+    node_of = np.array([node[u] for u in range(units)], dtype=np.int64)
+    merged = np.zeros((max(units - 1, 0), 2), dtype=np.int64)
+    merge_distances = np.zeros(max(units - 1, 0))
+    dense = np.zeros(0 if complete else unique.shape[1])
+    slot = np.full(units, -1, dtype=np.int64)
+    sizes = counts.astype(np.float64)
+    chain = np.zeros(units + 1, dtype=np.int64)
+    first_node = n + len(children)
+    done = False
+    while not done:
+        done, lists, vectors = chain_kernel.run_chain(
+            lists, start, length, vectors, vec_start, vec_length, sizes, alive, node_of, pending, chain, state,
+            merged, merge_distances, dense, slot, round(min_similarity, DECIMALS),
+            chain_kernel.COMPLETE if complete else chain_kernel.AVERAGE, first_node, PROGRESS_EVERY,
+        )
+        progress("clustering", int(state[chain_kernel.MERGES]), units)
+    progress("clustering", units, units)
+    k = int(state[chain_kernel.MERGES])
+    children.extend(map(tuple, merged[:k].tolist()))
+    distances.extend(merge_distances[:k].tolist())
+    return _forest(n, children, distances)
+
+
+def _pool(values: np.ndarray, dtype: type) -> np.ndarray:
+    """A pool array for the chain: the values, then as much room again for merged clusters."""
+    out = np.zeros(2 * len(values) + 1024, dtype=dtype)
+    out[: len(values)] = values
+    return out
+
+
+def _kruskal(
+    units: int, edges: sp.coo_matrix, node: dict[int, int], children: list[tuple[int, int]], distances: list[float], n: int
+) -> None:
+    """Single linkage is Kruskal's algorithm: merge along edges, most similar first."""
+    order = np.lexsort((edges.col, edges.row, -edges.data))
+    parent = list(range(units))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for k in order.tolist():
+        ra, rb = find(int(edges.row[k])), find(int(edges.col[k]))
+        if ra == rb:
+            continue
+        children.append((node[ra], node[rb]))
+        distances.append(round(1.0 - float(edges.data[k]), DECIMALS))
+        parent[rb] = ra
+        node[ra] = n + len(children) - 1
+
+
+def _forest(n: int, children: list[tuple[int, int]], distances: list[float]) -> MergeTree:
+    return MergeTree(
+        n=n,
+        children=np.array(children, dtype=np.int64).reshape(-1, 2),
+        distances=np.array(distances, dtype=np.float64),
+    )

@@ -1,0 +1,39 @@
+"""The team's configuration file: taskdedup.toml, or [tool.taskdedup] in pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from taskdedup.errors import InputError
+
+CONFIG_FILE = "taskdedup.toml"
+
+
+def read_config(path: str | None, folder: Path) -> tuple[dict[str, object], str | None]:
+    """The team's options: `path`, else ./taskdedup.toml, else [tool.taskdedup] in ./pyproject.toml.
+
+    Returns (options, where they came from); ({}, None) when there is no configuration.
+    """
+    if path is not None:
+        candidates = [(Path(path), False)]
+    else:
+        candidates = [(folder / CONFIG_FILE, False), (folder / "pyproject.toml", True)]
+    for candidate, in_pyproject in candidates:
+        if not candidate.is_file():
+            if path is not None:
+                raise InputError(f"{candidate}: no such configuration file; check --config")
+            continue
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{candidate}: cannot read the configuration ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{candidate}: not valid TOML ({exc}); fix the file or pass --config") from None
+        if in_pyproject:
+            section = data.get("tool", {}).get("taskdedup")
+            if section is None:
+                continue
+            return dict(section), f"{candidate} [tool.taskdedup]"
+        return data, str(candidate)
+    return {}, None

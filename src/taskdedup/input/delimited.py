@@ -1,0 +1,104 @@
+"""Delimited text tables (.csv, .tsv, .txt, stdin): bytes -> text in the right encoding -> Table."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import charset_normalizer
+import pandas as pd
+
+from taskdedup.errors import InputError
+from taskdedup.input.table import Table, drop_blank_rows
+
+_SNIFF_DELIMITERS = ",\t;|"
+
+
+def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text; returns (text, encoding used).
+
+    Without an explicit encoding: a BOM decides; then strict UTF-8 (which almost never accepts text
+    in another encoding); then strict CP949, which Korean Excel writes and which covers EUC-KR;
+    then charset-normalizer's best guess for anything else.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding '{encoding}'; try --encoding utf-8 or --encoding cp949") from None
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{source}: cannot decode as {encoding} (byte {exc.start}); "
+                "try another --encoding (cp949 for Korean Excel files, utf-8 otherwise) or leave it out to detect"
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export: UTF-16 with a BOM, tab-separated.
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise InputError(f"{source}: looks like a binary file, not text; export the survey as .csv or .xlsx")
+    try:
+        return data.decode("cp949"), "cp949"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None:
+        return str(best), best.encoding
+    raise InputError(f"{source}: cannot tell the text encoding; pass --encoding (for example --encoding cp949)")
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_SNIFF_DELIMITERS).delimiter
+    except csv.Error:
+        return "\t" if suffix == ".txt" and "\t" in sample else ","
+
+
+def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | None) -> Table:
+    text, used = decode_text(data, source, encoding)
+    if "\x00" in text:
+        raise InputError(f"{source}: contains NUL characters, so it is not a text table; export it again as .csv or .xlsx")
+    if not text.strip():
+        raise InputError(f"{source}: the file is empty; export the survey with a header row and data")
+    delimiter = _sniff_delimiter(text, suffix)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        detail = str(exc).strip().splitlines()[-1]
+        raise InputError(f"{source}: not a well-formed table ({detail}); check quoting and delimiters on that line") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{source}: the file is empty; export the survey with a header row and data") from None
+    frame, blank = drop_blank_rows(frame)
+    return Table(frame=frame, source=source, encoding=used, delimiter=delimiter, blank_rows=blank)
+
+
+def read_text_file(path: str) -> str:
+    """A small text file such as a lexicon: UTF-8 (with or without BOM) or CP949."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file; check the path")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    return decode_text(data, path)[0]

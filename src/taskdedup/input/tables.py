@@ -1,0 +1,43 @@
+"""Reading a survey table from any supported file: the one entry point, `read_table`.
+
+Reading returns a pandas DataFrame of strings (empty cells as ""), with the header as given, plus
+facts about how it was read. Nothing here interprets the columns; see columns.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from taskdedup.errors import InputError
+from taskdedup.input.delimited import read_text_table
+from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, STDIN, TEXT_SUFFIXES, ZIP_MAGIC, Table
+from taskdedup.input.workbooks import read_workbook_table
+
+
+def read_table(path: str, *, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """Read a survey table from .csv/.tsv/.txt, .xlsx/.xlsm, .xls, or '-' (CSV on stdin)."""
+    if path == STDIN:
+        data = sys.stdin.buffer.read()
+        return read_text_table(data, "<stdin>", suffix=".csv", encoding=encoding)
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file; check the path")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory, not a file; give the survey file inside it")
+    suffix = p.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES | LEGACY_EXCEL_SUFFIXES:
+        raise InputError(
+            f"{path}: unsupported file type '{p.suffix or '(none)'}'; use .xlsx, .xls, .csv, .tsv or .txt"
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror}); check its permissions") from exc
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty; export the survey with a header row and data")
+    if suffix in TEXT_SUFFIXES:
+        if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
+            raise InputError(f"{path}: this is an Excel workbook saved with a '{p.suffix}' name; rename it to .xlsx (or .xls)")
+        return read_text_table(data, path, suffix=suffix, encoding=encoding)
+    return read_workbook_table(data, path, suffix=suffix, sheet=sheet)

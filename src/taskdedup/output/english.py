@@ -1,0 +1,48 @@
+"""English labels for `--lang en`: the review workbook written in Korean, then translated."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+# The decision words of the drop-down, in the order of their Korean ones (output/workbook.py).
+DECISIONS_KO = ("병합", "분리", "보류")
+
+# English labels for --lang en: sheet names, headers, and the fixed words in cells.
+ENGLISH = {
+    "요약": "Summary", "병합제안": "Proposals", "과제목록": "Tasks", "주제": "Themes", "유사쌍": "Near misses",
+    "항목": "Item", "값": "Value", "제안번호": "Proposal", "제안 키": "Proposal key", "유형": "Kind", "기관 수": "Agencies",
+    "과제 수": "Tasks", "참여 기관": "Participating agencies", "대표 과제": "Representative task", "주관 기관(제안)": "Suggested lead",
+    "핵심어": "Keywords", "응집도": "Cohesion", "가장 먼 과제": "Weakest member", "과제 번호 목록": "Member ids", "결정": "Decision",
+    "의견": "Comment", "주제번호": "Theme", "번호": "Id", "행": "Row", "기관": "Agency", "분야": "Field", "과제명": "Title",
+    "대표": "Representative", "대표와 유사도": "Similarity to representative", "공유 핵심어": "Shared terms", "상태": "Status",
+    "포함 군집 (제안번호)": "Clusters", "유사도": "Similarity", "번호 A": "Id A", "기관 A": "Agency A", "과제 A": "Task A",
+    "제안번호 A": "Proposal A", "번호 B": "Id B", "기관 B": "Agency B", "과제 B": "Task B", "제안번호 B": "Proposal B",
+    "기관 간 중복": "cross-agency", "기관 내 중복": "same-agency", "기관 미상": "unattributed", "단독": "singleton",
+    "군집됨": "clustered", "신규: 병합 결정된 묶음에 합류": "new: joined a merged group", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
+    "입력 파일": "Input file", "병합 제안": "Merge proposals", "읽은 과제 수": "Rows read", "제외된 과제 수 (내용 없음)": "Rows skipped (no text)",
+    "무시한 빈 행": "Blank rows ignored", "군집 수 (단독 포함)": "Clusters (with singletons)", "병합 제안 수": "Merge proposals",
+    "  기관 간 중복": "  cross-agency", "  기관 내 중복": "  same-agency", "  기관 미상": "  unattributed",
+    "병합 제안에 든 과제 수": "Rows in proposals", "여러 군집에 걸친 주제 수": "Themes", "형태소 분석기": "Tokenizer",
+    "유사도 임계값": "Threshold", "주제 임계값": "Theme threshold", "어휘집 항목 수": "Lexicon entries",
+    "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
+    "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
+    "결정 기록": "Decision log",
+}
+DECISIONS_EN = ("merge", "split", "hold")
+
+
+def to_english(wb: Workbook) -> None:
+    decision_en = dict(zip(DECISIONS_KO, DECISIONS_EN, strict=True))
+    for ws in wb.worksheets:
+        ws.title = ENGLISH.get(ws.title, ws.title)
+        for header in ws[1]:
+            if header.value == "결정":  # carried decisions; only this column, a comment may say "보류" too
+                for (cell,) in ws.iter_rows(min_row=2, min_col=header.column, max_col=header.column):
+                    cell.value = decision_en.get(cell.value, cell.value)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in ENGLISH and (cell.row == 1 or cell.column <= 3 or cell.data_type == "s"):
+                    cell.value = ENGLISH[cell.value]
+        for validation in ws.data_validations.dataValidation:
+            validation.formula1 = '"' + ",".join(DECISIONS_EN) + '"'
+            validation.error = "Choose merge, split or hold"

@@ -1,0 +1,55 @@
+"""Writing outputs: checked before any work, written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from taskdedup.errors import OutputError
+from taskdedup.input.table import STDIN
+
+
+def check_output_path(path: Path, *, input_path: str | None = None) -> None:
+    """Fail before any work if an output cannot be written where asked."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise OutputError(f"{path}: the folder {parent} does not exist; create it first")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{path}: cannot write in {parent}; choose another folder")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name such as {path / 'result.xlsx'}")
+    if input_path and input_path != STDIN and path.exists() and Path(input_path).resolve() == path.resolve():
+        raise OutputError(f"{path}: is the input file; choose another output name")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_outputs(contents: Mapping[Path, bytes]) -> None:
+    """Write every output to a temporary file beside it, then rename them all into place.
+
+    Nothing is renamed until every file has been written, so a failure leaves no output half
+    written and none of the old files replaced.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in contents.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+            staged.append((tmp, path))
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared documents
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise OutputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}; check the folder and free space") from None

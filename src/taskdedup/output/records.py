@@ -1,0 +1,204 @@
+"""Result (and the other commands' reports) -> plain records: what every export format writes.
+
+Everything here is deterministic: no timings, no dates, file name without its folder, floats
+rounded, so the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from taskdedup import __version__
+from taskdedup.pipeline import Result, RowOutcome
+from taskdedup.quality.evaluate import Evaluation
+from taskdedup.quality.explain import Explanation
+from taskdedup.quality.tune import Tuning
+from taskdedup.review.decisions import Decided
+from taskdedup.review.proposals import Cluster, proposal_key
+from taskdedup.review.themes import Theme
+
+DIGITS = 4
+# A spreadsheet runs text starting with these as a formula (CSV injection); OWASP's list.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+MEMBER_COLUMNS = (
+    "cluster_id", "cluster_size", "kind", "theme_id", "row_id", "row_number", "agency", "field", "title",
+    "representative", "similarity_to_representative", "shared_terms", "status",
+)
+
+def neutralise(value: str) -> str:
+    """Prefix formula-like text with an apostrophe so a spreadsheet shows it instead of running it."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def rounded(x: float) -> float:
+    return round(float(x), DIGITS)
+
+
+def member_record(row: RowOutcome) -> dict[str, Any]:
+    s, c, m = row.submission, row.cluster, row.member
+    return {
+        "cluster_id": c.cluster_id if c else None,
+        "cluster_size": c.size if c else None,
+        "kind": c.kind if c else None,
+        "theme_id": row.theme.theme_id if row.theme else None,
+        "row_id": s.row_id,
+        "row_number": s.row_number,
+        "agency": s.agency,
+        "field": s.field,
+        "title": s.title,
+        "representative": bool(c and m and m is c.representative and c.is_proposal),
+        "similarity_to_representative": rounded(m.similarity) if m else None,
+        "shared_terms": list(m.shared_terms) if m else [],
+        "status": row.status,
+    }
+
+
+def _proposal_record(c: Cluster, earlier: Decided | None = None) -> dict[str, Any]:
+    rep = c.representative.submission
+    return {
+        "cluster_id": c.cluster_id,
+        "key": proposal_key(c),
+        "earlier_decision": {"decision": earlier.decision, "key": earlier.key, "comment": earlier.comment} if earlier else None,
+        "kind": c.kind,
+        "size": c.size,
+        "agency_count": len(c.agencies),
+        "agencies": list(c.agencies),
+        "representative": {"row_id": rep.row_id, "agency": rep.agency, "title": rep.title},
+        "keywords": list(c.keywords),
+        "cohesion": rounded(c.cohesion),
+        "weakest_member": (
+            {"row_id": c.weakest.submission.row_id, "mean_similarity": rounded(c.weakest.mean_similarity)} if c.weakest else None
+        ),
+        "members": [
+            {
+                "row_id": m.submission.row_id,
+                "row_number": m.submission.row_number,
+                "agency": m.submission.agency,
+                "field": m.submission.field,
+                "title": m.submission.title,
+                "similarity_to_representative": rounded(m.similarity),
+                "shared_terms": list(m.shared_terms),
+            }
+            for m in c.members
+        ],
+    }
+
+
+def _theme_record(t: Theme) -> dict[str, Any]:
+    return {
+        "theme_id": t.theme_id,
+        "size": t.size,
+        "agency_count": len(t.agencies),
+        "agencies": list(t.agencies),
+        "keywords": list(t.keywords),
+        "clusters": [c.cluster_id for c in t.clusters],
+        "proposals": [c.cluster_id for c in t.proposals],
+    }
+
+
+def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
+    """The whole result; `rows=False` leaves out proposals' and members' records (for the summary sheet)."""
+    s = result.summary
+    cols = result.columns
+    return {
+        "taskdedup_version": __version__,
+        "input": {
+            "file": Path(result.source).name,
+            "columns": {"text": list(cols.text), "id": cols.id, "agency": cols.agency, "field": cols.field},
+        },
+        "settings": {
+            "tokenizer": result.settings.tokenizer,
+            "tokenizer_version": result.tokenizer_version,
+            "threshold": result.settings.threshold,
+            "theme_threshold": result.settings.themes_at,
+            "linkage": result.settings.linkage,
+            "lexicon": {"entries": len(result.settings.lexicon), "fingerprint": result.settings.lexicon.fingerprint},
+        },
+        "summary": {
+            "rows_read": s.rows_read,
+            "rows_skipped": s.rows_skipped,
+            "blank_rows_ignored": s.blank_rows_ignored,
+            "clusters": s.clusters,
+            "proposals": s.proposals,
+            "cross_agency_proposals": s.cross_agency,
+            "same_agency_proposals": s.same_agency,
+            "unattributed_proposals": s.unattributed,
+            "rows_in_proposals": s.rows_in_proposals,
+            "themes": s.themes,
+        },
+        "notices": list(result.notices),
+        "proposals": [_proposal_record(c, result.carried.get(c.cluster_id)) for c in result.proposals] if rows else [],
+        "themes": [_theme_record(t) for t in result.themes],
+        "members": [member_record(r) for r in result.rows] if rows else [],
+    }
+
+
+def _prf(prf: Any) -> dict[str, float] | None:
+    return None if prf is None else {"precision": rounded(prf.precision), "recall": rounded(prf.recall), "f1": rounded(prf.f1)}
+
+
+def _example(pair: Any) -> dict[str, Any]:
+    return {
+        "a": {"row_id": pair.a.row_id, "agency": pair.a.agency, "title": pair.a.title},
+        "b": {"row_id": pair.b.row_id, "agency": pair.b.agency, "title": pair.b.title},
+        "similarity": rounded(pair.similarity),
+    }
+
+
+def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "mode": evaluation.mode,
+        "threshold": evaluation.threshold,
+        "rows_scored": evaluation.rows_scored,
+        "pairs_scored": evaluation.pairs_scored,
+        "pairwise": _prf(evaluation.pairwise),
+        "bcubed": _prf(evaluation.bcubed),
+        "adjusted_rand": None if evaluation.ari is None else rounded(evaluation.ari),
+        "predicted_clusters": evaluation.predicted_clusters,
+        "gold_clusters": evaluation.gold_clusters,
+        "false_merges": [_example(p) for p in evaluation.false_merges],
+        "missed_pairs": [_example(p) for p in evaluation.missed],
+    }
+
+
+def tuning_to_dict(tuning: Tuning) -> dict[str, Any]:
+    def opt(x: float | None) -> float | None:
+        return None if x is None else rounded(x)
+
+    return {
+        "recommended_threshold": tuning.recommended,
+        "rule": tuning.rule,
+        "points": [
+            {
+                "threshold": p.threshold,
+                "clusters": p.clusters,
+                "proposals": p.proposals,
+                "cross_agency_proposals": p.cross_agency,
+                "rows_in_proposals": p.rows_in_proposals,
+                "mean_cohesion": opt(p.mean_cohesion),
+                "silhouette": opt(p.silhouette),
+                "precision": opt(p.precision),
+                "recall": opt(p.recall),
+                "f1": opt(p.f1),
+            }
+            for p in tuning.points
+        ],
+    }
+
+
+def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
+    def share(t: Any) -> dict[str, Any]:
+        return {"term": t.term, "weight_a": rounded(t.weight_a), "weight_b": rounded(t.weight_b), "contribution": rounded(t.contribution)}
+
+    return {
+        "a": {"row_id": ex.a.row_id, "agency": ex.a.agency, "title": ex.a.title},
+        "b": {"row_id": ex.b.row_id, "agency": ex.b.agency, "title": ex.b.title},
+        "similarity": rounded(ex.similarity),
+        "threshold": ex.threshold,
+        "same_cluster": ex.same_cluster,
+        "shared_terms": [share(t) for t in ex.shared],
+        "only_in_a": [share(t) for t in ex.only_a],
+        "only_in_b": [share(t) for t in ex.only_b],
+    }

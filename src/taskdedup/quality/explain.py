@@ -1,0 +1,78 @@
+"""Why two rows are (or are not) grouped: their similarity and the terms behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from taskdedup.errors import InputError
+from taskdedup.input.submissions import Submission
+from taskdedup.pipeline import Prepared
+
+
+@dataclass(frozen=True)
+class TermShare:
+    term: str
+    weight_a: float
+    weight_b: float
+
+    @property
+    def contribution(self) -> float:
+        return self.weight_a * self.weight_b
+
+
+@dataclass(frozen=True)
+class Explanation:
+    a: Submission
+    b: Submission
+    similarity: float
+    threshold: float
+    same_cluster: bool
+    shared: list[TermShare]  # by contribution; the contributions add up to the similarity
+    only_a: list[TermShare]  # heaviest terms of a that b lacks
+    only_b: list[TermShare]
+
+
+def find_row(prepared: Prepared, key: str) -> int:
+    """A row by its id, or by its data row number written as #N."""
+    if key.startswith("#") and key[1:].isdigit():
+        matches = [i for i, s in enumerate(prepared.clustered) if s.row_number == int(key[1:])]
+    else:
+        matches = [i for i, s in enumerate(prepared.clustered) if s.row_id == key]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        numbers = ", ".join(f"#{prepared.clustered[i].row_number}" for i in matches)
+        raise InputError(f"id '{key}' is used by several rows ({numbers}); name one by its row number, e.g. {numbers.split(', ')[0]}")
+    if any(r.submission.row_id == key or f"#{r.submission.row_number}" == key for r in prepared.skipped):
+        raise InputError(f"row '{key}' has no text to compare, so it has no similarity to explain")
+    examples = ", ".join(s.row_id for s in prepared.clustered[:3])
+    raise InputError(f"no row with id '{key}'; ids come from column '{prepared.columns.id or '(row numbers)'}', e.g. {examples}")
+
+
+def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Explanation:
+    i, j = find_row(prepared, key_a), find_row(prepared, key_b)
+    matrix, terms = prepared.vectors.matrix, prepared.vectors.terms
+    row_a, row_b = matrix[i].toarray().ravel(), matrix[j].toarray().ravel()
+    both = np.flatnonzero((row_a > 0) & (row_b > 0))
+    shared = sorted((TermShare(str(terms[k]), float(row_a[k]), float(row_b[k])) for k in both), key=lambda t: (-t.contribution, t.term))
+    only_a = sorted(
+        (TermShare(str(terms[k]), float(row_a[k]), 0.0) for k in np.flatnonzero((row_a > 0) & (row_b == 0))),
+        key=lambda t: (-t.weight_a, t.term),
+    )
+    only_b = sorted(
+        (TermShare(str(terms[k]), 0.0, float(row_b[k])) for k in np.flatnonzero((row_b > 0) & (row_a == 0))),
+        key=lambda t: (-t.weight_b, t.term),
+    )
+    labels = prepared.tree.cut(prepared.settings.threshold)
+    return Explanation(
+        a=prepared.clustered[i],
+        b=prepared.clustered[j],
+        similarity=prepared.similarity.pair(i, j),
+        threshold=prepared.settings.threshold,
+        same_cluster=bool(labels[i] == labels[j]),
+        shared=shared[:limit],
+        only_a=only_a[:limit],
+        only_b=only_b[:limit],
+    )

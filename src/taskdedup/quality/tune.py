@@ -1,0 +1,137 @@
+"""Cut one merge tree at many thresholds and describe each cut; recommend a threshold.
+
+With a gold grouping the recommendation is the threshold with the best pairwise F1. Without one it
+is the threshold with the best silhouette score (cosine distances; a singleton scores 0): the cut
+where tasks are, on average, most clearly closer to their own group than to the nearest other one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.metrics import silhouette_score
+
+from taskdedup.clustering.tree import MergeTree, Similarity
+from taskdedup.pipeline import Prepared
+from taskdedup.quality.metrics import pairwise
+
+
+@dataclass(frozen=True)
+class TunePoint:
+    threshold: float
+    clusters: int
+    proposals: int
+    cross_agency: int
+    rows_in_proposals: int
+    mean_cohesion: float | None  # mean over proposals of their mean pairwise similarity
+    silhouette: float | None
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+
+
+@dataclass(frozen=True)
+class Tuning:
+    points: list[TunePoint]
+    recommended: float
+    rule: str  # "best F1 against the gold column" or "best silhouette"
+
+
+def silhouette(distance: np.ndarray, labels: np.ndarray) -> float | None:
+    """Mean silhouette of a cut (cosine distances); None when it is undefined (one group, or all apart)."""
+    n_labels = len(np.unique(labels))
+    if not 1 < n_labels < len(labels):
+        return None
+    return float(silhouette_score(distance, labels, metric="precomputed"))
+
+
+SILHOUETTE_SAMPLE = 4000  # rows; beyond this the silhouette is estimated on a fixed random sample
+
+
+def _sample(n: int) -> np.ndarray:
+    if n <= SILHOUETTE_SAMPLE:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(0).choice(n, SILHOUETTE_SAMPLE, replace=False))
+
+
+def best_silhouette(similarity: Similarity, tree: MergeTree, thresholds: Sequence[float]) -> float:
+    """The threshold whose cut has the highest silhouette; ties go to the lower threshold."""
+    rows = _sample(similarity.n)
+    distance = 1.0 - similarity.block(rows)
+    scores = [(silhouette(distance, tree.cut(t)[rows]), t) for t in thresholds]
+    defined = [(score, t) for score, t in scores if score is not None]
+    return max(defined, key=lambda x: (x[0], -x[1]))[1] if defined else thresholds[0]
+
+
+def thresholds_between(start: float, stop: float, step: float) -> list[float]:
+    count = int(round((stop - start) / step)) + 1
+    return [round(start + k * step, 4) for k in range(count) if 0 < round(start + k * step, 4) <= 1]
+
+
+def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | None = None) -> Tuning:
+    sim = prepared.similarity
+    rows = _sample(sim.n)
+    distance = 1.0 - sim.block(rows)
+    agency_of = prepared.settings.lexicon.agency
+    agencies = [agency_of(s.agency) if s.agency else "" for s in prepared.clustered]
+    scored = [] if gold is None else [i for i, g in enumerate(gold) if g.strip()]
+    points: list[TunePoint] = []
+    for t in thresholds:
+        labels = prepared.tree.cut(t)
+        groups: dict[int, list[int]] = {}
+        for i, label in enumerate(labels):
+            groups.setdefault(int(label), []).append(i)
+        proposals = [g for g in groups.values() if len(g) > 1]
+        cohesion = [float((sim.block(g).sum() - len(g)) / (len(g) * (len(g) - 1))) for g in proposals]
+        point = TunePoint(
+            threshold=t,
+            clusters=len(groups),
+            proposals=len(proposals),
+            cross_agency=sum(len({agencies[i] for i in g if agencies[i]}) >= 2 for g in proposals),
+            rows_in_proposals=sum(len(g) for g in proposals),
+            mean_cohesion=float(np.mean(cohesion)) if cohesion else None,
+            silhouette=silhouette(distance, labels[rows]),
+        )
+        if gold is not None:
+            prf = pairwise([int(labels[i]) for i in scored], [gold[i] for i in scored])
+            point = TunePoint(**{**point.__dict__, "precision": prf.precision, "recall": prf.recall, "f1": prf.f1})
+        points.append(point)
+    if gold is not None:
+        best = max(points, key=lambda p: (p.f1 or 0.0, -p.threshold))
+        return Tuning(points, best.threshold, "best F1 against the gold column")
+    with_score = [p for p in points if p.silhouette is not None]
+    best = max(with_score, key=lambda p: (p.silhouette, -p.threshold)) if with_score else points[0]
+    return Tuning(points, best.threshold, "best silhouette")
+
+
+def plot_tuning(tuning: Tuning) -> bytes:
+    """A PNG of proposals (and F1 or silhouette) against the threshold. Needs matplotlib."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [p.threshold for p in tuning.points]
+    fig, left = plt.subplots(figsize=(7, 4), dpi=100)
+    left.plot(xs, [p.proposals for p in tuning.points], marker="o", color="#305496", label="merge proposals")
+    left.set_xlabel("similarity threshold")
+    left.set_ylabel("merge proposals", color="#305496")
+    right = left.twinx()
+    if tuning.points and tuning.points[0].f1 is not None:
+        right.plot(xs, [p.f1 for p in tuning.points], marker="s", color="#C55A11", label="pairwise F1")
+        right.set_ylabel("pairwise F1 (gold)", color="#C55A11")
+    else:
+        right.plot(xs, [p.silhouette if p.silhouette is not None else np.nan for p in tuning.points], marker="s", color="#C55A11")
+        right.set_ylabel("silhouette", color="#C55A11")
+    right.set_ylim(bottom=0)
+    left.axvline(tuning.recommended, color="grey", linestyle="--")
+    left.set_title(f"recommended threshold {tuning.recommended:g} ({tuning.rule})")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()

@@ -1,0 +1,185 @@
+"""The exact sparse path: the same merge tree as the dense one, without the n x n matrix."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskdedup.clustering import sparse as sparse_cluster
+from taskdedup.clustering.sparse import similarity_join, sparse_tree
+from taskdedup.clustering.tree import build_tree, similarity_matrix
+from taskdedup.config import Settings
+from taskdedup.input.tables import read_table
+from taskdedup.output.csvfile import to_csv
+from taskdedup.pipeline import assemble, prepare, run
+from taskdedup.text.lexicon import builtin
+from taskdedup.text.tokenizers import MecabTokenizer
+from taskdedup.text.tokens import featurize
+from taskdedup.text.vectors import vectorize
+
+SAMPLES = Path(__file__).parents[2] / "data" / "samples"
+
+
+def sample_matrix(char_weight: float = 0.3) -> sp.csr_matrix:
+    """Real-looking text: the sample's titles and descriptions as separate rows, plus copies."""
+    frame = read_table(str(SAMPLES / "survey_2018.csv")).frame
+    texts = list(frame["과제명"]) + list(frame["과제내용"]) + list(frame["과제명"][:10])  # 10 exact duplicates
+    from taskdedup.text.normalize import normalize
+    from taskdedup.text.vectors import char_grams
+
+    normalised = [normalize(t) for t in texts]
+    tokens = featurize(texts, MecabTokenizer(), builtin())
+    return vectorize(tokens, char_grams(normalised), char_weight).matrix
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete", "single"])
+@pytest.mark.parametrize("threshold", [0.15, 0.3, 0.5, 0.7, 1.0])
+def test_sparse_partition_is_identical_to_dense(linkage: str, threshold: float) -> None:
+    matrix = sample_matrix()
+    dense = build_tree(similarity_matrix(matrix), linkage).cut(threshold)  # type: ignore[arg-type]
+    sparse, _ = sparse_tree(matrix, linkage, threshold)  # type: ignore[arg-type]
+    assert sparse.cut(threshold).tolist() == dense.tolist()
+
+
+@st.composite
+def tricky_matrices(draw: st.DrawFn) -> sp.csr_matrix:
+    """Sparse random rows, plus exact duplicates of some of them and empty rows."""
+    n = draw(st.integers(2, 20))
+    weights = st.one_of(st.just(0.0), st.just(0.0), st.floats(0.05, 1.0))
+    rows = draw(st.lists(st.lists(weights, min_size=6, max_size=6), min_size=n, max_size=n))
+    copies = draw(st.lists(st.integers(0, n - 1), max_size=5))
+    empties = draw(st.integers(0, 2))
+    x = np.array(rows + [rows[i] for i in copies] + [[0.0] * 6] * empties)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(x / norms)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tricky_matrices(), st.sampled_from([0.2, 0.4, 0.5, 0.6, 0.8, 1.0]), st.sampled_from(["average", "complete", "single"]))
+def test_sparse_equals_dense_with_duplicates_and_empty_rows(matrix: sp.csr_matrix, threshold: float, linkage: str) -> None:
+    dense = build_tree(similarity_matrix(matrix), linkage).cut(threshold)  # type: ignore[arg-type]
+    sparse, _ = sparse_tree(matrix, linkage, threshold)  # type: ignore[arg-type]
+    assert sparse.cut(threshold).tolist() == dense.tolist()
+
+
+def scipy_join(matrix: sp.csr_matrix, s: float) -> dict[tuple[int, int], float]:
+    product = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    values = np.minimum(np.round(product.data, 9), 1.0)
+    return {(int(i), int(j)): float(v) for i, j, v in zip(product.row, product.col, values, strict=True) if v >= s}
+
+
+@settings(max_examples=100, deadline=None)
+@given(tricky_matrices(), st.sampled_from([0.0001, 0.2, 0.5, 1.0]))
+def test_join_finds_exactly_the_pairs_of_the_full_product(matrix: sp.csr_matrix, s: float) -> None:
+    join = similarity_join(matrix, s)
+    assert dict(zip(zip(join.row.tolist(), join.col.tolist()), join.data.tolist())) == scipy_join(matrix, s)
+
+
+def test_join_on_real_text_matches_the_full_product_to_the_bit() -> None:
+    matrix = sample_matrix()
+    join = similarity_join(matrix, 0.15)
+    assert len(join.data) > 50
+    assert dict(zip(zip(join.row.tolist(), join.col.tolist()), join.data.tolist())) == scipy_join(matrix, 0.15)
+
+
+def test_join_in_threads_gives_the_same_pairs_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    matrix = sample_matrix()
+    one = similarity_join(matrix, 0.15)
+    monkeypatch.setattr(sparse_cluster, "CHUNK_ROWS", 7)
+    reports: list[int] = []
+    three = similarity_join(matrix, 0.15, lambda stage, done, total: reports.append(done), jobs=3)
+    assert (three.row.tolist(), three.col.tolist(), three.data.tolist()) == (one.row.tolist(), one.col.tolist(), one.data.tolist())
+    assert reports == sorted(reports) and reports[-1] == matrix.shape[0]
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete"])
+def test_the_compiled_chain_resumes_where_it_stopped(linkage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress is reported between budgets of merges; stopping every merge changes nothing."""
+    matrix = sample_matrix()
+    whole, _ = sparse_tree(matrix, linkage, 0.15)  # type: ignore[arg-type]
+    monkeypatch.setattr(sparse_cluster, "PROGRESS_EVERY", 1)
+    reports: list[int] = []
+    stepwise, _ = sparse_tree(matrix, linkage, 0.15, lambda stage, done, total: reports.append(done) if stage == "clustering" else None)  # type: ignore[arg-type]
+    assert stepwise.children.tolist() == whole.children.tolist()
+    assert stepwise.distances.tolist() == whole.distances.tolist()
+    assert len(reports) > 20 and reports == sorted(reports)
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete"])
+def test_full_pools_are_compacted_without_changing_the_tree(linkage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chain's pools start with no spare room, so nearly every merge must first compact them."""
+    matrix = sample_matrix()
+    roomy, _ = sparse_tree(matrix, linkage, 0.15)  # type: ignore[arg-type]
+
+    def tight(values: np.ndarray, dtype: type) -> np.ndarray:
+        return np.concatenate([np.asarray(values, dtype=dtype), np.zeros(1, dtype=dtype)])
+
+    monkeypatch.setattr(sparse_cluster, "_pool", tight)
+    cramped, _ = sparse_tree(matrix, linkage, 0.15)  # type: ignore[arg-type]
+    assert len(roomy.children) > 50
+    assert cramped.children.tolist() == roomy.children.tolist()
+    assert cramped.distances.tolist() == roomy.distances.tolist()
+
+
+def test_kernels_check_bounds_under_test() -> None:
+    """conftest turns numba's bounds checks on, so a kernel bug fails a test instead of corrupting memory."""
+    from taskdedup.clustering import chain_kernel
+
+    with pytest.raises(IndexError):
+        chain_kernel._dot(np.array([5]), np.array([1.0]), 0, 1, np.zeros(2))
+
+
+def test_exact_ties_between_different_pairs_may_be_broken_either_way() -> None:
+    """Row 1 is equally similar (0.4851) to row 2 and to the pair {0, 3}. scikit-learn joins 1
+    with 2 first, the sparse path 1 with {0, 3}: both are exact average-linkage orders, and at
+    0.2 they end in different partitions. Real text rarely ties to the last bit; this documents
+    the one case where the two paths may differ."""
+    x = np.array([[0, 0, 0, 0, 2], [2, 2, 2, 1, 2], [0, 1, 0, 0, 0], [0, 0, 0, 0, 1]], dtype=float)
+    matrix = sp.csr_matrix(x / np.linalg.norm(x, axis=1, keepdims=True))
+    sparse, _ = sparse_tree(matrix, "average", 0.2)
+    assert sparse.cut(0.2).tolist() == [0, 0, 1, 0]
+    assert build_tree(similarity_matrix(matrix), "average").cut(0.2).tolist() == [0, 0, 0, 0]
+
+
+def test_pipeline_engines_agree_on_the_sample() -> None:
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    dense = run(table, Settings(engine="dense"))
+    sparse = run(table, Settings(engine="sparse"))
+    assert to_csv(dense) == to_csv(sparse)
+    assert [t.keywords for t in dense.themes] == [t.keywords for t in sparse.themes]
+    assert any("without an n x n matrix" in n for n in sparse.notices)
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.permutations(list(range(52))), st.integers(1, 3))
+def test_sparse_outputs_are_byte_identical_whatever_the_row_order_and_jobs(order: list[int], jobs: int) -> None:
+    from taskdedup.input.table import Table
+    from taskdedup.output.jsonfile import to_json
+
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    shuffled = Table(frame=table.frame.iloc[order], source=table.source)
+    a = assemble(prepare(table, Settings(engine="sparse"), jobs=1))
+    b = assemble(prepare(shuffled, Settings(engine="sparse"), jobs=jobs))
+    assert to_json(a) == to_json(b)
+    assert to_csv(a) == to_csv(b)
+
+
+def test_a_sparse_tree_cannot_be_cut_below_where_it_was_built() -> None:
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(engine="sparse"))
+    with pytest.raises(ValueError, match="built down to 0.15"):
+        assemble(prepared, threshold=0.1)
+
+
+def test_large_inputs_turn_costly_defaults_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import taskdedup.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "LARGE_ROWS", 10)
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings())
+    assert prepared.settings.char_weight == 0.0 and prepared.settings.themes_at == prepared.settings.threshold
+    assert "52 rows: character n-grams off for speed (--char-weight 0.3 turns them on)" in prepared.notices
+    kept = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(char_weight=0.3, char_weight_is_default=False))
+    assert kept.settings.char_weight == 0.3

@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskdedup.clustering.tree import build_tree, cluster_labels, similarity_matrix
+
+
+def sim(*rows: list[float]) -> np.ndarray:
+    return np.array(rows, dtype=float)
+
+
+# Two tight pairs (0,1) and (2,3), weakly linked to each other; 4 stands alone.
+S = sim(
+    [1.0, 0.9, 0.3, 0.2, 0.0],
+    [0.9, 1.0, 0.2, 0.3, 0.0],
+    [0.3, 0.2, 1.0, 0.8, 0.0],
+    [0.2, 0.3, 0.8, 1.0, 0.1],
+    [0.0, 0.0, 0.0, 0.1, 1.0],
+)
+
+
+def test_threshold_separates_the_tight_pairs() -> None:
+    assert cluster_labels(S, 0.5, "average").tolist() == [0, 0, 1, 1, 2]
+
+
+def test_low_threshold_joins_the_pairs_under_average_linkage() -> None:
+    # average similarity between {0,1} and {2,3} is (0.3+0.2+0.2+0.3)/4 = 0.25
+    assert cluster_labels(S, 0.25, "average").tolist() == [0, 0, 0, 0, 1]
+    assert cluster_labels(S, 0.26, "average").tolist() == [0, 0, 1, 1, 2]
+
+
+def test_linkages_differ_as_defined() -> None:
+    # single: max pair 0.3 joins at 0.3; complete: min pair 0.2 needs 0.2
+    assert cluster_labels(S, 0.3, "single").tolist() == [0, 0, 0, 0, 1]
+    assert cluster_labels(S, 0.3, "complete").tolist() == [0, 0, 1, 1, 2]
+    assert cluster_labels(S, 0.2, "complete").tolist() == [0, 0, 0, 0, 1]
+
+
+def test_identical_items_merge_even_at_threshold_one() -> None:
+    s = sim([1.0, 1.0, 0.5], [1.0, 1.0, 0.5], [0.5, 0.5, 1.0])
+    assert cluster_labels(s, 1.0, "average").tolist() == [0, 0, 1]
+
+
+def test_one_and_two_items() -> None:
+    assert cluster_labels(sim([1.0]), 0.5, "average").tolist() == [0]
+    assert cluster_labels(sim([1.0, 0.6], [0.6, 1.0]), 0.6, "average").tolist() == [0, 0]
+    assert cluster_labels(sim([1.0, 0.6], [0.6, 1.0]), 0.61, "average").tolist() == [0, 1]
+
+
+def test_one_tree_cut_at_many_thresholds_matches_fresh_clustering() -> None:
+    tree = build_tree(S, "average")
+    for t in (0.1, 0.25, 0.5, 0.85, 0.95):
+        assert tree.cut(t).tolist() == cluster_labels(S, t, "average").tolist()
+
+
+def test_similarity_matrix_of_normalised_rows() -> None:
+    x = sp.csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 0.0]]))
+    s = similarity_matrix(x)
+    assert s.tolist() == [[1.0, 0.6, 0.0], [0.6, 1.0, 0.0], [0.0, 0.0, 1.0]]
+
+
+@st.composite
+def similarity_matrices(draw: st.DrawFn) -> np.ndarray:
+    n = draw(st.integers(2, 12))
+    vectors = draw(st.lists(st.lists(st.sampled_from([0.0, 0.0, 1.0, 2.0]), min_size=4, max_size=4), min_size=n, max_size=n))
+    x = np.array(vectors) + 1e-3  # no empty rows
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return similarity_matrix(sp.csr_matrix(x))
+
+
+@settings(max_examples=60, deadline=None)
+@given(similarity_matrices(), st.floats(0.05, 1.0), st.sampled_from(["average", "complete", "single"]))
+def test_every_pair_in_a_cluster_is_reachable_above_the_threshold(s: np.ndarray, t: float, linkage: str) -> None:
+    """Each cluster lies inside one connected component of the 'similarity >= t' graph."""
+    labels = cluster_labels(s, t, linkage)  # type: ignore[arg-type]
+    from scipy.sparse.csgraph import connected_components
+
+    _, components = connected_components(sp.csr_matrix(s >= round(t, 9) - 1e-12), directed=False)
+    for label in set(labels.tolist()):
+        assert len({components[i] for i in np.flatnonzero(labels == label)}) == 1
+    if linkage == "complete":  # every pair within a complete-linkage cluster clears the threshold
+        for label in set(labels.tolist()):
+            idx = np.flatnonzero(labels == label)
+            assert s[np.ix_(idx, idx)].min() >= round(t, 9) - 1e-9
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete", "single"])
+def test_labels_are_numbered_by_first_member(linkage: str) -> None:
+    labels = cluster_labels(S, 0.5, linkage)  # type: ignore[arg-type]
+    seen: list[int] = []
+    for label in labels.tolist():
+        if label not in seen:
+            seen.append(label)
+    assert seen == list(range(len(seen)))

@@ -1,0 +1,73 @@
+import numpy as np
+import scipy.sparse as sp
+
+from taskdedup.clustering.tree import Similarity
+from taskdedup.input.submissions import Submission
+from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, build_clusters
+
+
+def sub(n: int, agency: str, title: str) -> Submission:
+    return Submission(row_number=n, row_id=str(n), agency=agency, field="", title=title, text=title)
+
+
+TERMS = np.array(["민원", "챗봇", "돌봄", "노인", "안내"], dtype=object)
+# rows: three chatbot tasks (two agencies), one care task, one loner
+ROWS = np.array(
+    [
+        [0.6, 0.8, 0.0, 0.0, 0.0],
+        [0.8, 0.6, 0.0, 0.0, 0.0],
+        [0.6, 0.6, 0.0, 0.0, 0.529],
+        [0.0, 0.0, 0.6, 0.8, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 1.0],
+    ]
+)
+ROWS = ROWS / np.linalg.norm(ROWS, axis=1, keepdims=True)
+SUBS = [sub(1, "행정안전부", "민원 챗봇"), sub(2, "서울특별시", "챗봇 민원"), sub(3, "행정안전부", "민원 챗봇 안내"),
+        sub(4, "보건복지부", "노인 돌봄"), sub(5, "", "안내")]
+
+
+def build(labels: list[int], has_agency: bool = True, subs: list[Submission] = SUBS):
+    matrix = sp.csr_matrix(ROWS)
+    similarity = Similarity(matrix, np.round(ROWS @ ROWS.T, 9))
+    return build_clusters(subs, matrix, TERMS, similarity, np.array(labels), keywords=3, has_agency=has_agency)
+
+
+def test_proposal_fields() -> None:
+    clusters = build([0, 0, 0, 1, 2])
+    first = clusters[0]
+    assert first.cluster_id == 1 and first.kind == CROSS_AGENCY
+    assert first.agencies == ("서울특별시", "행정안전부")
+    # medoid: row 1 has the highest mean similarity to the other two
+    sims = np.round(ROWS @ ROWS.T, 9)
+    means = [(sims[i, [j for j in range(3) if j != i]]).mean() for i in range(3)]
+    assert first.representative.submission.row_id == str(int(np.argmax(means)) + 1)
+    assert abs(first.cohesion - (sims[0, 1] + sims[0, 2] + sims[1, 2]) / 3) < 1e-12
+    assert first.weakest is not None and first.weakest.submission.row_id == str(int(np.argmin(means)) + 1)
+    assert first.keywords[:2] == ("민원", "챗봇") or first.keywords[:2] == ("챗봇", "민원")
+    assert "안내" not in first.keywords  # used by one member only
+    for m in first.members[1:]:
+        assert set(m.shared_terms) <= {"민원", "챗봇", "안내"}
+
+
+def test_singletons_follow_proposals_and_ids_are_consecutive() -> None:
+    clusters = build([0, 0, 0, 1, 2])
+    assert [c.cluster_id for c in clusters] == [1, 2, 3]
+    assert [c.kind for c in clusters] == [CROSS_AGENCY, SINGLETON, SINGLETON]
+    assert sum(c.size for c in clusters) == 5
+
+
+def test_kinds() -> None:
+    same = build([0, 1, 0, 2, 3])
+    assert same[0].kind == SAME_AGENCY and same[0].agencies == ("행정안전부",)
+    unknown = build([0, 1, 2, 3, 0])  # row 5 has no agency
+    assert unknown[0].kind == UNATTRIBUTED
+    no_column = build([0, 1, 0, 2, 3], has_agency=False)
+    assert no_column[0].kind == UNATTRIBUTED  # without an agency column nothing is known
+
+
+def test_proposals_ordered_by_agencies_then_cohesion() -> None:
+    clusters = build([0, 1, 0, 2, 1])  # {1,3}: one agency, similarity 0.84; {2,5}: one agency + blank, 0.0
+    assert [sorted(m.submission.row_id for m in c.members) for c in clusters[:2]] == [["1", "3"], ["2", "5"]]
+    assert [c.kind for c in clusters[:2]] == [SAME_AGENCY, UNATTRIBUTED]
+    cross = build([0, 0, 1, 1, 2])  # both two agencies: {1,2} (0.96) is tighter than {3,4} (0.0)
+    assert cross[0].kind == CROSS_AGENCY and cross[0].agencies == ("서울특별시", "행정안전부")

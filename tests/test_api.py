@@ -1,0 +1,40 @@
+"""The documented library API: the examples in taskdedup's docstring run, and importing it is cheap."""
+
+import doctest
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import taskdedup
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_docstring_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the examples read the bundled sample by its relative path
+    outcome = doctest.testmod(taskdedup, optionflags=doctest.ELLIPSIS, raise_on_error=False)
+    assert outcome.attempted >= 5 and outcome.failed == 0
+
+
+def test_import_taskdedup_loads_no_heavy_library() -> None:
+    script = "import sys, taskdedup; print(sorted(m for m in ('pandas', 'sklearn', 'numba', 'openpyxl', 'scipy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_write_exports_writes_every_format_or_none(tmp_path: Path) -> None:
+    result = taskdedup.run(taskdedup.read_table(str(ROOT / "data" / "samples" / "survey_2018.csv")), taskdedup.Settings())
+    written = taskdedup.write_exports(result, [tmp_path / "r.xlsx", tmp_path / "m.csv"])
+    assert [p.name for p in written] == ["r.xlsx", "m.csv"] and all(p.stat().st_size > 0 for p in written)
+    from taskdedup.errors import OutputError
+
+    with pytest.raises(OutputError, match="no known format"):
+        taskdedup.write_exports(result, [tmp_path / "a.json", tmp_path / "b.pdf"])
+    assert not (tmp_path / "a.json").exists()
+
+
+def test_unknown_names_are_attribute_errors() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        taskdedup.nope  # noqa: B018

@@ -1,0 +1,90 @@
+"""The token cache and parallel tokenisation: the same tokens, however they were produced."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from taskdedup.config import Settings
+from taskdedup.input.tables import read_table
+from taskdedup.output.csvfile import to_csv
+from taskdedup.pipeline import assemble, prepare
+from taskdedup.text import tokens as features
+from taskdedup.text.lexicon import builtin
+from taskdedup.text.token_cache import TokenCache
+from taskdedup.text.tokenizers import MecabTokenizer
+from taskdedup.text.tokens import tokens_parallel
+
+SAMPLES = Path(__file__).parents[2] / "data" / "samples"
+
+
+def test_token_cache_round_trip(tmp_path: Path) -> None:
+    cache = TokenCache(tmp_path / "c")
+    key = TokenCache.key("mecab|x", "민원 챗봇")
+    cache.put_many([(key, ["민원", "챗봇"]), (TokenCache.key("mecab|x", "빈"), [])])
+    again = TokenCache(tmp_path / "c")
+    assert again.get_many([key, TokenCache.key("mecab|x", "빈"), b"missing"]) == {key: ["민원", "챗봇"], TokenCache.key("mecab|x", "빈"): []}
+
+
+
+def test_second_run_reads_tokens_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    first = run_with_cache(table, tmp_path)
+    calls: list[int] = []
+    original = features.tokens_of
+    monkeypatch.setattr(features, "tokens_of", lambda texts, *a: calls.append(len(texts)) or original(texts, *a))
+    second = run_with_cache(table, tmp_path)
+    assert calls == []  # nothing tokenised again
+    assert to_csv(first) == to_csv(second)
+
+
+
+def run_with_cache(table, folder: Path):
+    return assemble(prepare(table, Settings(), cache=TokenCache(folder)))
+
+
+
+def test_a_broken_cache_never_fails_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "tokens.sqlite3").write_bytes(b"this is not a database" * 100)
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(), cache=TokenCache(folder))
+    assert any("token cache" in n for n in prepared.notices)
+    assert len(prepared.clustered) == 52
+
+
+
+def test_parallel_tokenisation_gives_the_same_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(features, "PARALLEL_MIN_TEXTS", 0)
+    monkeypatch.setattr(features, "CHUNK_TEXTS", 7)
+    frame = read_table(str(SAMPLES / "survey_2018.csv")).frame
+    from taskdedup.text.normalize import normalize
+
+    texts = [normalize(t) for t in frame["과제내용"]]
+    one = tokens_parallel(texts, MecabTokenizer(), builtin(), jobs=1)
+    two = tokens_parallel(texts, MecabTokenizer(), builtin(), jobs=2)
+    assert one == two
+
+
+
+def test_sqlite_file_is_a_real_database(tmp_path: Path) -> None:
+    TokenCache(tmp_path).put_many([(b"k", ["a"])])
+    with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM tokens").fetchone() == (1,)
+
+
+
+def test_cli_cache_options(tmp_path: Path, fixtures: Path) -> None:
+    from typer.testing import CliRunner
+
+    from taskdedup.cli import app
+
+    runner = CliRunner()
+    cache = tmp_path / "tokens"
+    result = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--cache-dir", str(cache), "-q"])
+    assert result.exit_code == 0 and (cache / "tokens.sqlite3").exists()
+    other = tmp_path / "unused"
+    result = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--cache-dir", str(other), "--no-cache", "-q"])
+    assert result.exit_code == 0 and not other.exists()
+    result = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--jobs", "0"])
+    assert result.exit_code == 2

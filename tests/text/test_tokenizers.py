@@ -1,0 +1,130 @@
+import pickle
+import shutil
+
+import pytest
+
+from taskdedup.config import Settings
+from taskdedup.errors import TokenizerUnavailable
+from taskdedup.pipeline import start_tokenizer
+from taskdedup.text.tokenizers import (
+    BACKENDS,
+    CharNgramTokenizer,
+    MecabTokenizer,
+    OktTokenizer,
+    Tokenizer,
+    _konlpy_jvm,
+    latin_tokens,
+    make_tokenizer,
+)
+
+needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime for the KoNLPy JVM analysers")
+
+
+def test_latin_tokens_keep_technology_names() -> None:
+    assert latin_tokens("ai 기반 iot 5g cctv 3 단계 119") == ["ai", "iot", "5g", "cctv", "119"]
+
+
+def test_char_ngrams() -> None:
+    assert CharNgramTokenizer().tokens("챗봇") == [" 챗", "챗봇", "봇 ", " 챗봇", "챗봇 "]
+
+
+def test_mecab_real_analysis() -> None:
+    tokens = MecabTokenizer().tokens("독거노인 iot 돌봄 서비스 5g")
+    assert tokens[:2] == ["독거", "노인"]
+    assert "서비스" in tokens
+    assert tokens[-2:] == ["iot", "5g"]  # Latin runs come from the shared rule, not mecab's split "5"+"g"
+
+
+def test_mecab_spacing_variants_share_tokens() -> None:
+    t = MecabTokenizer()
+    assert set(t.tokens("민원상담챗봇구축")) == set(t.tokens("민원 상담 챗봇 구축"))
+
+
+@needs_java
+def test_okt_real_analysis() -> None:
+    tokens = OktTokenizer().tokens("블록체인 기반 국고보조금 부정수급 방지")
+    assert {"블록", "체인", "부정", "수급", "방지"} <= set(tokens)
+
+
+def test_tokenizers_pickle_without_their_analyser() -> None:
+    t = MecabTokenizer()
+    t.start()
+    clone = pickle.loads(pickle.dumps(t))
+    assert clone.tokens("민원 챗봇") == t.tokens("민원 챗봇")
+
+
+def test_unknown_tokenizer() -> None:
+    with pytest.raises(TokenizerUnavailable) as err:
+        make_tokenizer("bert")
+    assert str(err.value) == (
+        "unknown tokenizer 'bert'; choose one of: mecab, okt, komoran, hannanum, kkma, kiwi, char"
+    )
+
+
+def test_missing_java_names_the_fix() -> None:
+    class JVMNotFoundException(Exception):
+        pass
+
+    def no_jvm() -> None:
+        raise JVMNotFoundException("No JVM shared library file (libjvm.so) found. Try setting up the JAVA_HOME")
+
+    with pytest.raises(TokenizerUnavailable) as err:
+        _konlpy_jvm(no_jvm, "okt")
+    assert str(err.value) == (
+        "tokenizer 'okt' needs Java, which was not found: install a Java runtime (Debian/Ubuntu: apt-get install "
+        "openjdk-17-jre-headless) or set JAVA_HOME, or use --tokenizer mecab or --tokenizer char, which need no Java"
+    )
+
+
+class _Broken(Tokenizer):
+    name = "broken"
+
+    def start(self) -> None:
+        raise TokenizerUnavailable("tokenizer 'broken' could not load its dictionary")
+
+    def tokens(self, text: str) -> list[str]:
+        raise AssertionError
+
+
+def test_default_tokenizer_falls_back_with_a_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(BACKENDS, "broken", _Broken)
+    tokenizer, notices = start_tokenizer(Settings(tokenizer="broken", tokenizer_is_default=True))
+    assert tokenizer.name == "char"
+    assert notices == ["tokenizer 'broken' could not load its dictionary; using --tokenizer char instead"]
+
+
+def test_chosen_tokenizer_does_not_fall_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(BACKENDS, "broken", _Broken)
+    with pytest.raises(TokenizerUnavailable):
+        start_tokenizer(Settings(tokenizer="broken", tokenizer_is_default=False))
+
+
+@needs_java
+@pytest.mark.parametrize("name", ["komoran", "hannanum", "kkma"])
+def test_other_jvm_analysers_keep_content_words(name: str) -> None:
+    tokens = make_tokenizer(name).tokens("독거노인 안전 돌봄 서비스 iot")
+    # Hannanum reads 안전 as 알+ㄴ 전: each analyser's own mistakes are its own; the shared rules are checked.
+    assert "서비스" in tokens
+    assert tokens[-1] == "iot" and tokens.count("iot") == 1
+
+
+def test_the_jvm_starts_only_for_jvm_backends(tmp_path) -> None:
+    """Running with mecab or char must not start a JVM (start-up cost, and no fork after it)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import jpype\n"
+        "from taskdedup.config import Settings\n"
+        "from taskdedup.input.tables import read_table\n"
+        "from taskdedup.pipeline import run\n"
+        "import taskdedup.text.tokenizers\n"
+        "for name in ('mecab', 'char'):\n"
+        "    run(read_table('tests/fixtures/survey_utf8.csv'), Settings(tokenizer=name))\n"
+        "print(jpype.isJVMStarted())\n"
+    )
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True)
+    assert done.stdout.strip() == "False"
