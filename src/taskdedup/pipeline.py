@@ -14,10 +14,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from taskdedup.clustering.sparse import sparse_tree
+from taskdedup.clustering.sparse import Join, sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.config import DENSE_MAX_ROWS, FALLBACK_TOKENIZER, LARGE_ROWS, Settings
-from taskdedup.errors import NothingToCluster, TokenizerUnavailable
+from taskdedup.errors import ColumnError, NothingToCluster, TokenizerUnavailable
+from taskdedup.input.checks import input_notices
 from taskdedup.input.columns import Columns, resolve_columns
 from taskdedup.input.submissions import Submission, to_submissions
 from taskdedup.input.table import Table
@@ -76,7 +77,7 @@ class Prepared:
     similarity: Similarity
     tree: MergeTree
     min_similarity: float  # the tree can be cut at any threshold at or above this
-    edges: sp.coo_matrix | None = None  # the sparse path's similar pairs (i < j), for near misses
+    join: Join | None = None  # the sparse path's similar pairs, for near misses
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -160,19 +161,18 @@ def prepare(
     report = progress or _silent
     jobs = jobs or os.cpu_count() or 1  # tokeniser processes and similarity threads
     timings: dict[str, float] = {}
-    notices: list[str] = []
-    if table.blank_rows:
-        notices.append(f"ignored {table.blank_rows} completely blank row(s)")
     frame = table.frame
     if frame.empty:
         raise NothingToCluster(f"{table.source}: no data rows below the header; check the sheet (--sheet) or the file")
-    columns = resolve_columns(list(frame.columns), settings.columns)
+    try:
+        columns = resolve_columns(list(frame.columns), settings.columns)
+    except ColumnError as exc:
+        if not table.other_sheets:
+            raise
+        listed = ", ".join(f"'{n}'" for n in table.other_sheets[:10])
+        raise ColumnError(f"{exc}. Sheet '{table.sheet}' may not be the survey: the workbook also has {listed}; choose one with --sheet") from None
     submissions = to_submissions(frame, columns)
-    if columns.id:
-        ids = [s.row_id for s in submissions]
-        duplicated = len(ids) - len(set(ids))
-        if duplicated:
-            notices.append(f"id column '{columns.id}' repeats {duplicated} value(s); rows stay separate")
+    notices = input_notices(table, columns, submissions)
 
     settings = _scale_settings(settings, len(submissions), notices)
     if tokenizer is None:
@@ -203,7 +203,11 @@ def prepare(
             skipped.append(RowOutcome(submissions[i], SKIPPED_NO_WORDS))
     if not kept:
         cols = " + ".join(f"'{c}'" for c in columns.text)
-        raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col")
+        unsaved = (
+            f" ({table.unsaved_formulas} formula cell(s) have no saved value: open the file in Excel or LibreOffice, save it, and run again)"
+            if table.unsaved_formulas else ""
+        )
+        raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col{unsaved}")
     skipped.sort(key=lambda r: r.submission.sort_key())
 
     with timed(timings, "vectorise"):
@@ -216,12 +220,12 @@ def prepare(
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
         else:
-            tree, edges = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs)
+            tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs)
             similarity = Similarity(vectors.matrix)
-            components, labels = connected_components(edges, directed=False)
-            largest = int(np.bincount(labels).max()) if len(labels) else 0
+            _, component = connected_components(join.edges, directed=False)
+            largest = int(np.bincount(component, weights=join.sizes).max()) if len(component) else 0
             notices.append(
-                f"{len(kept)} rows clustered exactly without an n x n matrix: {edges.nnz} similar pairs >= {lowest:g}, "
+                f"{len(kept)} rows clustered exactly without an n x n matrix: {join.row_pairs()} similar pairs >= {lowest:g}, "
                 f"largest connected group {largest} rows"
             )
     return Prepared(
@@ -238,7 +242,7 @@ def prepare(
         similarity=similarity,
         tree=tree,
         min_similarity=lowest if not dense else 0.0,
-        edges=None if dense else edges,
+        join=None if dense else join,
         notices=notices,
         timings=timings,
     )
@@ -277,7 +281,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
             keywords=settings.keywords,
             agency_of=agency_of,
         )
-        misses = near_misses(prepared.similarity, prepared.edges, labels, clusters)
+        misses = near_misses(prepared.similarity, prepared.join, labels, clusters)
     carried: dict[int, Decided] = {}
     decision_log: list[Decided] = []
     if decisions is not None:

@@ -21,6 +21,7 @@ from taskdedup.output.files import check_output_path, write_outputs
 from taskdedup.output.formats import EXPORT_SUFFIXES, check_fits, render_export
 from taskdedup.output.jsonfile import to_json
 from taskdedup.output.terminal import progress_bars, render_plain, render_rich
+from taskdedup.output.workbook import workbook_notices
 from taskdedup.pipeline import Prepared, Result, assemble
 from taskdedup.quality.tune import thresholds_between
 from taskdedup.quality.tune import tune as run_tuning
@@ -118,7 +119,8 @@ def cluster(
             prepared = prepare_input(table, settings, opts, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress)
             result = _cut(prepared, auto, decided)
             result.timings = {"read": read_seconds, **result.timings}
-            say_columns(err, result.columns.describe(), result.notices, quiet)
+            workbook = workbook_notices(result) if any(p.suffix.lower() == ".xlsx" for p in outputs) else []
+            say_columns(err, result.columns.describe(), [*result.notices, *workbook], quiet)
             started = time.perf_counter()
             progress("writing", 0, 1)
             write_outputs({path: render_export(result, path, lang.value) for path in outputs})

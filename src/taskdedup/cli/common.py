@@ -39,7 +39,7 @@ def stderr_console() -> Console:
 
 
 def read_input(path: str, opts: InputOptions) -> Table:
-    return read_table(path, encoding=opts.encoding, sheet=opts.sheet)
+    return read_table(path, encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row)
 
 
 def prepare_input(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,8 @@ import typer
 from taskdedup.errors import TaskdedupError
 
 EXIT_FOUND = 3  # --fail-on: proposals of the named kind exist
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: what a C tool reports when the reader (head, less) has gone
 
 
 def error(message: str) -> None:
@@ -30,7 +33,13 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         error("interrupted; no output was written")
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        # The reader of stdout went away (`| head`): stop quietly. Later writes, including the
+        # interpreter's last flush, go nowhere instead of raising again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_PIPE_CLOSED) from None
     except MemoryError:
         if debug:
             raise
@@ -39,6 +48,15 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
             "falls: raise --threshold (and --theme-threshold, or tune's --from), or use a machine with more memory"
         )
         raise typer.Exit(1) from None
+    except SystemError as exc:
+        # Ctrl-C inside a compiled (numba) loop surfaces as a SystemError whose cause is the interrupt.
+        if _interrupted(exc):
+            error("interrupted; no output was written")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        if debug:
+            raise
+        error(f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report the traceback")
+        raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # a bug: still one line, with the way to see more
@@ -46,3 +64,14 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
             raise
         error(f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report the traceback")
         raise typer.Exit(1) from None
+
+
+def _interrupted(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False

@@ -77,7 +77,10 @@ class InputOptions:
     agency_col: Annotated[Optional[str], typer.Option("--agency-col", metavar="COL", help="Column with the submitting agency.")] = None
     field_col: Annotated[Optional[str], typer.Option("--field-col", metavar="COL", help="Column with the field or category.")] = None
     encoding: Annotated[Optional[str], typer.Option(metavar="NAME", help="Text encoding of a CSV (e.g. utf-8, cp949); detected if omitted.")] = None
-    sheet: Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Workbook sheet, by name or number from 1 [default: first].")] = None
+    sheet: Annotated[Optional[str], typer.Option(metavar="NAME|NUMBER", help="Workbook sheet, by name or number from 1 [default: the first visible].")] = None
+    header_row: Annotated[
+        Optional[int], typer.Option("--header-row", min=1, metavar="N", help="Row of the header, counted from 1 at the top [default: detected].")
+    ] = None
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", metavar="FILE", help="Your lexicon (TOML) added to the built-in one; see README.")] = None
     no_lexicon: Annotated[bool, typer.Option("--no-lexicon", help="Match words as written, without the built-in lexicon.")] = False
     char_weight: Annotated[

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer._click import ClickException  # Typer's own copy of Click, whose errors its parameters raise
 
 from taskdedup import __version__
 from taskdedup.cli.failures import error
@@ -21,7 +22,7 @@ app = typer.Typer(
 )
 
 # Arguments are never defaults: a configuration file names options only.
-_ARGUMENTS = {"input", "first", "second"}
+_ARGUMENTS = {"input", "first", "second", "review"}
 
 
 def _version(value: bool) -> None:
@@ -65,10 +66,23 @@ def _default_map(ctx: typer.Context, options: dict[str, object], source: str | N
     if unknown:
         listed = ", ".join(sorted(k.replace("_", "-") for k in known - _ARGUMENTS))
         raise TaskdedupError(f"{source}: unknown option '{unknown[0].replace('_', '-')}'; known options: {listed}")
-    return {
-        name: {p.name: values[p.name] for p in cmd.params if p.name in values}
-        for name, cmd in commands.items()
-    }
+    out: dict[str, dict[str, object]] = {}
+    for name, cmd in commands.items():
+        command_ctx = typer.Context(cmd, parent=ctx, info_name=name)
+        out[name] = {}
+        for param in cmd.params:
+            if param.name not in values:
+                continue
+            value = values[param.name]
+            if getattr(param, "multiple", False) and isinstance(value, str):
+                value = [value]  # text-col = "과제명" means the one column
+            try:
+                param.process_value(command_ctx, value)
+            except ClickException as exc:  # BadParameter and kin: say which file and key, not a usage block
+                key = param.name.replace("_", "-")
+                raise TaskdedupError(f"{source}: {key} = {value!r} is not valid ({exc.format_message()}); fix it in the file") from None
+            out[name][param.name] = value
+    return out
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -103,9 +104,35 @@ def _duplicates(matrix: sp.csr_matrix) -> tuple[np.ndarray, list[list[int]]]:
     return np.array([g[0] for g in groups], dtype=np.int64), groups
 
 
+@dataclass(frozen=True)
+class Join:
+    """The similar pairs a sparse tree was built from. Identical rows form one unit, so the pairs
+    are kept between units: memory grows with the distinct texts, not with their copies."""
+
+    edges: sp.coo_matrix  # unit pairs u < v with their similarity (>= the join's threshold)
+    units: list[list[int]]  # the rows of each unit, ascending; units in the order of their first rows
+
+    @property
+    def unit_of(self) -> np.ndarray:
+        out = np.empty(sum(len(u) for u in self.units), dtype=np.int64)
+        for k, rows in enumerate(self.units):
+            out[rows] = k
+        return out
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.array([len(u) for u in self.units], dtype=np.int64)
+
+    def row_pairs(self) -> int:
+        """Similar pairs of rows: across units, and between the copies inside one."""
+        sizes = self.sizes
+        across = int((sizes[self.edges.row] * sizes[self.edges.col]).sum())
+        return across + int((sizes * (sizes - 1) // 2).sum())
+
+
 def sparse_tree(
     matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1
-) -> tuple[MergeTree, sp.coo_matrix]:
+) -> tuple[MergeTree, Join]:
     """The merge forest down to `min_similarity`, and the join it was built from.
 
     Identical rows are merged first (similarity 1, as every exact algorithm does) and then
@@ -130,10 +157,11 @@ def sparse_tree(
     unique = matrix[firsts]
     counts = np.array([len(g) for g in groups], dtype=np.float64)
     edges = similarity_join(unique, min_similarity, progress, jobs)
+    join = Join(edges, groups)
     if linkage == "single":
         _kruskal(len(groups), edges, node, children, distances, n)
-        return _forest(n, children, distances), edges
-    return _chain(n, unique, edges, counts, linkage, min_similarity, node, children, distances, progress), edges
+        return _forest(n, children, distances), join
+    return _chain(n, unique, edges, counts, linkage, min_similarity, node, children, distances, progress), join
 
 
 def _chain(

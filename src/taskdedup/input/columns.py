@@ -26,8 +26,12 @@ DESCRIPTION_NAMES = (
 _PUNCT = re.compile(r"[\s_\-./()\[\]{}:·]+")
 
 
-def _key(header: str) -> str:
+def header_key(header: str) -> str:
+    """A header as compared: lower-cased, without spaces and punctuation."""
     return _PUNCT.sub("", header).lower()
+
+
+_key = header_key
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,12 @@ class Columns:
         return ", ".join(parts)
 
 
+LISTED = 20  # headers named in an error before "and N more": a wide sheet must not print a page
+
+
 def _available(headers: Sequence[str]) -> str:
-    return ", ".join(f"'{h}'" for h in headers)
+    shown = ", ".join(f"'{h}'" for h in headers[:LISTED])
+    return shown + (f" and {len(headers) - LISTED} more" if len(headers) > LISTED else "")
 
 
 def _named(headers: Sequence[str], name: str, flag: str) -> str:

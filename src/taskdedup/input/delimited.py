@@ -11,6 +11,7 @@ import charset_normalizer
 import pandas as pd
 
 from taskdedup.errors import InputError
+from taskdedup.input.header import SCAN_ROWS, find_header, header_notice, unique_names
 from taskdedup.input.table import Table, drop_blank_rows
 
 _SNIFF_DELIMITERS = ",\t;|"
@@ -28,6 +29,8 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding '{encoding}'; try --encoding utf-8 or --encoding cp949") from None
+        if data.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name != "utf-8":
+            data = data[len(codecs.BOM_UTF8) :]  # a mark some tools add whatever the encoding
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
@@ -36,7 +39,18 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
                 "try another --encoding (cp949 for Korean Excel files, utf-8 otherwise) or leave it out to detect"
             ) from None
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+        body = data[len(codecs.BOM_UTF8) :]
+        try:
+            return body.decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            # The mark lies: some tools put it in front of CP949 text.
+            try:
+                return body.decode("cp949"), "cp949 (after a UTF-8 mark)"
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"{source}: starts with a UTF-8 mark but is not UTF-8 (byte {exc.start + len(codecs.BOM_UTF8)}) nor CP949; "
+                    "pass the file's encoding, for example --encoding cp949"
+                ) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export: UTF-16 with a BOM, tab-separated.
         return data.decode("utf-16"), "utf-16"
@@ -66,13 +80,41 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return "\t" if suffix == ".txt" and "\t" in sample else ","
 
 
-def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | None) -> Table:
+def _first_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first records as cells, and the 1-based line each starts on (quoted cells may span lines)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    line = 0
+    try:
+        for row in reader:
+            starts.append(line + 1)
+            rows.append(row)
+            line = reader.line_num
+            if len(rows) > SCAN_ROWS:
+                break
+    except csv.Error:
+        pass  # the full read below says what is wrong, and where
+    starts.append(line + 1)  # where the record after the last one read starts
+    return rows, starts
+
+
+def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | None, header_row: int | None = None) -> Table:
     text, used = decode_text(data, source, encoding)
     if "\x00" in text:
         raise InputError(f"{source}: contains NUL characters, so it is not a text table; export it again as .csv or .xlsx")
     if not text.strip():
         raise InputError(f"{source}: the file is empty; export the survey with a header row and data")
     delimiter = _sniff_delimiter(text, suffix)
+    rows, starts = _first_records(text, delimiter)
+    header = find_header(rows, header_row, source)
+    options: dict[str, object] = {}
+    if header.rows == 2:
+        width = max(len(r) for r in rows)
+        names = unique_names([*header.names, *[""] * (width - len(header.names))])
+        options = {"skiprows": starts[header.first + 2] - 1, "header": None, "names": list(names), "index_col": False}
+    elif not header.default:
+        options = {"skiprows": starts[header.first] - 1}
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -82,14 +124,19 @@ def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | No
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
+            **options,  # type: ignore[arg-type]
         )
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
         raise InputError(f"{source}: not a well-formed table ({detail}); check quoting and delimiters on that line") from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{source}: the file is empty; export the survey with a header row and data") from None
+    frame.columns = [str(c) for c in frame.columns]
     frame, blank = drop_blank_rows(frame)
-    return Table(frame=frame, source=source, encoding=used, delimiter=delimiter, blank_rows=blank)
+    notice = header_notice(header, starts)
+    notices = (f"used encoding {used}: the file starts with a UTF-8 mark but is CP949 text",) if used.startswith("cp949 (") else ()
+    return Table(frame=frame, source=source, encoding=used, delimiter=delimiter, blank_rows=blank,
+                 notices=notices + ((notice,) if notice else ()))
 
 
 def read_text_file(path: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,6 +24,9 @@ class Table:
     delimiter: str | None = None
     sheet: str | None = None  # for workbooks
     blank_rows: int = 0  # rows with no value in any cell, left out and reported
+    notices: tuple[str, ...] = ()  # what reading had to decide or could not see (header row, formulas)
+    other_sheets: tuple[str, ...] = ()  # a workbook's sheets besides the one read
+    unsaved_formulas: int = 0  # formula cells with no saved value, read as empty
 
 
 def drop_blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -33,3 +37,20 @@ def drop_blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         return frame, 0
     blank = frame.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1)
     return frame[~blank], int(blank.sum())
+
+
+def readable(path: str) -> str:
+    """A path as a person can read it. A name that is not valid UTF-8 (CP949 bytes, as unzip leaves
+    the names of a Korean Windows zip) reaches Python with surrogate escapes, which no export or
+    console can encode: decode its bytes as CP949 when they are, else replace what cannot be read."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = os.fsencode(path)
+    for encoding in ("utf-8", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")

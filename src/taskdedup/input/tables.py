@@ -11,16 +11,18 @@ from pathlib import Path
 
 from taskdedup.errors import InputError
 from taskdedup.input.delimited import read_text_table
-from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, STDIN, TEXT_SUFFIXES, ZIP_MAGIC, Table
+from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, STDIN, TEXT_SUFFIXES, ZIP_MAGIC, Table, readable
 from taskdedup.input.workbooks import read_workbook_table
 
 
-def read_table(path: str, *, encoding: str | None = None, sheet: str | None = None) -> Table:
-    """Read a survey table from .csv/.tsv/.txt, .xlsx/.xlsm, .xls, or '-' (CSV on stdin)."""
+def read_table(path: str, *, encoding: str | None = None, sheet: str | None = None, header_row: int | None = None) -> Table:
+    """Read a survey table from .csv/.tsv/.txt, .xlsx/.xlsm, .xls, or '-' (CSV on stdin).
+
+    The header is the first row that reads as one (see header.py), or `header_row` (1-based)."""
     if path == STDIN:
         data = sys.stdin.buffer.read()
-        return read_text_table(data, "<stdin>", suffix=".csv", encoding=encoding)
-    p = Path(path)
+        return read_text_table(data, "<stdin>", suffix=".csv", encoding=encoding, header_row=header_row)
+    p, path = Path(path), readable(path)
     if not p.exists():
         raise InputError(f"{path}: no such file; check the path")
     if p.is_dir():
@@ -39,5 +41,5 @@ def read_table(path: str, *, encoding: str | None = None, sheet: str | None = No
     if suffix in TEXT_SUFFIXES:
         if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
             raise InputError(f"{path}: this is an Excel workbook saved with a '{p.suffix}' name; rename it to .xlsx (or .xls)")
-        return read_text_table(data, path, suffix=suffix, encoding=encoding)
-    return read_workbook_table(data, path, suffix=suffix, sheet=sheet)
+        return read_text_table(data, path, suffix=suffix, encoding=encoding, header_row=header_row)
+    return read_workbook_table(data, path, suffix=suffix, sheet=sheet, header_row=header_row)

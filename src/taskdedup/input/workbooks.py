@@ -10,16 +10,19 @@ from pathlib import Path
 import pandas as pd
 
 from taskdedup.errors import InputError
+from taskdedup.input.header import SCAN_ROWS, find_header, header_notice, header_score, unique_names
 from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, ZIP_MAGIC, Table, drop_blank_rows
+from taskdedup.input.xlsx_parts import SheetPart, formulas_without_values, sheet_parts
 
 
 def _sheet_names(book: pd.ExcelFile) -> list[str]:
     return [str(name) for name in book.sheet_names]
 
 
-def _pick_sheet(names: list[str], sheet: str | None, source: str) -> str:
+def _pick_sheet(names: list[str], sheet: str | None, source: str, hidden: set[str]) -> str:
     if sheet is None:
-        return names[0]
+        visible = [n for n in names if n not in hidden]
+        return visible[0] if visible else names[0]  # a hidden sheet holds what an analyst never sees
     if sheet in names:
         return sheet
     if sheet.isdigit() and 1 <= int(sheet) <= len(names):
@@ -28,7 +31,25 @@ def _pick_sheet(names: list[str], sheet: str | None, source: str) -> str:
     raise InputError(f"{source}: no sheet '{sheet}'; available sheets: {listed} (or a number from 1 to {len(names)})")
 
 
-def read_workbook_table(data: bytes, source: str, *, suffix: str, sheet: str | None) -> Table:
+def _read_sheet(book: pd.ExcelFile, name: str, source: str, rows: int | None = None) -> pd.DataFrame:
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about harmless workbook quirks (no default style, unknown
+            # extensions) that web exports are full of; they say nothing about the data.
+            warnings.simplefilter("ignore", UserWarning)
+            frame = pd.read_excel(book, sheet_name=name, dtype=object, header=None, nrows=rows)
+    except Exception as exc:
+        raise InputError(f"{source}: cannot read sheet '{name}' ({type(exc).__name__}: {exc})") from None
+    return frame.map(_cell_text)
+
+
+def _hidden(book: pd.ExcelFile, data: bytes, legacy: bool) -> set[str]:
+    if legacy:
+        return {s.name for s in book.book.sheets() if s.visibility}
+    return {p.name for p in sheet_parts(data) if p.hidden}
+
+
+def read_workbook_table(data: bytes, source: str, *, suffix: str, sheet: str | None, header_row: int | None = None) -> Table:
     legacy = suffix in LEGACY_EXCEL_SUFFIXES
     if legacy and data.startswith(ZIP_MAGIC):
         raise InputError(f"{source}: this is an .xlsx workbook with an .xls name; rename it to .xlsx")
@@ -53,25 +74,44 @@ def read_workbook_table(data: bytes, source: str, *, suffix: str, sheet: str | N
         raise InputError(f"{source}: not a valid Excel workbook ({exc}); open it in Excel and save it again") from None
     except Exception as exc:  # xlrd raises its own XLRDError and struct errors on damaged files
         raise InputError(f"{source}: not a valid Excel workbook ({type(exc).__name__}: {exc}); save it again") from None
+    notices: list[str] = []
     with book:
         names = _sheet_names(book)
         if not names:
             raise InputError(f"{source}: the workbook has no sheets")
-        chosen = _pick_sheet(names, sheet, source)
-        try:
-            with warnings.catch_warnings():
-                # openpyxl warns about harmless workbook quirks (no default style, unknown
-                # extensions) that web exports are full of; they say nothing about the data.
-                warnings.simplefilter("ignore", UserWarning)
-                frame = pd.read_excel(book, sheet_name=chosen, dtype=object, header=0)
-        except Exception as exc:
-            raise InputError(f"{source}: cannot read sheet '{chosen}' ({type(exc).__name__}: {exc})") from None
-    if frame.columns.size == 0:
+        hidden = _hidden(book, data, legacy)
+        chosen = _pick_sheet(names, sheet, source, hidden)
+        if sheet is None and chosen != names[0]:
+            notices.append(f"sheet '{names[0]}' is hidden; read '{chosen}', the first visible sheet (--sheet chooses another)")
+        frame = _read_sheet(book, chosen, source)
+        rows = frame.head(SCAN_ROWS + 1).values.tolist()
+        header = find_header(rows, header_row, source)
+        if sheet is None and header_row is None and not any(header_score(r) for r in rows):
+            # No header of known names: perhaps a cover page. Another visible sheet that has one is the survey.
+            for other in (n for n in names if n != chosen and n not in hidden):
+                if any(header_score(r) for r in _read_sheet(book, other, source, SCAN_ROWS + 1).values.tolist()):
+                    notices.append(f"sheet '{chosen}' has no column of known names (a cover page?); read sheet '{other}' (--sheet chooses another)")
+                    chosen, frame = other, _read_sheet(book, other, source)
+                    rows = frame.head(SCAN_ROWS + 1).values.tolist()
+                    header = find_header(rows)
+                    break
+    if frame.shape[1] == 0 or frame.empty:
         raise InputError(f"{source}: sheet '{chosen}' is empty; choose the sheet with the survey using --sheet")
-    frame = frame.map(_cell_text)
-    frame.columns = [str(c) for c in frame.columns]
+    names_row = header.names if header.rows == 2 else unique_names([str(c) for c in rows[header.first]]) if rows else ()
+    frame = frame.iloc[header.first + header.rows :]
+    frame.columns = list(names_row) + [f"Unnamed: {k}" for k in range(len(names_row), frame.shape[1])]
     frame, blank = drop_blank_rows(frame)
-    return Table(frame=frame, source=source, sheet=chosen, blank_rows=blank)
+    notice = header_notice(header)
+    if notice:
+        notices.append(notice)
+    unsaved = 0 if legacy else formulas_without_values(data, next((p for p in sheet_parts(data) if p.name == chosen), SheetPart(chosen, False, "")))
+    if unsaved:
+        notices.append(
+            f"sheet '{chosen}': {unsaved} formula cell(s) have no saved value (the file was written by a program and never "
+            "opened in Excel), so they read as empty; open the file in Excel or LibreOffice, save it, and run again"
+        )
+    others = tuple(n for n in names if n != chosen)
+    return Table(frame=frame, source=source, sheet=chosen, blank_rows=blank, notices=tuple(notices), other_sheets=others, unsaved_formulas=unsaved)
 
 
 def _cell_text(value: object) -> str:

@@ -48,8 +48,10 @@ def write_outputs(contents: Mapping[Path, bytes]) -> None:
                 os.fsync(handle.fileno())
         for tmp, path in staged:
             os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl-C too: no temporary file is left behind
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        raise OutputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}; check the folder and free space") from None
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}; check the folder and free space") from None
+        raise

@@ -14,7 +14,7 @@ from taskdedup.output.english import DECISIONS_KO, to_english
 from taskdedup.output.records import member_record, result_to_dict, rounded
 from taskdedup.output.sheets import BAND_FILL, DECISION_FILL, REP_FILL, set_style, similarity_colours, table_sheet, workbook_bytes
 from taskdedup.pipeline import Result
-from taskdedup.review.decisions import HOLD, MERGE, SPLIT
+from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, proposal_key
 
 KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
@@ -84,7 +84,7 @@ def _proposals_sheet(ws: Worksheet, result: Result) -> None:
             earlier.lead if earlier and earlier.lead else rep.agency,
             ", ".join(c.keywords), rounded(c.cohesion),
             f"{weakest.submission.row_id}: {weakest.submission.title} ({rounded(weakest.mean_similarity)})" if weakest else "",
-            ", ".join(m.submission.row_id for m in c.members),
+            proposal_ids_cell([m.submission.row_id for m in c.members]),
             DECISION_KO[earlier.decision] if earlier else "", earlier.comment if earlier else "",
         ])
     table_sheet(ws, headers, rows, wrap={6, 7, 9, 11, 12, 14})
@@ -109,7 +109,8 @@ def _decision_log_sheet(ws: Worksheet, result: Result) -> None:
     """Split decisions of the run before: their tasks were kept apart, so no proposal shows them,
     but the next run must still keep them apart. Clearing a row's decision lifts it."""
     headers = [("제안 키", 12), ("결정", 10), ("과제 번호 목록", 24), ("의견", 40)]
-    rows = [[d.key, DECISION_KO[d.decision], ", ".join(d.ids), d.comment] for d in result.decision_log]
+    # A list too long for one cell goes on over rows of the same key, which are read back as one.
+    rows = [[d.key, DECISION_KO[d.decision], cell, d.comment] for d in result.decision_log for cell in id_cells(d.ids)]
     table_sheet(ws, headers, rows, wrap={3, 4})
     _decision_column(ws, "B", 2, len(rows) + 1)
 
@@ -196,3 +197,15 @@ def to_xlsx(result: Result, lang: str = "ko") -> bytes:
     if lang == "en":
         to_english(wb)
     return workbook_bytes(wb)
+
+
+def workbook_notices(result: Result) -> list[str]:
+    """What the review workbook had to do that an analyst should hear about."""
+    out = []
+    for c in result.proposals:
+        if len(", ".join(m.submission.row_id for m in c.members)) > CELL_LIMIT:
+            out.append(
+                f"proposal #{c.cluster_id} has {c.size} tasks, more ids than an Excel cell holds: its 과제 번호 목록 cell lists the "
+                "first ones, and the 과제목록 (Tasks) sheet, which `cluster --decisions` and `apply` read, has them all"
+            )
+    return out

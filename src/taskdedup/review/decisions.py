@@ -85,28 +85,77 @@ class Decisions:
 LOG = ("결정 기록", "Decision log")
 
 
+# An Excel cell holds 32,767 characters. A longer id list is cut to fit and ends with MORE; the
+# full list is then the tasks sheet's rows of that proposal (or, in the decision log, the rows of
+# the same key that follow).
+CELL_LIMIT = 32_767
+MORE = " … (+"
+
+
+def id_cells(ids: Sequence[str], room: int = CELL_LIMIT) -> list[str]:
+    """The ids as comma-separated cells of at most `room` characters each, in order."""
+    cells: list[str] = []
+    current = ""
+    for row_id in ids:
+        joined = f"{current}, {row_id}" if current else row_id
+        if len(joined) > room and current:
+            cells.append(current)
+            joined = row_id
+        current = joined
+    return [*cells, current] if current or not cells else cells
+
+
+def proposal_ids_cell(ids: Sequence[str]) -> str:
+    """The 과제 번호 목록 cell of a proposal: every id, or as many as fit and where the rest are."""
+    full = ", ".join(ids)
+    if len(full) <= CELL_LIMIT:
+        return full
+    first = id_cells(ids, CELL_LIMIT - 80)[0]
+    shown = first.count(",") + 1
+    return f"{first}{MORE}{len(ids) - shown} more: see the 과제목록 (Tasks) sheet)"
+
+
 def _ids(cell: object) -> tuple[str, ...]:
-    return tuple(i.strip() for i in str(cell).replace(";", ",").split(",") if i.strip())
+    text = str(cell).split(MORE, 1)[0]
+    return tuple(i.strip() for i in text.replace(";", ",").split(",") if i.strip())
 
 
-def _records(frame: pd.DataFrame, sheet: str, source: str) -> list[Decided]:
+def _members(tasks: pd.DataFrame, sheet: str) -> dict[str, tuple[str, ...]]:
+    """Proposal number -> its task ids, from the tasks sheet: the source of truth for a cut id list."""
+    cluster_col, id_col = find_column(tasks, "cluster", sheet), find_column(tasks, "id", sheet)
+    out: dict[str, list[str]] = {}
+    for cluster, row_id in zip(tasks[cluster_col], tasks[id_col], strict=True):
+        out.setdefault(str(cluster).strip(), []).append(str(row_id).strip())
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _records(frame: pd.DataFrame, sheet: str, source: str, members: dict[str, tuple[str, ...]] | None = None) -> list[Decided]:
     key_col, decision_col = find_column(frame, "key", sheet), find_column(frame, "decision", sheet)
     ids_col = next((c for c in ("과제 번호 목록", "Member ids") if c in frame.columns), None)
     if ids_col is None:
         raise InputError(f"sheet '{sheet}' has no '과제 번호 목록' column; is this a review workbook written by taskdedup cluster?")
     comment_col = next((c for c in COL["comment"] if c in frame.columns), None)
     lead_col = next((c for c in COL["lead"] if c in frame.columns), None)
-    out = []
+    cluster_col = next((c for c in COL["cluster"] if c in frame.columns), None)
+    out: list[Decided] = []
     for number, row in frame.iterrows():
         raw = str(row[decision_col]).strip()
-        if raw:
-            out.append(Decided(
-                key=str(row[key_col]).strip(),
-                decision=parse_decision(raw, source, sheet, int(number)),
-                ids=_ids(row[ids_col]),
-                comment=str(row[comment_col]).strip() if comment_col else "",
-                lead=str(row[lead_col]).strip() if lead_col else "",
-            ))
+        if not raw:
+            continue
+        ids = _ids(row[ids_col])
+        if MORE in str(row[ids_col]) and members is not None and cluster_col is not None:
+            ids = members.get(str(row[cluster_col]).strip(), ids)
+        decided = Decided(
+            key=str(row[key_col]).strip(),
+            decision=parse_decision(raw, source, sheet, int(number)),
+            ids=ids,
+            comment=str(row[comment_col]).strip() if comment_col else "",
+            lead=str(row[lead_col]).strip() if lead_col else "",
+        )
+        if out and out[-1].key == decided.key and out[-1].decision == decided.decision:  # a long list over several rows
+            out[-1] = replace(out[-1], ids=out[-1].ids + decided.ids)
+        else:
+            out.append(decided)
     return out
 
 
@@ -122,7 +171,7 @@ def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
         return _decisions_from_table(sheets[""], source)
     p_name, proposals = find_sheet(sheets, PROPOSALS, source)
     t_name, tasks = find_sheet(sheets, TASKS, source)
-    records = _records(proposals, p_name, source)
+    records = _records(proposals, p_name, source, _members(tasks, t_name))
     log_name = next((name for name in LOG if name in sheets), None)
     if log_name is not None:
         decided = {d.key for d in records}

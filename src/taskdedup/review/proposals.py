@@ -100,6 +100,24 @@ def top_terms(weights: np.ndarray, terms: np.ndarray, k: int) -> tuple[str, ...]
     return tuple(str(terms[j]) for j in ranked[:k])
 
 
+def _copies(matrix: sp.csr_matrix, indices: Sequence[int]) -> tuple[list[int], np.ndarray]:
+    """Identical rows among `indices`: (position of the first copy of each distinct row, the
+    distinct row of each position). Duplicate campaigns and template texts repeat one row
+    thousands of times; the evidence is computed once per distinct row."""
+    seen: dict[bytes, int] = {}
+    firsts: list[int] = []
+    unit = np.empty(len(indices), dtype=np.int64)
+    indptr, cols, data = matrix.indptr, matrix.indices, matrix.data
+    for pos, i in enumerate(indices):
+        a, b = indptr[i], indptr[i + 1]
+        key = cols[a:b].tobytes() + data[a:b].tobytes()
+        k = seen.setdefault(key, len(firsts))
+        if k == len(firsts):
+            firsts.append(pos)
+        unit[pos] = k
+    return firsts, unit
+
+
 def build_clusters(
     submissions: Sequence[Submission],
     matrix: sp.csr_matrix,
@@ -117,9 +135,14 @@ def build_clusters(
         groups.setdefault(int(label), []).append(index)
 
     drafts: list[tuple[tuple, Cluster]] = []
-    multi = [np.array(indices) for indices in groups.values() if len(indices) > 1]
-    blocks = iter(similarity.blocks(multi))
-    for indices in groups.values():
+    # Copies by the compared vectors (words and characters); they are then copies in `matrix` too.
+    copies = {label: _copies(similarity.matrix, indices) for label, indices in groups.items() if len(indices) > 1}
+    # One similarity block per cluster over its distinct rows: identical rows have similarity 1
+    # with each other and the same similarity to every other row, so the block of all members is
+    # this one expanded, and memory grows with the distinct texts, not with their copies.
+    distinct = {label: np.array([groups[label][p] for p in firsts]) for label, (firsts, _) in copies.items()}
+    blocks = dict(zip(distinct, similarity.blocks(list(distinct.values())), strict=True))
+    for label, indices in groups.items():
         members_sub = [submissions[i] for i in indices]
         kind, agencies = _kind(members_sub, has_agency, agency_of)
         if len(indices) == 1:
@@ -130,33 +153,39 @@ def build_clusters(
             cluster = Cluster(0, (member,), kind, agencies, (), 1.0, None)
             drafts.append(((1, 0, 0.0, 0, i), cluster))
             continue
-        block = next(blocks)
+        firsts, unit = copies[label]
+        block = blocks[label]
+        np.fill_diagonal(block, 1.0)
+        count = np.bincount(unit, minlength=len(firsts)).astype(np.float64)
         size = len(indices)
-        mean_sim = (block.sum(axis=1) - 1.0) / (size - 1)
-        cohesion = float((block.sum() - size) / (size * (size - 1)))
-        # Medoid: highest mean similarity to the others; ties go to the earliest in canonical order.
-        rep_pos = int(np.argmax(np.round(mean_sim, _TIE_DECIMALS)))
-        rep = indices[rep_pos]
-        rows, local_terms = dense_rows(matrix, indices, terms)
-        present = (rows > 0).sum(axis=0)
+        if len(firsts) == size:  # no copies: sums in the order they always had
+            unit_mean = (block.sum(axis=1) - 1.0) / (size - 1)
+            cohesion = float((block.sum() - size) / (size * (size - 1)))
+        else:
+            row_sums = block @ count
+            unit_mean = (row_sums - 1.0) / (size - 1)
+            cohesion = float((count @ row_sums - size) / (size * (size - 1)))
+        # Medoid: highest mean similarity to the others; ties go to the earliest in canonical order
+        # (a distinct row's first copy is its earliest).
+        rep_unit = int(np.argmax(np.round(unit_mean, _TIE_DECIMALS)))
+        rep = indices[firsts[rep_unit]]
+        rows, local_terms = dense_rows(matrix, [indices[p] for p in firsts], terms)
+        present = (rows > 0).T @ count
         # Keywords: mean weight over members, counting only terms that at least two members use.
-        centroid = rows.mean(axis=0) * (present >= 2)
+        centroid = (rows.T @ count) / size * (present >= 2) if len(firsts) < size else rows.mean(axis=0) * (present >= 2)
         cluster_keywords = top_terms(centroid, local_terms, keywords)
-        members: list[Member] = []
-        for pos, i in enumerate(indices):
-            if i == rep:
-                shared_weights = rows[pos] * (present >= 2)
-            else:
-                shared_weights = rows[pos] * rows[rep_pos]
-            members.append(
-                Member(
-                    index=i,
-                    submission=submissions[i],
-                    similarity=float(block[pos, rep_pos]),
-                    mean_similarity=float(mean_sim[pos]),
-                    shared_terms=top_terms(shared_weights, local_terms, SHARED_TERMS_PER_MEMBER),
-                )
+        shared_of_unit = [top_terms(rows[u] * rows[rep_unit], local_terms, SHARED_TERMS_PER_MEMBER) for u in range(len(firsts))]
+        rep_shared = top_terms(rows[rep_unit] * (present >= 2), local_terms, SHARED_TERMS_PER_MEMBER)
+        members: list[Member] = [
+            Member(
+                index=i,
+                submission=submissions[i],
+                similarity=float(block[unit[pos], rep_unit]),
+                mean_similarity=float(unit_mean[unit[pos]]),
+                shared_terms=rep_shared if i == rep else shared_of_unit[unit[pos]],
             )
+            for pos, i in enumerate(indices)
+        ]
         members.sort(key=lambda m: (m.index != rep, -round(m.similarity, _TIE_DECIMALS), m.index))
         weakest = min(members, key=lambda m: (round(m.mean_similarity, _TIE_DECIMALS), m.index == rep, -m.index))
         cluster = Cluster(0, tuple(members), kind, agencies, cluster_keywords, cohesion, weakest)

@@ -73,17 +73,18 @@ class Lexicon:
         agencies: dict[str, str] = {}
         try:
             for canonical, variants in data.get("concepts", {}).items():
-                for variant in [canonical, *variants]:
+                # "챗봇" = "채팅봇" is one variant; iterating the string would make each character one
+                for variant in [canonical, *_listed(variants)]:
                     key = _compact(normalize(str(variant)))
                     if key:
                         concepts[key] = normalize(str(canonical))
             for canonical, forms in data.get("agencies", {}).items():
-                for form in [canonical, *forms]:
+                for form in [canonical, *_listed(forms)]:
                     agencies[_agency_key(str(form))] = str(canonical)
                     key = _compact(normalize(str(form)))
                     if key:
                         concepts[key] = normalize(str(canonical))
-            words = data.get("boilerplate", {}).get("words", [])
+            words = _listed(data.get("boilerplate", {}).get("words", []))
             boilerplate = frozenset(normalize(str(w)) for w in words if normalize(str(w)))
         except (AttributeError, TypeError) as exc:
             raise InputError(
@@ -135,6 +136,15 @@ class Lexicon:
 
     def __len__(self) -> int:
         return len(self.concepts) + len(self.agencies) + len(self.boilerplate)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A TOML list, or a lone string read as a list of that one string."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list of strings, found {value!r}")
+    return value
 
 
 def _agency_key(name: str) -> str:

@@ -4,6 +4,7 @@ in worker processes for large inputs, and from the token cache where a text was 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -19,10 +20,16 @@ def tokens_of(normalised: Sequence[str], tokenizer: Tokenizer, lexicon: Lexicon)
     analysed = tokenizer.tokenize_many(rest for rest, _ in extracted)
     out = []
     for tokens, (_, concepts) in zip(analysed, extracted, strict=True):
-        # Pieces of a concept the analyser split ("챗봇" -> 챗, 봇) would count it twice.
-        pieces = [t for t in tokens if any(t in c for c in concepts)] if concepts else []
+        # Pieces of a concept the analyser split ("챗봇" -> 챗, 봇) would count it twice. A token is
+        # such a piece when it is a substring of a concept found in the text: looked up in the set
+        # of those substrings, so the cost stays linear in the text's length.
+        pieces = _substrings(concepts) if concepts else frozenset()
         out.append([t for t in lexicon.keep(tokens) if t not in pieces] + concepts)
     return out
+
+
+def _substrings(concepts: Sequence[str]) -> frozenset[str]:
+    return frozenset(c[i:j] for c in set(concepts) for i in range(len(c) + 1) for j in range(i, len(c) + 1))
 
 
 def featurize(texts: Sequence[str], tokenizer: Tokenizer, lexicon: Lexicon) -> list[list[str]]:
@@ -36,6 +43,9 @@ _WORKER: tuple[Tokenizer, Lexicon] | None = None
 
 def _start_worker(name: str, lexicon: Lexicon) -> None:
     global _WORKER
+    # Ctrl-C is the parent's to handle (one line, exit 130); a worker printing its own traceback
+    # would bury that line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     tokenizer = make_tokenizer(name)
     tokenizer.start()
     _WORKER = (tokenizer, lexicon)

@@ -1,0 +1,37 @@
+"""What an analyst should hear about the input before trusting the result: one notice each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from taskdedup.input.columns import Columns
+from taskdedup.input.submissions import Submission
+from taskdedup.input.table import Table
+
+# Control characters (what text pasted from HWP or PDF carries: \x0b line tabs, \x0c page breaks,
+# escape codes); tab, newline and carriage return are ordinary text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _rows(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:5])
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+
+
+def input_notices(table: Table, columns: Columns, submissions: Sequence[Submission]) -> list[str]:
+    notices = [*table.notices]
+    if table.blank_rows:
+        notices.append(f"ignored {table.blank_rows} completely blank row(s)")
+    if columns.id:
+        ids = [s.row_id for s in submissions]
+        duplicated = len(ids) - len(set(ids))
+        if duplicated:
+            notices.append(f"id column '{columns.id}' repeats {duplicated} value(s); rows stay separate")
+    control = [s.row_number for s in submissions if any(_CONTROL.search(v) for v in (s.text, s.title, s.agency, s.field, s.row_id))]
+    if control:
+        notices.append(
+            f"{len(control)} row(s) hold control characters (as text pasted from HWP or PDF does), data row(s) {_rows(control)}: "
+            "they are ignored for matching and written as spaces in an .xlsx, which cannot store them"
+        )
+    return notices
