@@ -146,6 +146,14 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
     return settings
 
 
+def _other_sheets(table: Table) -> str:
+    """A hint for a workbook whose sheet read is not the survey (a cover page, a guide)."""
+    if not table.other_sheets:
+        return ""
+    listed = ", ".join(f"'{n}'" for n in table.other_sheets[:10])
+    return f" (sheet '{table.sheet}' was read; the workbook also has {listed}: choose one with --sheet)"
+
+
 def prepare(
     table: Table,
     settings: Settings,
@@ -163,14 +171,13 @@ def prepare(
     timings: dict[str, float] = {}
     frame = table.frame
     if frame.empty:
-        raise NothingToCluster(f"{table.source}: no data rows below the header; check the sheet (--sheet) or the file")
+        raise NothingToCluster(f"{table.source}: no data rows below the header; check the sheet (--sheet) or the file{_other_sheets(table)}")
     try:
         columns = resolve_columns(list(frame.columns), settings.columns)
     except ColumnError as exc:
         if not table.other_sheets:
             raise
-        listed = ", ".join(f"'{n}'" for n in table.other_sheets[:10])
-        raise ColumnError(f"{exc}. Sheet '{table.sheet}' may not be the survey: the workbook also has {listed}; choose one with --sheet") from None
+        raise ColumnError(f"{exc}{_other_sheets(table)}") from None
     submissions = to_submissions(frame, columns)
     notices = input_notices(table, columns, submissions)
 

@@ -37,8 +37,11 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
     except BrokenPipeError:
         # The reader of stdout went away (`| head`): stop quietly. Later writes, including the
         # interpreter's last flush, go nowhere instead of raising again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # no file descriptor behind stdout (an embedding host)
+            pass
         raise typer.Exit(EXIT_PIPE_CLOSED) from None
     except MemoryError:
         if debug:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -40,7 +41,18 @@ def _read_sheet(book: pd.ExcelFile, name: str, source: str, rows: int | None = N
             frame = pd.read_excel(book, sheet_name=name, dtype=object, header=None, nrows=rows)
     except Exception as exc:
         raise InputError(f"{source}: cannot read sheet '{name}' ({type(exc).__name__}: {exc})") from None
-    return frame.map(_cell_text)
+    return frame.map(_cell_text if book.engine == "xlrd" else _xlsx_cell_text)
+
+
+# Excel stores characters an XML file cannot hold (control characters pasted from HWP or PDF) as
+# _xHHHH_, and a literal "_x" sequence with its underscore escaped as _x005F_; openpyxl hands both
+# over as written. One left-to-right pass gives back what Excel shows.
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_cell_text(value: object) -> str:
+    text = _cell_text(value)
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _hidden(book: pd.ExcelFile, data: bytes, legacy: bool) -> set[str]:

@@ -4,6 +4,7 @@ tasks drawn as inline SVG. No scripts, fonts or styles from the network; opens o
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,7 +40,11 @@ def map_coordinates(matrix: sp.csr_matrix) -> np.ndarray:
     if n < 3 or terms < 3:
         return np.zeros((n, 2))
     svd = TruncatedSVD(n_components=2, random_state=0)
-    return svd.fit_transform(matrix)
+    with warnings.catch_warnings():
+        # All rows alike (a duplicate campaign): the explained-variance ratio it reports is 0/0.
+        # The positions are still right, and the warning would only worry an analyst.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return svd.fit_transform(matrix)
 
 
 def _colour(cluster: Cluster, order: dict[int, int]) -> str:
