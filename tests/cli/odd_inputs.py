@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import importlib.util
 import io
 import os
 from collections.abc import Callable
@@ -19,14 +20,16 @@ from pathlib import Path
 import openpyxl
 import xlwt
 
-H = ["연번", "기관명", "분야", "과제명", "과제내용"]
-ROWS = [
-    ["1", "행정안전부", "민원", "인공지능 민원 상담 챗봇 구축", "민원 처리 절차와 구비서류를 챗봇이 24시간 안내"],
-    ["2", "서울특별시", "민원", "AI 민원상담 챗봇 도입", "시민 민원 문의에 챗봇이 구비서류와 처리 절차를 자동 안내"],
-    ["3", "보건복지부", "복지", "독거노인 IoT 안전 돌봄", "독거노인 가정에 IoT 센서를 설치해 응급 상황을 자동 알림"],
-    ["4", "전라남도", "복지", "독거노인 안전 돌봄 IoT 서비스", "IoT 센서로 독거노인 응급 상황을 감지하고 돌봄 기관에 알림"],
-    ["5", "관세청", "경제", "AI 우범화물 선별", "수입 신고 자료를 학습하여 우범 화물을 선별"],
-]
+def _fixture_data() -> tuple[list[str], list[list[str]]]:
+    # The same five tasks as the committed fixtures (tests/fixtures/make_fixtures.py).
+    spec = importlib.util.spec_from_file_location("make_fixtures", Path(__file__).parents[1] / "fixtures" / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.KO_HEADER, module.KO_ROWS
+
+
+H, ROWS = _fixture_data()
 
 
 @dataclass(frozen=True)
