@@ -26,13 +26,15 @@ from taskdedup.clustering.tree import Similarity, build_tree, similarity_matrix 
 from taskdedup.config import DEFAULT_CHAR_WEIGHT  # noqa: E402
 from taskdedup.quality.metrics import pair_labels, pairwise  # noqa: E402
 from taskdedup.quality.tune import best_silhouette, thresholds_between  # noqa: E402
+from taskdedup.text.embeddings import E5Embedder, cached_embeddings  # noqa: E402
 from taskdedup.text.lexicon import EMPTY, Lexicon, builtin  # noqa: E402
 from taskdedup.text.normalize import normalize  # noqa: E402
+from taskdedup.text.token_cache import TokenCache, default_cache_dir  # noqa: E402
 from taskdedup.text.tokenizers import make_tokenizer  # noqa: E402
 from taskdedup.text.tokens import tokens_of  # noqa: E402
 from taskdedup.text.vectors import vectors_for  # noqa: E402
 
-THRESHOLDS = [round(x, 2) for x in np.arange(0.20, 0.71, 0.05)]
+THRESHOLDS = [round(x, 2) for x in np.arange(0.20, 0.91, 0.05)]
 
 
 def score(data: Dataset, labels: np.ndarray) -> float:
@@ -41,7 +43,14 @@ def score(data: Dataset, labels: np.ndarray) -> float:
     return pair_labels(list(labels), data.pairs).f1
 
 
-def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon, with_auto: bool, char_weight: float) -> dict:
+def embeddings_of(data: Dataset, cache_dir: Path | None) -> np.ndarray:
+    """The set's sentence embeddings, through the token cache (embedding 10,000 sentences takes minutes)."""
+    cache = TokenCache(cache_dir or default_cache_dir())
+    return cached_embeddings(data.texts, E5Embedder(), cache, lambda *a: None, [])
+
+
+def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon, with_auto: bool, char_weight: float,
+             embedding_weight: float = 0.0, cache_dir: Path | None = None) -> dict:
     tokenizer = make_tokenizer(tokenizer_name)
     started = time.perf_counter()
     tokenizer.start()
@@ -50,7 +59,8 @@ def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon,
     started = time.perf_counter()
     tokens = tokens_of(texts, tokenizer, lexicon)
     tokenise = time.perf_counter() - started
-    vectors = vectors_for(texts, tokens, tokenizer, char_weight)
+    embeddings = embeddings_of(data, cache_dir) if embedding_weight > 0 else None
+    vectors = vectors_for(texts, tokens, tokenizer, char_weight, embeddings, embedding_weight)
     started = time.perf_counter()
     similarity = similarity_matrix(vectors.matrix)
     tree = build_tree(similarity, linkage)  # type: ignore[arg-type]
@@ -70,6 +80,8 @@ def main() -> None:
     parser.add_argument("--linkage", default="average")
     parser.add_argument("--lexicon", choices=["builtin", "none"], default="builtin")
     parser.add_argument("--char-weight", type=float, default=DEFAULT_CHAR_WEIGHT, help="0 for words only")
+    parser.add_argument("--embedding-weight", type=float, default=0.0, help="share of e5 sentence-embedding similarity")
+    parser.add_argument("--cache-dir", type=Path, help="token and embedding cache [default: the user cache folder]")
     parser.add_argument("--auto", action="store_true", help="also score --threshold auto (best silhouette)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
@@ -84,10 +96,12 @@ def main() -> None:
         for name in args.tokenizers.split(","):
             print(f"{data.name}: {name} ...", file=sys.stderr, flush=True)
             lexicon = builtin() if args.lexicon == "builtin" else EMPTY
-            results[data.name][name] = evaluate(data, name, args.linkage, lexicon, args.auto, args.char_weight)
+            results[data.name][name] = evaluate(
+                data, name, args.linkage, lexicon, args.auto, args.char_weight, args.embedding_weight, args.cache_dir
+            )
     print(
         f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, lexicon {args.lexicon}, "
-        f"char weight {args.char_weight:g}, by similarity threshold\n"
+        f"char weight {args.char_weight:g}, embedding weight {args.embedding_weight:g}, by similarity threshold\n"
     )
     for set_name, by_tok in results.items():
         print(f"### {set_name}\n")

@@ -25,6 +25,10 @@ DENSE_MAX_ROWS = 2000
 # cluster threshold (at 0.15 short titles link into one component of 22M pairs).
 LARGE_ROWS = 20000
 Engine = Literal["auto", "dense", "sparse"]
+# Share of sentence-embedding similarity mixed in (text/embeddings.py); 0 until a calibrated match
+# score makes one threshold mean the same with and without it (issue #11).
+DEFAULT_EMBEDDING_WEIGHT = 0.0
+DEFAULT_EMBEDDER = "e5-small"
 DEFAULT_KEYWORDS = 5
 SHARED_TERMS_PER_MEMBER = 5
 
@@ -49,6 +53,8 @@ class Settings:
     lexicon: Lexicon = field(default_factory=builtin)
     char_weight: float = DEFAULT_CHAR_WEIGHT
     engine: Engine = "auto"
+    embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT
+    embedder: str = DEFAULT_EMBEDDER
     # False when the user set them: then they are kept even on large inputs.
     char_weight_is_default: bool = True
     theme_threshold_is_default: bool = True
@@ -64,6 +70,8 @@ class Settings:
             raise ValueError(f"theme threshold must be in (0, 1], got {self.theme_threshold}")
         if not 0.0 <= self.char_weight < 1.0:
             raise ValueError(f"char weight must be in [0, 1), got {self.char_weight}")
+        if not 0.0 <= self.embedding_weight or self.char_weight + self.embedding_weight >= 1.0:
+            raise ValueError(f"char and embedding weights must add up to less than 1, got {self.char_weight} + {self.embedding_weight}")
         if self.linkage not in LINKAGES:
             raise ValueError(f"linkage must be one of {', '.join(LINKAGES)}")
 

@@ -26,6 +26,7 @@ from taskdedup.review.decisions import NEW_ATTACHED, Decided, Decisions, carry_f
 from taskdedup.review.near_misses import NearMiss, near_misses
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
 from taskdedup.review.themes import Theme, build_themes, nested_themes
+from taskdedup.text.embeddings import embed_rows
 from taskdedup.text.normalize import normalize
 from taskdedup.text.token_cache import TokenCache
 from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
@@ -217,8 +218,14 @@ def prepare(
         raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col{unsaved}")
     skipped.sort(key=lambda r: r.submission.sort_key())
 
+    embeddings = None
+    if settings.embedding_weight > 0:
+        with timed(timings, "embed"):
+            embeddings = embed_rows([submissions[i].text for i in kept], settings.embedder, cache, report, notices)
+        if embeddings is None:
+            settings = replace(settings, embedding_weight=0.0)
     with timed(timings, "vectorise"):
-        vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, settings.char_weight)
+        vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, settings.char_weight, embeddings, settings.embedding_weight)
     lowest = min(settings.threshold, settings.themes_at) if min_similarity is None else min_similarity
     dense = settings.engine == "dense" or (settings.engine == "auto" and len(kept) <= DENSE_MAX_ROWS)
     with timed(timings, "cluster"):

@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import xlwt
 
+
 def _fixture_data() -> tuple[list[str], list[list[str]]]:
     # The same five tasks as the committed fixtures (tests/fixtures/make_fixtures.py).
     spec = importlib.util.spec_from_file_location("make_fixtures", Path(__file__).parents[1] / "fixtures" / "make_fixtures.py")

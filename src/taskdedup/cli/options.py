@@ -21,6 +21,7 @@ import typer
 
 from taskdedup.config import (
     DEFAULT_CHAR_WEIGHT,
+    DEFAULT_EMBEDDING_WEIGHT,
     DEFAULT_KEYWORDS,
     DEFAULT_THEME_THRESHOLD,
     DEFAULT_TOKENIZER,
@@ -90,6 +91,13 @@ class InputOptions:
             help=f"Share of character 2-3-gram similarity mixed in; 0 for words only [default: {DEFAULT_CHAR_WEIGHT:g}, 0 above {LARGE_ROWS:,} rows].",
         ),
     ] = None
+    embedding_weight: Annotated[
+        Optional[float],
+        typer.Option(
+            "--embedding-weight", min=0.0, max=0.9, metavar="W",
+            help=f"Share of sentence-embedding similarity (multilingual-e5-small, bundled) mixed in; 0 for none [default: {DEFAULT_EMBEDDING_WEIGHT:g}].",
+        ),
+    ] = None
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes and similarity threads [default: all cores].")] = None
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where tokens are cached [default: your user cache folder].")] = None
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the token cache.")] = False
@@ -111,6 +119,7 @@ class InputOptions:
             lexicon=load_lexicon(self.lexicon, self.no_lexicon),
             char_weight=DEFAULT_CHAR_WEIGHT if self.char_weight is None else self.char_weight,
             char_weight_is_default=self.char_weight is None,
+            embedding_weight=DEFAULT_EMBEDDING_WEIGHT if self.embedding_weight is None else self.embedding_weight,
             columns=columns or ColumnSpec(
                 id_col=self.id_col, agency_col=self.agency_col, field_col=self.field_col, text_cols=tuple(self.text_col or ())
             ),

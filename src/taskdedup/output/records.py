@@ -115,6 +115,9 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
             "theme_threshold": result.settings.themes_at,
             "linkage": result.settings.linkage,
             "lexicon": {"entries": len(result.settings.lexicon), "fingerprint": result.settings.lexicon.fingerprint},
+            "embedding": (
+                {"model": result.settings.embedder, "weight": result.settings.embedding_weight} if result.settings.embedding_weight > 0 else None
+            ),
         },
         "summary": {
             "rows_read": s.rows_read,

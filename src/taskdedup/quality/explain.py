@@ -9,6 +9,9 @@ import numpy as np
 from taskdedup.errors import InputError
 from taskdedup.input.submissions import Submission
 from taskdedup.pipeline import Prepared
+from taskdedup.text.vectors import EMBEDDING_PREFIX
+
+EMBEDDING_TERM = EMBEDDING_PREFIX + "sentence embedding"
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,18 @@ def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Expl
     i, j = find_row(prepared, key_a), find_row(prepared, key_b)
     matrix, terms = prepared.vectors.matrix, prepared.vectors.terms
     row_a, row_b = matrix[i].toarray().ravel(), matrix[j].toarray().ravel()
+    embedded = np.array([str(t).startswith(EMBEDDING_PREFIX) for t in terms], dtype=bool)
+    shares = []
+    if embedded.any():
+        # The sentence embedding is one signal: its dimensions (which may be negative) are shown as
+        # one term whose contribution is their dot product.
+        ea, eb = row_a[embedded], row_b[embedded]
+        size = float(np.linalg.norm(ea))
+        shares.append(TermShare(EMBEDDING_TERM, size, float(ea @ eb) / size if size else 0.0))
+        row_a, row_b = np.where(embedded, 0.0, row_a), np.where(embedded, 0.0, row_b)
     both = np.flatnonzero((row_a > 0) & (row_b > 0))
-    shared = sorted((TermShare(str(terms[k]), float(row_a[k]), float(row_b[k])) for k in both), key=lambda t: (-t.contribution, t.term))
+    shares += [TermShare(str(terms[k]), float(row_a[k]), float(row_b[k])) for k in both]
+    shared = sorted(shares, key=lambda t: (-t.contribution, t.term))
     only_a = sorted(
         (TermShare(str(terms[k]), float(row_a[k]), 0.0) for k in np.flatnonzero((row_a > 0) & (row_b == 0))),
         key=lambda t: (-t.weight_a, t.term),

@@ -7,6 +7,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+
 
 def default_cache_dir() -> Path:
     """The user's cache folder for taskdedup; TASKDEDUP_CACHE_DIR overrides it."""
@@ -19,7 +21,8 @@ def default_cache_dir() -> Path:
 
 
 class TokenCache:
-    """Token lists on disk, keyed by (text, tokenizer version, lexicon), in one SQLite file.
+    """Token lists, keyed by (text, tokenizer version, lexicon), and sentence embeddings, keyed by
+    (text, model and its version), on disk in one SQLite file.
 
     A cache that cannot be opened or written never fails a run: `problem` says why it was skipped.
     """
@@ -34,6 +37,7 @@ class TokenCache:
             folder.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
             self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key BLOB PRIMARY KEY, tokens TEXT NOT NULL)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
         except (OSError, sqlite3.Error) as exc:
             self.problem = f"token cache {self.path} unavailable ({exc}); running without it"
             self._db = None
@@ -65,6 +69,35 @@ class TokenCache:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO tokens (key, tokens) VALUES (?, ?)",
                     ((key, self._SEPARATOR.join(tokens)) for key, tokens in items),
+                )
+        except sqlite3.Error as exc:
+            self.problem = f"token cache {self.path} not written ({exc})"
+
+    def get_vectors(self, keys: list[bytes], dim: int) -> dict[bytes, np.ndarray]:
+        """Stored float32 vectors of length `dim`; a stored value of another length is ignored."""
+        if self._db is None:
+            return {}
+        found: dict[bytes, np.ndarray] = {}
+        try:
+            for start in range(0, len(keys), 900):
+                chunk = keys[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
+                    if len(blob) == 4 * dim:
+                        found[key] = np.frombuffer(blob, dtype="<f4")
+        except sqlite3.Error as exc:
+            self.problem = f"token cache {self.path} unreadable ({exc}); running without it"
+            return {}
+        return found
+
+    def put_vectors(self, items: list[tuple[bytes, np.ndarray]]) -> None:
+        if self._db is None or not items:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                    ((key, np.asarray(vector, dtype="<f4").tobytes()) for key, vector in items),
                 )
         except sqlite3.Error as exc:
             self.problem = f"token cache {self.path} not written ({exc})"

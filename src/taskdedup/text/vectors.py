@@ -18,6 +18,7 @@ def _already_tokenized(tokens: list[str]) -> list[str]:
 
 
 CHAR_PREFIX = "~"  # marks character n-gram columns; normalised text never holds "~"
+EMBEDDING_PREFIX = "≈"  # marks the dimensions of a sentence embedding; never in normalised text either
 
 
 @dataclass(frozen=True)
@@ -42,25 +43,46 @@ def _tfidf(token_lists: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.ndarray]
     return matrix, vectorizer.get_feature_names_out().astype(object)
 
 
-def vectorize(token_lists: Sequence[list[str]], char_lists: Sequence[list[str]] | None = None, char_weight: float = 0.0) -> Vectors:
-    """Word TF-IDF, optionally joined with character n-gram TF-IDF weighted `char_weight`.
+def vectorize(
+    token_lists: Sequence[list[str]],
+    char_lists: Sequence[list[str]] | None = None,
+    char_weight: float = 0.0,
+    embeddings: np.ndarray | None = None,
+    embedding_weight: float = 0.0,
+) -> Vectors:
+    """Word TF-IDF, optionally joined with character n-gram TF-IDF weighted `char_weight` and
+    sentence embeddings weighted `embedding_weight` (the words get the rest).
 
-    Each part is L2-normalised, scaled by sqrt(1 - w) and sqrt(w), and the row normalised again,
-    so a cosine is (1 - w) x word cosine + w x character cosine for rows that have both parts.
-    Characters catch what morphemes miss: spacing, typos, unknown compounds.
+    Each part is L2-normalised, scaled by the square root of its weight, and the row normalised
+    again, so a cosine is the weighted sum of the parts' cosines for rows that have every part.
+    Characters catch what morphemes miss: spacing, typos, unknown compounds; embeddings catch
+    paraphrase. Embedding columns are dense and come last.
     """
     words, word_terms = _tfidf(token_lists)
-    if not char_lists or char_weight <= 0:
+    use_chars = bool(char_lists) and char_weight > 0
+    use_embeddings = embeddings is not None and embedding_weight > 0
+    if not use_chars and not use_embeddings:
         words.sort_indices()
         return Vectors(matrix=words, terms=word_terms)
-    chars, char_terms = _tfidf(char_lists)
-    joined = sp.hstack([words * np.sqrt(1.0 - char_weight), chars * np.sqrt(char_weight)], format="csr")
+    word_weight = 1.0 - (char_weight if use_chars else 0.0) - (embedding_weight if use_embeddings else 0.0)
+    parts = [words * np.sqrt(word_weight)]
+    terms = [word_terms]
+    if use_chars:
+        chars, char_terms = _tfidf(char_lists)  # type: ignore[arg-type]
+        parts.append(chars * np.sqrt(char_weight))
+        terms.append(np.array([CHAR_PREFIX + t for t in char_terms], dtype=object))
+    if use_embeddings:
+        unit = np.asarray(embeddings, dtype=np.float64)
+        norms = np.linalg.norm(unit, axis=1, keepdims=True)
+        unit = unit / np.where(norms == 0, 1.0, norms)
+        parts.append(sp.csr_matrix(unit * np.sqrt(embedding_weight)))
+        terms.append(np.array([f"{EMBEDDING_PREFIX}{k}" for k in range(unit.shape[1])], dtype=object))
+    joined = sp.hstack(parts, format="csr")
     norms = np.sqrt(np.asarray(joined.multiply(joined).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ joined)
     matrix.sort_indices()
-    terms = np.concatenate([word_terms, np.array([CHAR_PREFIX + t for t in char_terms], dtype=object)])
-    return Vectors(matrix=matrix, terms=terms, words=len(word_terms))
+    return Vectors(matrix=matrix, terms=np.concatenate(terms), words=len(word_terms))
 
 
 _CHARS = CharNgramTokenizer()
@@ -71,9 +93,15 @@ def char_grams(normalised: Sequence[str]) -> list[list[str]]:
     return [_CHARS.tokens(text) for text in normalised]
 
 
-def vectors_for(normalised: Sequence[str], tokens: Sequence[list[str]], tokenizer: Tokenizer, char_weight: float) -> Vectors:
+def vectors_for(
+    normalised: Sequence[str],
+    tokens: Sequence[list[str]],
+    tokenizer: Tokenizer,
+    char_weight: float,
+    embeddings: np.ndarray | None = None,
+    embedding_weight: float = 0.0,
+) -> Vectors:
     """The matrix the pipeline clusters: word TF-IDF mixed with character n-grams (unless the
-    tokenizer already is the character one)."""
-    if char_weight > 0 and tokenizer.name != CharNgramTokenizer.name:
-        return vectorize(tokens, char_grams(normalised), char_weight)
-    return vectorize(tokens)
+    tokenizer already is the character one) and, when given, sentence embeddings."""
+    chars = char_grams(normalised) if char_weight > 0 and tokenizer.name != CharNgramTokenizer.name else None
+    return vectorize(tokens, chars, char_weight if chars else 0.0, embeddings, embedding_weight)

