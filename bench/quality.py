@@ -82,9 +82,12 @@ def main() -> None:
     parser.add_argument("--char-weight", type=float, default=DEFAULT_CHAR_WEIGHT, help="0 for words only")
     parser.add_argument("--embedding-weight", type=float, default=0.0, help="share of e5 sentence-embedding similarity")
     parser.add_argument("--cache-dir", type=Path, help="token and embedding cache [default: the user cache folder]")
+    parser.add_argument("--thresholds", help="comma-separated thresholds to score [default: 0.20 to 0.90 by 0.05]")
     parser.add_argument("--auto", action="store_true", help="also score --threshold auto (best silhouette)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
+    if args.thresholds:
+        THRESHOLDS[:] = [float(t) for t in args.thresholds.split(",")]
     results: dict[str, dict[str, dict]] = {}
     for set_name in args.sets.split(","):
         try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,58 +48,45 @@ class TokenCache:
     def key(namespace: str, text: str) -> bytes:
         return hashlib.blake2b(f"{namespace}\0{text}".encode(), digest_size=16).digest()
 
-    def get_many(self, keys: list[bytes]) -> dict[bytes, list[str]]:
+    def _read(self, table: str, keys: list[bytes]) -> list[tuple[bytes, Any]] | None:
+        """(key, value) rows of `table` for the keys; None (and `problem` set) when it cannot be read."""
         if self._db is None:
-            return {}
-        found: dict[bytes, list[str]] = {}
+            return []
+        rows: list[tuple[bytes, Any]] = []
+        column = "tokens" if table == "tokens" else "vector"
         try:
             for start in range(0, len(keys), 900):  # SQLite's default limit on bound parameters
                 chunk = keys[start : start + 900]
                 marks = ",".join("?" * len(chunk))
-                for key, tokens in self._db.execute(f"SELECT key, tokens FROM tokens WHERE key IN ({marks})", chunk):
-                    found[key] = tokens.split(self._SEPARATOR) if tokens else []
+                rows.extend(self._db.execute(f"SELECT key, {column} FROM {table} WHERE key IN ({marks})", chunk))
         except sqlite3.Error as exc:
             self.problem = f"token cache {self.path} unreadable ({exc}); running without it"
-            return {}
-        return found
+            return None
+        return rows
 
-    def put_many(self, items: list[tuple[bytes, list[str]]]) -> None:
-        if self._db is None or not items:
+    def _write(self, table: str, rows: Iterable[tuple[bytes, Any]]) -> None:
+        if self._db is None:
             return
+        column = "tokens" if table == "tokens" else "vector"
         try:
             with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO tokens (key, tokens) VALUES (?, ?)",
-                    ((key, self._SEPARATOR.join(tokens)) for key, tokens in items),
-                )
+                self._db.executemany(f"INSERT OR REPLACE INTO {table} (key, {column}) VALUES (?, ?)", rows)
         except sqlite3.Error as exc:
             self.problem = f"token cache {self.path} not written ({exc})"
+
+    def get_many(self, keys: list[bytes]) -> dict[bytes, list[str]]:
+        rows = self._read("tokens", keys)
+        return {} if rows is None else {key: tokens.split(self._SEPARATOR) if tokens else [] for key, tokens in rows}
+
+    def put_many(self, items: list[tuple[bytes, list[str]]]) -> None:
+        if items:
+            self._write("tokens", ((key, self._SEPARATOR.join(tokens)) for key, tokens in items))
 
     def get_vectors(self, keys: list[bytes], dim: int) -> dict[bytes, np.ndarray]:
         """Stored float32 vectors of length `dim`; a stored value of another length is ignored."""
-        if self._db is None:
-            return {}
-        found: dict[bytes, np.ndarray] = {}
-        try:
-            for start in range(0, len(keys), 900):
-                chunk = keys[start : start + 900]
-                marks = ",".join("?" * len(chunk))
-                for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
-                    if len(blob) == 4 * dim:
-                        found[key] = np.frombuffer(blob, dtype="<f4")
-        except sqlite3.Error as exc:
-            self.problem = f"token cache {self.path} unreadable ({exc}); running without it"
-            return {}
-        return found
+        rows = self._read("vectors", keys)
+        return {} if rows is None else {key: np.frombuffer(blob, dtype="<f4") for key, blob in rows if len(blob) == 4 * dim}
 
     def put_vectors(self, items: list[tuple[bytes, np.ndarray]]) -> None:
-        if self._db is None or not items:
-            return
-        try:
-            with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                    ((key, np.asarray(vector, dtype="<f4").tobytes()) for key, vector in items),
-                )
-        except sqlite3.Error as exc:
-            self.problem = f"token cache {self.path} not written ({exc})"
+        if items:
+            self._write("vectors", ((key, np.asarray(vector, dtype="<f4").tobytes()) for key, vector in items))
