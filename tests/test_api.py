@@ -38,3 +38,21 @@ def test_write_exports_writes_every_format_or_none(tmp_path: Path) -> None:
 def test_unknown_names_are_attribute_errors() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         taskdedup.nope  # noqa: B018
+
+
+def test_version_help_and_early_errors_import_no_heavy_library() -> None:
+    """`taskdedup --version`, `--help` and a bad option answer without loading the libraries the work needs."""
+    script = (
+        "import sys\n"
+        "from taskdedup.cli import main\n"
+        "sys.argv = ['taskdedup'] + sys.argv[1:]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('pandas', 'sklearn', 'numba', 'openpyxl', 'scipy', 'numpy') if m in sys.modules)\n"
+        "sys.stderr.write(f'HEAVY {heavy}\\n')\n"
+    )
+    for args in (["--version"], ["--help"], ["cluster", "--help"], ["cluster", "x.csv", "--threshold", "2"]):
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT)
+        assert done.stderr.splitlines()[-1] == "HEAVY []", (args, done.stderr)

@@ -181,13 +181,12 @@ def test_python_dash_m(tmp_path: Path) -> None:
 def test_interrupted_or_out_of_memory_runs_say_so_and_write_nothing(
     raised: BaseException, code: int, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from taskdedup import cli
-    from taskdedup.cli import common
+    from taskdedup import cli, pipeline
 
     def fail(*args: object, **kwargs: object) -> None:
         raise raised
 
-    monkeypatch.setattr(common, "prepare", fail)
+    monkeypatch.setattr(pipeline, "prepare", fail)
     sample = Path(__file__).parents[2] / "data" / "samples" / "survey_2018.csv"
     result = CliRunner().invoke(cli.app, ["cluster", str(sample), "-o", str(tmp_path / "out.xlsx")])
     assert (result.exit_code, result.stderr) == (code, message)

@@ -112,7 +112,7 @@ def test_a_closed_pipe_ends_the_run_quietly() -> None:
 
 
 def test_ctrl_c_inside_the_compiled_loop_is_an_interrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from taskdedup.cli import common
+    from taskdedup import pipeline
 
     def interrupted(*args: object, **kwargs: object) -> None:
         try:
@@ -120,7 +120,7 @@ def test_ctrl_c_inside_the_compiled_loop_is_an_interrupt(tmp_path: Path, monkeyp
         except KeyboardInterrupt as exc:
             raise SystemError("CPUDispatcher(<function run_chain>) returned a result with an exception set") from exc
 
-    monkeypatch.setattr(common, "prepare", interrupted)
+    monkeypatch.setattr(pipeline, "prepare", interrupted)
     result = invoke("cluster", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"))
     assert (result.exit_code, result.stderr) == (130, "Error: interrupted; no output was written\n")
 

@@ -128,11 +128,12 @@ def test_proposal_keys_depend_on_members_only() -> None:
 def test_an_input_too_long_for_an_xlsx_sheet_fails_before_clustering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from taskdedup.cli import app, common
+    from taskdedup import pipeline
+    from taskdedup.cli import app
     from taskdedup.output import formats
 
     monkeypatch.setattr(formats, "XLSX_ROWS", 52)  # the sample's 52 rows and a header need 53
-    monkeypatch.setattr(common, "prepare", lambda *a, **k: pytest.fail("clustered before checking the output"))
+    monkeypatch.setattr(pipeline, "prepare", lambda *a, **k: pytest.fail("clustered before checking the output"))
     out = tmp_path / "review.xlsx"
     sample = Path(__file__).parents[2] / "data" / "samples" / "survey_2018.csv"
     result = CliRunner().invoke(app, ["cluster", str(sample), "-o", str(tmp_path / "members.csv"), "-o", str(out)])

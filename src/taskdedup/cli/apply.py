@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import DebugOpt, QuietOpt
 from taskdedup.cli.root import app
-from taskdedup.input.workbooks import read_workbook_sheets
-from taskdedup.output.applied import render_applied
-from taskdedup.output.files import check_output_path, write_outputs
-from taskdedup.review.apply import apply_decisions
+
+if TYPE_CHECKING:
+    pass
 
 
 @app.command()
@@ -31,6 +30,11 @@ def apply(
         if path.suffix.lower() not in (".xlsx", ".csv"):
             raise typer.BadParameter(f"'{path}' has no known format; end the name with .xlsx or .csv", param_hint="--output")
     with errors_to_exit(debug):
+        from taskdedup.input.workbooks import read_workbook_sheets
+        from taskdedup.output.applied import render_applied
+        from taskdedup.output.files import check_output_path, write_outputs
+        from taskdedup.review.apply import apply_decisions
+
         for path in output:
             check_output_path(path, input_path=review)
         applied = apply_decisions(read_workbook_sheets(review), review)

@@ -6,7 +6,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -15,18 +15,10 @@ from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups, positive
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_KEYWORDS, DEFAULT_THEME_THRESHOLD, DEFAULT_THRESHOLD
-from taskdedup.input.tables import read_table
-from taskdedup.input.workbooks import read_workbook_sheets
-from taskdedup.output.files import check_output_path, write_outputs
-from taskdedup.output.formats import EXPORT_SUFFIXES, check_fits, render_export
-from taskdedup.output.jsonfile import to_json
-from taskdedup.output.terminal import progress_bars, render_plain, render_rich
-from taskdedup.output.workbook import workbook_notices
-from taskdedup.pipeline import Prepared, Result, assemble
-from taskdedup.quality.tune import thresholds_between
-from taskdedup.quality.tune import tune as run_tuning
-from taskdedup.review.decisions import Decisions, read_decisions
-from taskdedup.review.proposals import CROSS_AGENCY
+
+if TYPE_CHECKING:
+    from taskdedup.pipeline import Prepared, Result
+    from taskdedup.review.decisions import Decisions
 
 
 class Lang(str, Enum):
@@ -56,6 +48,8 @@ def _threshold_or_auto(value: str) -> str:
 
 
 def _check_suffixes(outputs: list[Path]) -> list[Path]:
+    from taskdedup.output.formats import EXPORT_SUFFIXES
+
     for path in outputs:
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             raise typer.BadParameter(
@@ -103,6 +97,12 @@ def cluster(
     err = stderr_console()
     quiet = report.quiet
     with errors_to_exit(report.debug):
+        from taskdedup.output.files import check_output_path, write_outputs
+        from taskdedup.output.formats import check_fits, render_export
+        from taskdedup.output.jsonfile import to_json
+        from taskdedup.output.terminal import progress_bars, render_plain, render_rich
+        from taskdedup.output.workbook import workbook_notices
+
         for path in outputs:
             check_output_path(path, input_path=input)
         auto = threshold == AUTO
@@ -136,6 +136,8 @@ def cluster(
 def _fail_on(result: Result, fail_on: FailOn | None) -> None:
     """Exit 3 when proposals of the kind exist; with --decisions, only those nobody has decided yet,
     so that a scheduled job fails on new work, not on every run after the first finding."""
+    from taskdedup.review.proposals import CROSS_AGENCY
+
     if fail_on is None:
         return
     wanted = [c for c in result.proposals if fail_on is FailOn.any or c.kind == CROSS_AGENCY]
@@ -150,12 +152,20 @@ def _fail_on(result: Result, fail_on: FailOn | None) -> None:
 
 
 def _read_decisions(path: str) -> Decisions:
+    from taskdedup.input.tables import read_table
+    from taskdedup.input.workbooks import read_workbook_sheets
+    from taskdedup.review.decisions import read_decisions
+
     if path.lower().endswith((".csv", ".tsv", ".txt")):
         return read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path)
     return read_decisions(read_workbook_sheets(path), path)
 
 
 def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:
+    from taskdedup.pipeline import assemble
+    from taskdedup.quality.tune import thresholds_between
+    from taskdedup.quality.tune import tune as run_tuning
+
     if auto:
         tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
         prepared.notices.append(f"threshold auto: {tuning.recommended:g} ({tuning.rule} between {AUTO_RANGE[0]:g} and {AUTO_RANGE[1]:g})")

@@ -5,21 +5,24 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from taskdedup.cli.options import InputOptions, OutputFormat, ReportOptions
 from taskdedup.config import Settings
-from taskdedup.input.delimited import read_text_file
-from taskdedup.input.table import Table
-from taskdedup.input.tables import read_table
-from taskdedup.pipeline import Prepared, Progress, prepare
-from taskdedup.text.lexicon import EMPTY, Lexicon, builtin, parse_lexicon
-from taskdedup.text.token_cache import TokenCache, default_cache_dir
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from taskdedup.input.table import Table
+    from taskdedup.pipeline import Prepared, Progress
+    from taskdedup.text.lexicon import Lexicon
+    from taskdedup.text.token_cache import TokenCache
 
 
 def load_lexicon(path: Path | None, disabled: bool) -> Lexicon:
+    from taskdedup.input.delimited import read_text_file
+    from taskdedup.text.lexicon import EMPTY, builtin, parse_lexicon
+
     if disabled:
         return EMPTY
     if path is None:
@@ -29,22 +32,30 @@ def load_lexicon(path: Path | None, disabled: bool) -> Lexicon:
 
 
 def token_cache(opts: InputOptions) -> TokenCache | None:
+    from taskdedup.text.token_cache import TokenCache, default_cache_dir
+
     if opts.no_cache:
         return None
     return TokenCache(opts.cache_dir or default_cache_dir())
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def read_input(path: str, opts: InputOptions) -> Table:
+    from taskdedup.input.tables import read_table
+
     return read_table(path, encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row)
 
 
 def prepare_input(
     table: Table, settings: Settings, opts: InputOptions, *, min_similarity: float | None = None, progress: Progress | None = None
 ) -> Prepared:
+    from taskdedup.pipeline import prepare
+
     return prepare(table, settings, min_similarity=min_similarity, progress=progress, jobs=opts.jobs, cache=token_cache(opts))
 
 
@@ -58,6 +69,8 @@ def say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool
 
 def show(report: ReportOptions, as_json: Callable[[], str], as_text: Callable[[], str], as_rich: Callable[[Console], Any] | None = None) -> None:
     """A command's result on stdout: JSON for scripts, a Rich table on a terminal, plain text when piped."""
+    from rich.console import Console
+
     if report.quiet:
         return
     if report.format is OutputFormat.json:

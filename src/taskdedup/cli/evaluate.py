@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -12,11 +12,9 @@ from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, ThresholdOpt, expand_groups
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
-from taskdedup.input.pairs import read_pairs
-from taskdedup.output.jsonfile import dumps
-from taskdedup.output.records import evaluation_to_dict
-from taskdedup.output.terminal import render_evaluation
-from taskdedup.quality.evaluate import columns_without, evaluate_clusters, evaluate_pairs, gold_labels
+
+if TYPE_CHECKING:
+    pass
 
 
 @app.command()
@@ -37,6 +35,12 @@ def evaluate(
     if (gold_col is None) == (pairs is None):
         raise typer.BadParameter("give exactly one of --gold-col COL or --pairs FILE", param_hint="--gold-col / --pairs")
     with errors_to_exit(report.debug):
+        from taskdedup.input.pairs import read_pairs
+        from taskdedup.output.jsonfile import dumps
+        from taskdedup.output.records import evaluation_to_dict
+        from taskdedup.output.terminal import render_evaluation
+        from taskdedup.quality.evaluate import columns_without, evaluate_clusters, evaluate_pairs, gold_labels
+
         settings = opts.settings(threshold=threshold, theme_threshold=threshold)
         table = read_input(input, opts)
         if gold_col is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,10 +11,9 @@ from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, ThresholdOpt, expand_groups
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
-from taskdedup.output.jsonfile import dumps
-from taskdedup.output.records import explanation_to_dict
-from taskdedup.output.terminal import render_explanation
-from taskdedup.quality.explain import explain as run_explain
+
+if TYPE_CHECKING:
+    pass
 
 
 @app.command()
@@ -30,6 +29,11 @@ def explain(
 ) -> None:
     """Show the similarity of two rows and the terms behind it."""
     with errors_to_exit(report.debug):
+        from taskdedup.output.jsonfile import dumps
+        from taskdedup.output.records import explanation_to_dict
+        from taskdedup.output.terminal import render_explanation
+        from taskdedup.quality.explain import explain as run_explain
+
         settings = opts.settings(threshold=threshold, theme_threshold=threshold)
         prepared = prepare_input(read_input(input, opts), settings, opts)
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)

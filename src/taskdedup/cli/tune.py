@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -14,13 +14,9 @@ from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
 from taskdedup.errors import TaskdedupError
-from taskdedup.output.files import check_output_path, write_outputs
-from taskdedup.output.jsonfile import dumps
-from taskdedup.output.records import tuning_to_dict
-from taskdedup.output.terminal import render_tuning, render_tuning_rich
-from taskdedup.quality.evaluate import columns_without, gold_labels
-from taskdedup.quality.tune import plot_tuning, thresholds_between
-from taskdedup.quality.tune import tune as run_tuning
+
+if TYPE_CHECKING:
+    pass
 
 
 @app.command()
@@ -41,6 +37,14 @@ def tune(
     if plot is not None and plot.suffix.lower() != ".png":
         raise typer.BadParameter(f"'{plot}' must end in .png", param_hint="--plot")
     with errors_to_exit(report.debug):
+        from taskdedup.output.files import check_output_path, write_outputs
+        from taskdedup.output.jsonfile import dumps
+        from taskdedup.output.records import tuning_to_dict
+        from taskdedup.output.terminal import render_tuning, render_tuning_rich
+        from taskdedup.quality.evaluate import columns_without, gold_labels
+        from taskdedup.quality.tune import plot_tuning, thresholds_between
+        from taskdedup.quality.tune import tune as run_tuning
+
         if plot is not None:
             check_output_path(plot, input_path=input)
         settings = opts.settings(threshold=DEFAULT_THRESHOLD)
