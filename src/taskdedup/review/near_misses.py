@@ -66,12 +66,31 @@ def _apart_in_join(join: Join, labels: np.ndarray, limit: int) -> tuple[np.ndarr
     The copies inside one unit are pairs of similarity 1 (they are apart only when decisions split
     them)."""
     edges = join.edges
-    order = np.lexsort((edges.col, edges.row, -edges.data))
-    work: list[tuple[float, int, int]] = [(1.0, u, u) for u, rows in enumerate(join.units) if len(rows) > 1]
-    work += [(float(edges.data[k]), int(edges.row[k]), int(edges.col[k])) for k in order.tolist()]
-    work.sort(key=lambda w: -w[0])  # stable: copies first among pairs of similarity 1
+    firsts = np.array([rows[0] for rows in join.units], dtype=np.int64)
+    unit_of = join.unit_of
+    label = labels[firsts]  # a unit's label, when all its copies share it (always, but for decisions)
+    mixed = np.zeros(len(firsts), dtype=bool)
+    mixed[unit_of[labels != label[unit_of]]] = True
+    # Only unit pairs that can hold rows apart, most similar first; the rest never enter.
+    apart = (label[edges.row] != label[edges.col]) | mixed[edges.row] | mixed[edges.col]
+    rows, cols, values = edges.row[apart], edges.col[apart], edges.data[apart]
+    plain = ~(mixed[rows] | mixed[cols])  # each such unit pair holds at least one row pair apart
+    if plain.sum() > limit:
+        # The `limit` best plain unit pairs already give `limit` row pairs: nothing less similar
+        # than the weakest of them can enter the result.
+        cut = np.partition(values[plain], plain.sum() - limit)[plain.sum() - limit]
+        keep = ~plain | (values >= cut)
+        rows, cols, values = rows[keep], cols[keep], values[keep]
+    order = np.lexsort((cols, rows, -values))
+
+    def candidates() -> Iterator[tuple[float, int, int]]:  # lazily: the loop below stops early
+        for u in np.flatnonzero(mixed).tolist():
+            yield 1.0, u, u  # copies split by a decision: similarity 1, before every other pair
+        for k in order:
+            yield float(values[k]), int(rows[k]), int(cols[k])
+
     found: list[tuple[float, int, int]] = []
-    for value, group in groupby(work, key=lambda w: w[0]):
+    for value, group in groupby(candidates(), key=lambda w: w[0]):
         if len(found) >= limit:
             break
         for _, u, v in group:
