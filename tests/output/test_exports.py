@@ -140,3 +140,16 @@ def test_an_input_too_long_for_an_xlsx_sheet_fails_before_clustering(tmp_path: P
     assert result.exit_code == 1
     assert result.stderr == f"Error: {out}: an .xlsx sheet holds 51 rows below its header and the input has 52; write .csv or .json instead\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_summary_sheet_says_whether_embeddings_were_used(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from taskdedup.cli import app
+
+    sample = Path(__file__).parents[2] / "data" / "samples" / "survey_2018.csv"
+    for extra, shown in (([], "(사용 안 함)"), (["--embedding-weight", "0.4"], "e5-small (가중치 0.4)")):
+        out = tmp_path / "r.xlsx"
+        assert CliRunner().invoke(app, ["cluster", str(sample), "-q", "-o", str(out), *extra]).exit_code == 0
+        rows = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["요약"].iter_rows(max_col=2)}
+        assert rows["문장 임베딩"] == shown

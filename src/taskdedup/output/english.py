@@ -26,7 +26,7 @@ ENGLISH = {
     "유사도 임계값": "Threshold", "주제 임계값": "Theme threshold", "어휘집 항목 수": "Lexicon entries",
     "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
     "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
-    "결정 기록": "Decision log",
+    "결정 기록": "Decision log", "문장 임베딩": "Sentence embedding", "(사용 안 함)": "(not used)",
 }
 DECISIONS_EN = ("merge", "split", "hold")
 

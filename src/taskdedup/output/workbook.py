@@ -40,6 +40,7 @@ def _summary_sheet(ws: Worksheet, result: Result) -> None:
         ["유사도 임계값", d["settings"]["threshold"]],
         ["주제 임계값", d["settings"]["theme_threshold"]],
         ["어휘집 항목 수", d["settings"]["lexicon"]["entries"]],
+        ["문장 임베딩", f'{d["settings"]["embedding"]["model"]} (가중치 {d["settings"]["embedding"]["weight"]:g})' if d["settings"]["embedding"] else "(사용 안 함)"],
         ["연결 방식 (linkage)", d["settings"]["linkage"]],
         ["비교한 열", " + ".join(cols["text"])],
         ["기관 열", cols["agency"] or "(없음)"],
