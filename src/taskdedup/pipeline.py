@@ -18,7 +18,7 @@ from taskdedup.clustering.sparse import Join, sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.config import DENSE_MAX_ROWS, FALLBACK_TOKENIZER, LARGE_ROWS, Settings
 from taskdedup.errors import ColumnError, NothingToCluster, TokenizerUnavailable
-from taskdedup.input.checks import input_notices
+from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
 from taskdedup.input.columns import Columns, resolve_columns
 from taskdedup.input.submissions import Submission, to_submissions
 from taskdedup.input.table import Table
@@ -147,14 +147,6 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
     return settings
 
 
-def _other_sheets(table: Table) -> str:
-    """A hint for a workbook whose sheet read is not the survey (a cover page, a guide)."""
-    if not table.other_sheets:
-        return ""
-    listed = ", ".join(f"'{n}'" for n in table.other_sheets[:10])
-    return f" (sheet '{table.sheet}' was read; the workbook also has {listed}: choose one with --sheet)"
-
-
 def prepare(
     table: Table,
     settings: Settings,
@@ -172,13 +164,13 @@ def prepare(
     timings: dict[str, float] = {}
     frame = table.frame
     if frame.empty:
-        raise NothingToCluster(f"{table.source}: no data rows below the header; check the sheet (--sheet) or the file{_other_sheets(table)}")
+        raise NothingToCluster(f"{table.source}: no data rows below the header; check the sheet (--sheet) or the file{sheet_hint(table)}")
     try:
         columns = resolve_columns(list(frame.columns), settings.columns)
     except ColumnError as exc:
         if not table.other_sheets:
             raise
-        raise ColumnError(f"{exc}{_other_sheets(table)}") from None
+        raise ColumnError(f"{exc}{sheet_hint(table)}") from None
     submissions = to_submissions(frame, columns)
     notices = input_notices(table, columns, submissions)
 
@@ -211,11 +203,7 @@ def prepare(
             skipped.append(RowOutcome(submissions[i], SKIPPED_NO_WORDS))
     if not kept:
         cols = " + ".join(f"'{c}'" for c in columns.text)
-        unsaved = (
-            f" ({table.unsaved_formulas} formula cell(s) have no saved value: open the file in Excel or LibreOffice, save it, and run again)"
-            if table.unsaved_formulas else ""
-        )
-        raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col{unsaved}")
+        raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col{formula_hint(table)}")
     skipped.sort(key=lambda r: r.submission.sort_key())
 
     embeddings = None

@@ -241,3 +241,21 @@ def test_a_wide_table_without_a_text_column_gives_a_short_line(tmp_path: Path) -
     assert result.exit_code == 1
     assert result.stderr.endswith("'col18', 'col19' and 4980 more; name it with --text-col (repeat it to join several columns)\n")
     assert len(result.stderr) < 500
+
+
+def test_the_control_characters_noticed_are_the_ones_the_workbook_replaces() -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from taskdedup.input.checks import _CONTROL
+
+    assert [c for c in map(chr, range(128)) if _CONTROL.match(c)] == [c for c in map(chr, range(128)) if ILLEGAL_CHARACTERS_RE.match(c)]
+
+
+@pytest.mark.parametrize("name", ["survey.csv", "survey.xlsx"])
+def test_a_header_row_below_the_scanned_rows_can_be_named(tmp_path: Path, name: str) -> None:
+    notes = [["메모"] for _ in range(29)]
+    make = csv_file(name, notes[0], [*notes[1:], H, *ROWS]) if name.endswith(".csv") else workbook(name, [("s", [*notes, H, *ROWS])])
+    (path,) = make(tmp_path)
+    result = invoke("cluster", path, "--header-row", "30")
+    assert result.exit_code == 0, result.stderr
+    assert "5 rows read" in result.stdout

@@ -51,18 +51,13 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
             "falls: raise --threshold (and --theme-threshold, or tune's --from), or use a machine with more memory"
         )
         raise typer.Exit(1) from None
-    except SystemError as exc:
-        # Ctrl-C inside a compiled (numba) loop surfaces as a SystemError whose cause is the interrupt.
-        if _interrupted(exc):
-            error("interrupted; no output was written")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        if debug:
-            raise
-        error(f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report the traceback")
-        raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # a bug: still one line, with the way to see more
+        if isinstance(exc, SystemError) and _interrupted(exc):
+            # Ctrl-C inside a compiled (numba) loop surfaces as a SystemError caused by the interrupt.
+            error("interrupted; no output was written")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         if debug:
             raise
         error(f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report the traceback")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.tree import DECIMALS, MergeTree
+from taskdedup.clustering.tree import DECIMALS, MergeTree, identical_rows
 from taskdedup.config import Linkage
 
 Progress = Callable[[str, int, int], None]
@@ -87,20 +87,7 @@ def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Prog
 
 def _duplicates(matrix: sp.csr_matrix) -> tuple[np.ndarray, list[list[int]]]:
     """Rows with identical vectors, grouped: (first row of each group, the groups' rows)."""
-    seen: dict[bytes, int] = {}
-    groups: list[list[int]] = []
-    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-    for row in range(matrix.shape[0]):
-        start, stop = indptr[row], indptr[row + 1]
-        if start == stop:  # an empty vector is similar to nothing, not even another empty one
-            groups.append([row])
-            continue
-        key = indices[start:stop].tobytes() + data[start:stop].tobytes()
-        if key in seen:
-            groups[seen[key]].append(row)
-        else:
-            seen[key] = len(groups)
-            groups.append([row])
+    groups = identical_rows(matrix, range(matrix.shape[0]))
     return np.array([g[0] for g in groups], dtype=np.int64), groups
 
 

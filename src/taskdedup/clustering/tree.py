@@ -128,3 +128,27 @@ class Similarity:
             return 1.0
         value = self.matrix[i].multiply(self.matrix[j]).sum()
         return float(np.clip(np.round(value, DECIMALS), 0.0, 1.0))
+
+
+def identical_rows(matrix: sp.csr_matrix, rows: Sequence[int]) -> list[list[int]]:
+    """Positions in `rows` of rows with identical vectors, grouped in order of first appearance.
+
+    Identical rows merge first at similarity 1 and stand for one another everywhere: the sparse
+    path clusters each group as one weighted unit, proposals compute their evidence once per group.
+    An empty vector is similar to nothing, not even another empty one, so it is a group of its own.
+    """
+    seen: dict[bytes, int] = {}
+    groups: list[list[int]] = []
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    for pos, row in enumerate(rows):
+        start, stop = indptr[row], indptr[row + 1]
+        if start == stop:
+            groups.append([pos])
+            continue
+        key = indices[start:stop].tobytes() + data[start:stop].tobytes()
+        k = seen.setdefault(key, len(groups))
+        if k == len(groups):
+            groups.append([pos])
+        else:
+            groups[k].append(pos)
+    return groups

@@ -10,8 +10,9 @@ from taskdedup.input.submissions import Submission
 from taskdedup.input.table import Table
 
 # Control characters (what text pasted from HWP or PDF carries: \x0b line tabs, \x0c page breaks,
-# escape codes); tab, newline and carriage return are ordinary text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# escape codes); tab, newline and carriage return are ordinary text. The same set as openpyxl's
+# ILLEGAL_CHARACTERS_RE, which output/sheets.py replaces, so the notice says what happens.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _rows(numbers: Sequence[int]) -> str:
@@ -38,3 +39,19 @@ def input_notices(table: Table, columns: Columns, submissions: Sequence[Submissi
             "they are ignored for matching and written as spaces in an .xlsx, which cannot store them"
         )
     return notices
+
+
+def sheet_hint(table: Table) -> str:
+    """For an error: a workbook whose sheet read is not the survey (a cover page, a guide)."""
+    if not table.other_sheets:
+        return ""
+    listed = ", ".join(f"'{n}'" for n in table.other_sheets[:10])
+    return f" (sheet '{table.sheet}' was read; the workbook also has {listed}: choose one with --sheet)"
+
+
+def formula_hint(table: Table) -> str:
+    """For an error: text that is empty because its formulas were never calculated."""
+    if not table.unsaved_formulas:
+        return ""
+    return (f" ({table.unsaved_formulas} formula cell(s) have no saved value: "
+            "open the file in Excel or LibreOffice, save it, and run again)")

@@ -80,8 +80,8 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return "\t" if suffix == ".txt" and "\t" in sample else ","
 
 
-def _first_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    """The first records as cells, and the 1-based line each starts on (quoted cells may span lines)."""
+def _first_records(text: str, delimiter: str, count: int) -> tuple[list[list[str]], list[int]]:
+    """The first `count` records as cells, and the 1-based line each starts on (quoted cells may span lines)."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -91,7 +91,7 @@ def _first_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int
             starts.append(line + 1)
             rows.append(row)
             line = reader.line_num
-            if len(rows) > SCAN_ROWS:
+            if len(rows) >= count:
                 break
     except csv.Error:
         pass  # the full read below says what is wrong, and where
@@ -106,7 +106,7 @@ def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | No
     if not text.strip():
         raise InputError(f"{source}: the file is empty; export the survey with a header row and data")
     delimiter = _sniff_delimiter(text, suffix)
-    rows, starts = _first_records(text, delimiter)
+    rows, starts = _first_records(text, delimiter, max(SCAN_ROWS + 1, (header_row or 0) + 1))
     header = find_header(rows, header_row, source)
     options: dict[str, object] = {}
     if header.rows == 2:

@@ -13,7 +13,7 @@ import pandas as pd
 from taskdedup.errors import InputError
 from taskdedup.input.header import SCAN_ROWS, find_header, header_notice, header_score, unique_names
 from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, ZIP_MAGIC, Table, drop_blank_rows
-from taskdedup.input.xlsx_parts import SheetPart, formulas_without_values, sheet_parts
+from taskdedup.input.xlsx_parts import formulas_without_values, sheet_parts
 
 
 def _sheet_names(book: pd.ExcelFile) -> list[str]:
@@ -55,10 +55,6 @@ def _xlsx_cell_text(value: object) -> str:
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-def _hidden(book: pd.ExcelFile, data: bytes, legacy: bool) -> set[str]:
-    if legacy:
-        return {s.name for s in book.book.sheets() if s.visibility}
-    return {p.name for p in sheet_parts(data) if p.hidden}
 
 
 def read_workbook_table(data: bytes, source: str, *, suffix: str, sheet: str | None, header_row: int | None = None) -> Table:
@@ -91,12 +87,13 @@ def read_workbook_table(data: bytes, source: str, *, suffix: str, sheet: str | N
         names = _sheet_names(book)
         if not names:
             raise InputError(f"{source}: the workbook has no sheets")
-        hidden = _hidden(book, data, legacy)
+        parts = [] if legacy else sheet_parts(data)
+        hidden = {s.name for s in book.book.sheets() if s.visibility} if legacy else {p.name for p in parts if p.hidden}
         chosen = _pick_sheet(names, sheet, source, hidden)
         if sheet is None and chosen != names[0]:
             notices.append(f"sheet '{names[0]}' is hidden; read '{chosen}', the first visible sheet (--sheet chooses another)")
         frame = _read_sheet(book, chosen, source)
-        rows = frame.head(SCAN_ROWS + 1).values.tolist()
+        rows = frame.head(max(SCAN_ROWS + 1, (header_row or 0) + 1)).values.tolist()
         header = find_header(rows, header_row, source)
         if sheet is None and header_row is None and not any(header_score(r) for r in rows):
             # No header of known names: perhaps a cover page. Another visible sheet that has one is the survey.
@@ -107,16 +104,17 @@ def read_workbook_table(data: bytes, source: str, *, suffix: str, sheet: str | N
                     rows = frame.head(SCAN_ROWS + 1).values.tolist()
                     header = find_header(rows)
                     break
-    if frame.shape[1] == 0 or frame.empty:
+    if frame.empty:
         raise InputError(f"{source}: sheet '{chosen}' is empty; choose the sheet with the survey using --sheet")
-    names_row = header.names if header.rows == 2 else unique_names([str(c) for c in rows[header.first]]) if rows else ()
+    names_row = header.names if header.rows == 2 else unique_names([str(c) for c in rows[header.first]])
     frame = frame.iloc[header.first + header.rows :]
     frame.columns = list(names_row) + [f"Unnamed: {k}" for k in range(len(names_row), frame.shape[1])]
     frame, blank = drop_blank_rows(frame)
     notice = header_notice(header)
     if notice:
         notices.append(notice)
-    unsaved = 0 if legacy else formulas_without_values(data, next((p for p in sheet_parts(data) if p.name == chosen), SheetPart(chosen, False, "")))
+    part = next((p for p in parts if p.name == chosen), None)
+    unsaved = formulas_without_values(data, part) if part else 0
     if unsaved:
         notices.append(
             f"sheet '{chosen}': {unsaved} formula cell(s) have no saved value (the file was written by a program and never "

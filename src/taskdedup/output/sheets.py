@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
@@ -53,15 +54,10 @@ def set_style(cell: Any, attribute: str, value: Any) -> None:
         cell._style = copy(after)
 
 
-# Control characters an .xlsx cannot store (openpyxl refuses them): what text pasted from HWP or
-# PDF carries (\x0b line tabs, \x0c page breaks, escape codes). Tab, newline and CR are allowed.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def set_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        value = CONTROL.sub(" ", value)
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)  # control characters from HWP/PDF text (input/checks.py)
         cell.value = value
         if value.startswith(FORMULA_START):
             # Stored as text with Excel's own quote prefix: shown as typed, never evaluated.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.tree import Similarity
+from taskdedup.clustering.tree import Similarity, identical_rows
 from taskdedup.config import SHARED_TERMS_PER_MEMBER
 from taskdedup.input.submissions import Submission
 from taskdedup.text.vectors import CHAR_PREFIX
@@ -104,18 +104,11 @@ def _copies(matrix: sp.csr_matrix, indices: Sequence[int]) -> tuple[list[int], n
     """Identical rows among `indices`: (position of the first copy of each distinct row, the
     distinct row of each position). Duplicate campaigns and template texts repeat one row
     thousands of times; the evidence is computed once per distinct row."""
-    seen: dict[bytes, int] = {}
-    firsts: list[int] = []
+    groups = identical_rows(matrix, indices)
     unit = np.empty(len(indices), dtype=np.int64)
-    indptr, cols, data = matrix.indptr, matrix.indices, matrix.data
-    for pos, i in enumerate(indices):
-        a, b = indptr[i], indptr[i + 1]
-        key = cols[a:b].tobytes() + data[a:b].tobytes()
-        k = seen.setdefault(key, len(firsts))
-        if k == len(firsts):
-            firsts.append(pos)
-        unit[pos] = k
-    return firsts, unit
+    for k, positions in enumerate(groups):
+        unit[positions] = k
+    return [g[0] for g in groups], unit
 
 
 def build_clusters(
