@@ -1,6 +1,7 @@
 """Clustering quality of each tokenizer over a range of thresholds, on the public sets.
 
     python bench/quality.py [--tokenizers mecab,okt,...] [--sets parakqc,korsts,question_pair,sample]
+    python bench/quality.py --match lexical,hybrid --thresholds 0.5 [--sets ...]   # the shipped match models
 
 For each set and tokenizer: build the merge tree once with the project's own pipeline pieces, cut
 it at every threshold, score pairwise F1 (cluster sets: all pairs; pair sets: the labelled pairs),
@@ -22,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from datasets import ALL, Dataset  # noqa: E402
 
+from taskdedup.clustering.match import MatchModel, match_model  # noqa: E402
 from taskdedup.clustering.tree import Similarity, build_tree, similarity_matrix  # noqa: E402
-from taskdedup.config import DEFAULT_CHAR_WEIGHT  # noqa: E402
 from taskdedup.quality.metrics import pair_labels, pairwise  # noqa: E402
 from taskdedup.quality.tune import best_silhouette, thresholds_between  # noqa: E402
 from taskdedup.text.embeddings import E5Embedder, cached_embeddings  # noqa: E402
@@ -50,7 +51,11 @@ def embeddings_of(data: Dataset, cache_dir: Path | None) -> np.ndarray:
 
 
 def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon, with_auto: bool, char_weight: float,
-             embedding_weight: float = 0.0, cache_dir: Path | None = None) -> dict:
+             embedding_weight: float = 0.0, cache_dir: Path | None = None, match: MatchModel | None = None) -> dict:
+    """F1 at each of THRESHOLDS: similarities, or with `match` probabilities of that match model
+    (whose weights then replace char_weight and embedding_weight)."""
+    if match is not None:
+        char_weight, embedding_weight = match.char_weight, match.embedding_weight
     tokenizer = make_tokenizer(tokenizer_name)
     started = time.perf_counter()
     tokenizer.start()
@@ -65,7 +70,7 @@ def evaluate(data: Dataset, tokenizer_name: str, linkage: str, lexicon: Lexicon,
     similarity = similarity_matrix(vectors.matrix)
     tree = build_tree(similarity, linkage)  # type: ignore[arg-type]
     cluster = time.perf_counter() - started
-    f1 = {t: score(data, tree.cut(t)) for t in THRESHOLDS}
+    f1 = {t: score(data, tree.cut(match.score_at(t) if match else t)) for t in THRESHOLDS}
     auto = best_silhouette(Similarity(vectors.matrix, similarity), tree, thresholds_between(0.15, 0.60, 0.05)) if with_auto else None
     return {
         "load_s": load, "tokenise_s": tokenise, "per_s": len(texts) / tokenise, "cluster_s": cluster, "f1": f1,
@@ -79,16 +84,18 @@ def main() -> None:
     parser.add_argument("--sets", default="sample,korsts,question_pair,parakqc")
     parser.add_argument("--linkage", default="average")
     parser.add_argument("--lexicon", choices=["builtin", "none"], default="builtin")
-    parser.add_argument("--char-weight", type=float, default=DEFAULT_CHAR_WEIGHT, help="0 for words only")
+    parser.add_argument("--char-weight", type=float, default=0.3, help="0 for words only")
     parser.add_argument("--embedding-weight", type=float, default=0.0, help="share of e5 sentence-embedding similarity")
     parser.add_argument("--cache-dir", type=Path, help="token and embedding cache [default: the user cache folder]")
     parser.add_argument("--thresholds", help="comma-separated thresholds to score [default: 0.20 to 0.90 by 0.05]")
     parser.add_argument("--auto", action="store_true", help="also score --threshold auto (best silhouette)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--match", help="comma-separated shipped match models (lexical, hybrid) scored with mecab; thresholds are then probabilities")
     args = parser.parse_args()
     if args.thresholds:
         THRESHOLDS[:] = [float(t) for t in args.thresholds.split(",")]
     results: dict[str, dict[str, dict]] = {}
+    rows = (args.match or args.tokenizers).split(",")
     for set_name in args.sets.split(","):
         try:
             data = ALL[set_name]()
@@ -96,11 +103,12 @@ def main() -> None:
             print(f"skipping {set_name}: {exc.filename} not found", file=sys.stderr)
             continue
         results[data.name] = {}
-        for name in args.tokenizers.split(","):
+        lexicon = builtin() if args.lexicon == "builtin" else EMPTY
+        for name in rows:
             print(f"{data.name}: {name} ...", file=sys.stderr, flush=True)
-            lexicon = builtin() if args.lexicon == "builtin" else EMPTY
+            tokenizer, match = ("mecab", match_model(name)) if args.match else (name, None)
             results[data.name][name] = evaluate(
-                data, name, args.linkage, lexicon, args.auto, args.char_weight, args.embedding_weight, args.cache_dir
+                data, tokenizer, args.linkage, lexicon, args.auto, args.char_weight, args.embedding_weight, args.cache_dir, match
             )
     print(
         f"Pairwise F1, TF-IDF (sublinear) + {args.linkage} linkage, lexicon {args.lexicon}, "
@@ -116,7 +124,7 @@ def main() -> None:
             auto = f"{r['auto_f1']:.3f} @{r['auto']:.2f}" if r["auto"] is not None else "-"
             print(f"| {name} | {cells} | {r['f1'][best]:.3f} @{best:.2f} | {auto} | {r['per_s']:,.0f} |")
         print()
-    tokenizers = args.tokenizers.split(",")
+    tokenizers = rows
     print("### Mean F1 over the sets above, one threshold for all\n")
     print("| tokenizer | " + " | ".join(f"{t:.2f}" for t in THRESHOLDS) + " |")
     print("|---|" + "---|" * len(THRESHOLDS))

@@ -43,7 +43,7 @@ path, out, cache_dir, engine, char = sys.argv[1:6]
 t0 = time.perf_counter()
 table = read_table(path)
 t1 = time.perf_counter()
-settings = Settings(engine=engine) if char == "default" else Settings(engine=engine, char_weight=float(char), char_weight_is_default=False)
+settings = Settings(engine=engine) if char == "default" else Settings(engine=engine, char_weight=float(char))
 prepared = prepare(table, settings, cache=TokenCache(Path(cache_dir)) if cache_dir != "-" else None)
 result = assemble(prepared)
 t2 = time.perf_counter()

@@ -119,3 +119,34 @@ def test_sample_golden_outputs(sample_result, name: str, render) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_bytes(data)
     assert data == path.read_bytes()
+
+
+# --- what the sentence embedding reads, chosen from the input alone ---------------------------------
+
+LONG = ["민원 챗봇\n" + "가나다라마바사 " * 20, "CCTV 관제\n" + "아자차카타파하 " * 20]
+
+
+@pytest.mark.parametrize(
+    ("similarity", "budget", "texts", "expected", "titles_only", "notice"),
+    [
+        ("auto", 10_000, LONG, "hybrid", False, None),
+        ("auto", 100, LONG, "hybrid", True, "2 rows of long text: the sentence embedding reads each row's first line (the title) only, for speed"),
+        ("auto", 10, LONG, "lexical", False,
+         "2 rows: matching on words and characters, without sentence embeddings, for speed (--similarity hybrid adds them)"),
+        ("hybrid", 10, LONG, "hybrid", True, "2 rows of long text: the sentence embedding reads each row's first line (the title) only, for speed"),
+        ("hybrid", 10, ["민원 챗봇 " * 30], "hybrid", False, None),  # one line: nothing shorter to read
+        ("auto", 10, ["민원 챗봇 " * 30], "lexical", False,
+         "1 rows: matching on words and characters, without sentence embeddings, for speed (--similarity hybrid adds them)"),
+        ("lexical", 10_000, LONG, "lexical", False, None),
+    ],
+)
+def test_the_embedding_reads_whole_texts_titles_or_nothing_by_size(
+    monkeypatch: pytest.MonkeyPatch, similarity: str, budget: int, texts: list[str], expected: str, titles_only: bool, notice: str | None
+) -> None:
+    import taskdedup.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "EMBED_BUDGET", budget)
+    notices: list[str] = []
+    settings, titles = pipeline._embedding_plan(Settings(similarity=similarity), texts, notices)  # type: ignore[arg-type]
+    assert (settings.similarity, titles) == (expected, titles_only)
+    assert notices == ([notice] if notice else [])

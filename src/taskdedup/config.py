@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from taskdedup.clustering.match import SIMILARITIES, SimilarityName
 from taskdedup.text.lexicon import Lexicon, builtin
 
 Linkage = Literal["average", "complete", "single"]
@@ -13,11 +14,19 @@ LINKAGES: tuple[str, ...] = ("average", "complete", "single")
 # Chosen by measurement: see docs/BENCHMARKS.md ("Choosing the defaults").
 DEFAULT_TOKENIZER = "mecab"
 FALLBACK_TOKENIZER = "char"
-DEFAULT_THRESHOLD = 0.30
+# Thresholds are probabilities that two rows (groups: at their average link) are one project,
+# read from the mixed score by the match model (clustering/match.py, data/match.json).
+DEFAULT_THRESHOLD = 0.5
 DEFAULT_LINKAGE: Linkage = "average"
-DEFAULT_THEME_THRESHOLD = 0.15
-# Weight of character 2-3-gram similarity mixed into the morpheme similarity (docs/BENCHMARKS.md).
-DEFAULT_CHAR_WEIGHT = 0.3
+DEFAULT_THEME_THRESHOLD = 0.3
+DEFAULT_SIMILARITY: SimilarityName = "auto"
+# `auto` mixes in sentence embeddings up to this many rows, and while what is embedded fits
+# text/embeddings.EMBED_BUDGET; above, a cold run would take minutes and the match is lexical.
+HYBRID_MAX_ROWS = 20000
+# Characters a run embeds at most unless asked: ~1,600 characters/s on 2 cores, so about 100 s cold.
+# Above it the embedding reads each row's first line (the title), and above that again `auto`
+# matches lexically (docs/BENCHMARKS.md).
+EMBED_BUDGET = 160_000
 # Up to this many rows the dense n x n path (scikit-learn) runs; above it, the exact sparse one.
 DENSE_MAX_ROWS = 2000
 # Above this many rows, defaults that cost too much at scale are turned off with a notice:
@@ -25,9 +34,6 @@ DENSE_MAX_ROWS = 2000
 # cluster threshold (at 0.15 short titles link into one component of 22M pairs).
 LARGE_ROWS = 20000
 Engine = Literal["auto", "dense", "sparse"]
-# Share of sentence-embedding similarity mixed in (text/embeddings.py); 0 until a calibrated match
-# score makes one threshold mean the same with and without it (issue #11).
-DEFAULT_EMBEDDING_WEIGHT = 0.0
 DEFAULT_EMBEDDER = "e5-small"
 DEFAULT_KEYWORDS = 5
 SHARED_TERMS_PER_MEMBER = 5
@@ -51,12 +57,13 @@ class Settings:
     columns: ColumnSpec = field(default_factory=ColumnSpec)
     keywords: int = DEFAULT_KEYWORDS
     lexicon: Lexicon = field(default_factory=builtin)
-    char_weight: float = DEFAULT_CHAR_WEIGHT
+    # The match: `auto` picks hybrid or lexical by size; after prepare() it names the one used.
+    similarity: SimilarityName = DEFAULT_SIMILARITY
+    # Share of character 2-3-gram similarity; None: the match model's (after prepare(): the one used).
+    char_weight: float | None = None
     engine: Engine = "auto"
-    embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT
     embedder: str = DEFAULT_EMBEDDER
-    # False when the user set them: then they are kept even on large inputs.
-    char_weight_is_default: bool = True
+    # False when the user set it: then it is kept even on large inputs.
     theme_threshold_is_default: bool = True
     # Themes: a second, lower cut of the same tree, for areas that span many agencies.
     theme_threshold: float = DEFAULT_THEME_THRESHOLD
@@ -68,10 +75,10 @@ class Settings:
             raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
         if not 0.0 < self.theme_threshold <= 1.0:
             raise ValueError(f"theme threshold must be in (0, 1], got {self.theme_threshold}")
-        if not 0.0 <= self.char_weight < 1.0:
+        if self.char_weight is not None and not 0.0 <= self.char_weight < 1.0:
             raise ValueError(f"char weight must be in [0, 1), got {self.char_weight}")
-        if not 0.0 <= self.embedding_weight or self.char_weight + self.embedding_weight >= 1.0:
-            raise ValueError(f"char and embedding weights must add up to less than 1, got {self.char_weight} + {self.embedding_weight}")
+        if self.similarity not in SIMILARITIES:
+            raise ValueError(f"similarity must be one of {', '.join(SIMILARITIES)}")
         if self.linkage not in LINKAGES:
             raise ValueError(f"linkage must be one of {', '.join(LINKAGES)}")
 

@@ -14,10 +14,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from taskdedup.clustering.match import MatchModel, match_model
 from taskdedup.clustering.sparse import Join, sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
-from taskdedup.config import DENSE_MAX_ROWS, FALLBACK_TOKENIZER, LARGE_ROWS, Settings
-from taskdedup.errors import ColumnError, NothingToCluster, TokenizerUnavailable
+from taskdedup.config import DENSE_MAX_ROWS, EMBED_BUDGET, FALLBACK_TOKENIZER, HYBRID_MAX_ROWS, LARGE_ROWS, Settings
+from taskdedup.errors import ColumnError, InputError, NothingToCluster, TokenizerUnavailable
 from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
 from taskdedup.input.columns import Columns, resolve_columns
 from taskdedup.input.submissions import Submission, to_submissions
@@ -26,7 +27,7 @@ from taskdedup.review.decisions import NEW_ATTACHED, Decided, Decisions, carry_f
 from taskdedup.review.near_misses import NearMiss, near_misses
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
 from taskdedup.review.themes import Theme, build_themes, nested_themes
-from taskdedup.text.embeddings import embed_rows
+from taskdedup.text.embeddings import embed_rows, embedded_chars, first_lines
 from taskdedup.text.normalize import normalize
 from taskdedup.text.token_cache import TokenCache
 from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
@@ -67,7 +68,8 @@ class Prepared:
 
     source: str
     columns: Columns
-    settings: Settings  # as run: the tokenizer is the one actually used
+    settings: Settings  # as run: the tokenizer, similarity and character weight actually used
+    match: MatchModel  # the signals' weights and the probability scale of the tree's scores
     tokenizer_version: str
     rows_read: int
     blank_rows: int
@@ -76,11 +78,15 @@ class Prepared:
     skipped: list[RowOutcome]
     vectors: Vectors
     similarity: Similarity
-    tree: MergeTree
-    min_similarity: float  # the tree can be cut at any threshold at or above this
+    tree: MergeTree  # merge scores are mixed similarities; thresholds are probabilities (cut())
+    min_threshold: float  # the tree can be cut at any threshold (probability) at or above this
     join: Join | None = None  # the sparse path's similar pairs, for near misses
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+    def cut(self, threshold: float) -> np.ndarray:
+        """Cluster labels at a probability threshold."""
+        return self.tree.cut(self.match.score_at(threshold))
 
 
 @dataclass
@@ -88,6 +94,7 @@ class Result:
     source: str
     columns: Columns
     settings: Settings
+    match: MatchModel
     tokenizer_version: str
     summary: Summary
     clusters: list[Cluster]
@@ -134,12 +141,34 @@ def start_tokenizer(settings: Settings) -> tuple[Tokenizer, list[str]]:
         return fallback, [f"{exc}; using --tokenizer {FALLBACK_TOKENIZER} instead"]
 
 
+def _embedding_plan(settings: Settings, texts: list[str], notices: list[str]) -> tuple[Settings, bool]:
+    """Resolve `auto` and choose what the embedding reads, from the input alone (never from what is
+    cached, so the same input gives the same result): whole texts while they fit the budget, else
+    their first lines (titles), else, for `auto`, no embedding. Returns (settings, titles only)."""
+    if settings.similarity == "lexical":
+        return settings, False
+    forced = settings.similarity == "hybrid"
+    settings = replace(settings, similarity="hybrid")
+    rows = len(texts)
+    if rows <= HYBRID_MAX_ROWS and embedded_chars(texts, EMBED_BUDGET) <= EMBED_BUDGET:
+        return settings, False
+    titles = first_lines(texts)
+    if titles != texts and (forced or (rows <= HYBRID_MAX_ROWS and embedded_chars(titles, EMBED_BUDGET) <= EMBED_BUDGET)):
+        notices.append(f"{rows} rows of long text: the sentence embedding reads each row's first line (the title) only, for speed")
+        return settings, True
+    if forced:
+        return settings, False
+    notices.append(f"{rows} rows: matching on words and characters, without sentence embeddings, for speed (--similarity hybrid adds them)")
+    return replace(settings, similarity="lexical"), False
+
+
 def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settings:
     """On large inputs, turn off the defaults whose cost grows fastest; say so."""
     if rows <= LARGE_ROWS:
         return settings
-    if settings.char_weight > 0 and settings.char_weight_is_default:
-        notices.append(f"{rows} rows: character n-grams off for speed (--char-weight {settings.char_weight:g} turns them on)")
+    if settings.char_weight is None:
+        default = match_model(settings.similarity).char_weight
+        notices.append(f"{rows} rows: character n-grams off for speed (--char-weight {default:g} turns them on)")
         settings = replace(settings, char_weight=0.0)
     if settings.themes_at < settings.threshold and settings.theme_threshold_is_default:
         notices.append(f"{rows} rows: themes off for speed (--theme-threshold SIM turns them on)")
@@ -147,18 +176,36 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
     return settings
 
 
+def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> MatchModel:
+    """The shipped model of the similarity used, over the user's character weight if one was set."""
+    model = match_model(settings.similarity)
+    if settings.char_weight is None or settings.char_weight == model.char_weight:
+        return model
+    if not chars_by_user:  # turned off for speed on a large input; that notice is given
+        return model.with_char_weight(settings.char_weight)
+    if settings.char_weight + model.embedding_weight >= 1.0:
+        raise InputError(
+            f"--char-weight {settings.char_weight:g} leaves no share for words: the sentence embedding takes "
+            f"{model.embedding_weight:g}; use at most {1 - model.embedding_weight - 0.05:.2f}, or --similarity lexical"
+        )
+    notices.append(
+        f"--char-weight {settings.char_weight:g}: probabilities are approximate (calibrated at {model.char_weight:g})"
+    )
+    return model.with_char_weight(settings.char_weight)
+
+
 def prepare(
     table: Table,
     settings: Settings,
     tokenizer: Tokenizer | None = None,
     *,
-    min_similarity: float | None = None,
+    min_threshold: float | None = None,
     progress: Progress | None = None,
     jobs: int | None = None,
     cache: TokenCache | None = None,
 ) -> Prepared:
     """Everything up to the merge tree. The tree can later be cut at any threshold at or above
-    `min_similarity` (default: the lower of the cluster and theme thresholds)."""
+    `min_threshold` (default: the lower of the cluster and theme thresholds)."""
     report = progress or _silent
     jobs = jobs or os.cpu_count() or 1  # tokeniser processes and similarity threads
     timings: dict[str, float] = {}
@@ -173,7 +220,9 @@ def prepare(
         raise ColumnError(f"{exc}{sheet_hint(table)}") from None
     submissions = to_submissions(frame, columns)
     notices = input_notices(table, columns, submissions)
+    chars_by_user = settings.char_weight is not None
 
+    settings, titles_only = _embedding_plan(settings, [s.text for s in submissions], notices)
     settings = _scale_settings(settings, len(submissions), notices)
     if tokenizer is None:
         with timed(timings, "tokenizer start"):
@@ -207,14 +256,18 @@ def prepare(
     skipped.sort(key=lambda r: r.submission.sort_key())
 
     embeddings = None
-    if settings.embedding_weight > 0:
+    if settings.similarity == "hybrid":
         with timed(timings, "embed"):
-            embeddings = embed_rows([submissions[i].text for i in kept], settings.embedder, cache, report, notices)
+            texts_to_embed = [submissions[i].text for i in kept]
+            embeddings = embed_rows(first_lines(texts_to_embed) if titles_only else texts_to_embed, settings.embedder, cache, report, notices, jobs)
         if embeddings is None:
-            settings = replace(settings, embedding_weight=0.0)
+            settings = replace(settings, similarity="lexical")
+    match = _match_for(settings, notices, chars_by_user)
+    settings = replace(settings, char_weight=match.char_weight)
     with timed(timings, "vectorise"):
-        vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, settings.char_weight, embeddings, settings.embedding_weight)
-    lowest = min(settings.threshold, settings.themes_at) if min_similarity is None else min_similarity
+        vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, match.char_weight, embeddings, match.embedding_weight)
+    lowest_threshold = min(settings.threshold, settings.themes_at) if min_threshold is None else min_threshold
+    lowest = match.score_at(lowest_threshold)
     dense = settings.engine == "dense" or (settings.engine == "auto" and len(kept) <= DENSE_MAX_ROWS)
     with timed(timings, "cluster"):
         if dense:
@@ -227,13 +280,14 @@ def prepare(
             _, component = connected_components(join.edges, directed=False)
             largest = int(np.bincount(component, weights=join.sizes).max()) if len(component) else 0
             notices.append(
-                f"{len(kept)} rows clustered exactly without an n x n matrix: {join.row_pairs()} similar pairs >= {lowest:g}, "
+                f"{len(kept)} rows clustered exactly without an n x n matrix: {join.row_pairs()} similar pairs at p >= {lowest_threshold:g}, "
                 f"largest connected group {largest} rows"
             )
     return Prepared(
         source=table.source,
         columns=columns,
         settings=settings,
+        match=match,
         tokenizer_version=tokenizer.version,
         rows_read=len(submissions),
         blank_rows=table.blank_rows,
@@ -243,7 +297,7 @@ def prepare(
         vectors=vectors,
         similarity=similarity,
         tree=tree,
-        min_similarity=lowest if not dense else 0.0,
+        min_threshold=lowest_threshold if not dense else 0.0,
         join=None if dense else join,
         notices=notices,
         timings=timings,
@@ -254,14 +308,14 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
     """Cut the prepared tree at `threshold` (default: the settings') into clusters and themes;
     earlier `decisions` (merged groups stay together, split ones apart) are applied to the cut."""
     settings = prepared.settings if threshold is None else replace(prepared.settings, threshold=threshold)
-    if min(settings.threshold, settings.themes_at) < prepared.min_similarity:
-        raise ValueError(f"the tree was built down to {prepared.min_similarity:g}; cannot cut at {settings.themes_at:g}")
+    if min(settings.threshold, settings.themes_at) < prepared.min_threshold:
+        raise ValueError(f"the tree was built down to {prepared.min_threshold:g}; cannot cut at {settings.themes_at:g}")
     timings = dict(prepared.timings)
     agency_of = settings.lexicon.agency
     notices = list(prepared.notices)
     attached: set[int] = set()
     with timed(timings, "propose"):
-        labels = prepared.tree.cut(settings.threshold)
+        labels = prepared.cut(settings.threshold)
         if decisions is not None:
             labels, attached = constrain(labels, [s.row_id for s in prepared.clustered], decisions, notices)
         words, word_terms = prepared.vectors.word_part()
@@ -277,7 +331,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         )
         themes = build_themes(
             clusters,
-            nested_themes(prepared.tree.cut(settings.themes_at), labels),
+            nested_themes(prepared.cut(settings.themes_at), labels),
             words,
             word_terms,
             keywords=settings.keywords,
@@ -320,6 +374,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         source=prepared.source,
         columns=prepared.columns,
         settings=settings,
+        match=prepared.match,
         tokenizer_version=prepared.tokenizer_version,
         summary=summary,
         clusters=clusters,

@@ -72,19 +72,20 @@ def test_plain_output_lists_members(fixtures: Path) -> None:
     result = invoke("cluster", str(fixtures / "survey_utf8.csv"))
     lines = result.stdout.splitlines()
     assert lines[0] == f"taskdedup: {fixtures / 'survey_utf8.csv'}: 5 rows read, 0 skipped, 3 clusters, 2 merge proposals (2 cross-agency, 0 same-agency), 0 themes"
-    assert lines[1].startswith("tokenizer mecab, threshold 0.3, average linkage, ")
-    assert lines[3].startswith("#1 cross-agency: 2 tasks, 2 agencies, cohesion ")
+    assert lines[1].startswith("hybrid similarity, tokenizer mecab, threshold p >= 0.5, average linkage, ")
+    assert lines[3].startswith("#1 cross-agency: 2 tasks, 2 agencies, p 0.")
 
 
 def test_text_col_and_threshold_flags(fixtures: Path) -> None:
     result = invoke(
-        "cluster", str(fixtures / "survey_utf8.csv"), "--text-col", "과제명", "--threshold", "1", "--char-weight", "0", "--format", "json"
+        "cluster", str(fixtures / "survey_utf8.csv"), "--text-col", "과제명", "--threshold", "1", "--char-weight", "0", "--similarity", "lexical",
+        "--format", "json",
     )
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["input"]["columns"]["text"] == ["과제명"]
     assert doc["settings"]["threshold"] == 1.0
-    # At 1.0 only titles with identical features merge: the lexicon makes "인공지능 … 챗봇 구축" and
+    # At 1.0 only titles with identical features merge (p = 1 is kept for them): the lexicon makes "인공지능 … 챗봇 구축" and
     # "AI 민원상담 챗봇 도입" the same words, boilerplate (구축, 도입, 서비스) aside.
     assert [sorted(m["row_id"] for m in p["members"]) for p in doc["proposals"]] == [["1", "2"], ["3", "4"]]
 
@@ -191,3 +192,20 @@ def test_interrupted_or_out_of_memory_runs_say_so_and_write_nothing(
     result = CliRunner().invoke(cli.app, ["cluster", str(sample), "-o", str(tmp_path / "out.xlsx")])
     assert (result.exit_code, result.stderr) == (code, message)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_similarity_lexical_and_its_probability_scale(fixtures: Path) -> None:
+    doc = json.loads(invoke("cluster", str(fixtures / "survey_utf8.csv"), "--similarity", "lexical", "--format", "json").stdout)
+    assert doc["settings"]["similarity"] == "lexical" and doc["settings"]["embedding"] is None
+    assert doc["settings"]["match"] == {"word_weight": 0.7, "char_weight": 0.3, "embedding_weight": 0.0, "slope": 6.093, "midpoint": 0.3}
+    for p in doc["proposals"]:
+        assert p["probability"] >= doc["settings"]["threshold"]  # grouped at their average link
+        assert all(0 <= m["probability"] <= 1 for m in p["members"])
+
+
+def test_a_character_weight_that_leaves_no_room_for_words_is_refused(fixtures: Path) -> None:
+    result = invoke("cluster", str(fixtures / "survey_utf8.csv"), "--similarity", "hybrid", "--char-weight", "0.3")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: --char-weight 0.3 leaves no share for words: the sentence embedding takes 0.8; use at most 0.15, or --similarity lexical"
+    )

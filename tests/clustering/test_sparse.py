@@ -170,7 +170,7 @@ def test_sparse_outputs_are_byte_identical_whatever_the_row_order_and_jobs(order
 
 def test_a_sparse_tree_cannot_be_cut_below_where_it_was_built() -> None:
     prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(engine="sparse"))
-    with pytest.raises(ValueError, match="built down to 0.15"):
+    with pytest.raises(ValueError, match="built down to 0.3; cannot cut at 0.1"):
         assemble(prepared, threshold=0.1)
 
 
@@ -178,8 +178,14 @@ def test_large_inputs_turn_costly_defaults_off(monkeypatch: pytest.MonkeyPatch) 
     import taskdedup.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "LARGE_ROWS", 10)
+    monkeypatch.setattr(pipeline, "HYBRID_MAX_ROWS", 10)
     prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings())
     assert prepared.settings.char_weight == 0.0 and prepared.settings.themes_at == prepared.settings.threshold
+    assert prepared.settings.similarity == prepared.match.name == "lexical"
     assert "52 rows: character n-grams off for speed (--char-weight 0.3 turns them on)" in prepared.notices
-    kept = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(char_weight=0.3, char_weight_is_default=False))
+    assert "52 rows: matching on words and characters, without sentence embeddings, for speed (--similarity hybrid adds them)" in prepared.notices
+    assert not any("approximate" in n for n in prepared.notices)  # the user did not set the weight
+    kept = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(char_weight=0.3))
     assert kept.settings.char_weight == 0.3
+    hybrid = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(similarity="hybrid"), cache=None)
+    assert hybrid.match.name == "hybrid" and hybrid.match.embedding_weight > 0

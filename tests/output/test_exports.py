@@ -99,7 +99,8 @@ def test_review_workbook_has_decisions_lead_agency_and_near_misses() -> None:
     validation = proposals.data_validations.dataValidation[0]
     assert validation.formula1 == '"병합,분리,보류"' and str(validation.sqref) == f"M2:M{len(result.proposals) + 1}"
     pairs = wb["유사쌍"]
-    assert pairs["A2"].value == round(result.near_misses[0].similarity, 4)
+    assert pairs["A1"].value == "일치 확률"
+    assert pairs["A2"].value == round(result.match.probability(result.near_misses[0].similarity), 4)
     assert pairs["E2"].value != pairs["I2"].value  # the two tasks sit in different proposals
     assert proposals.conditional_formatting  # similarity colours
 
@@ -148,8 +149,14 @@ def test_the_summary_sheet_says_whether_embeddings_were_used(tmp_path: Path) -> 
     from taskdedup.cli import app
 
     sample = Path(__file__).parents[2] / "data" / "samples" / "survey_2018.csv"
-    for extra, shown in (([], "(사용 안 함)"), (["--embedding-weight", "0.4"], "e5-small (가중치 0.4)")):
+    for extra, shown, mode, weights in (
+        (["--similarity", "lexical"], "(사용 안 함)", "lexical (단어 + 글자)", "0.7 · 0.3 · 0"),
+        ([], "e5-small", "hybrid (단어 + 글자 + 문장 임베딩)", "0.1 · 0.1 · 0.8"),
+    ):
         out = tmp_path / "r.xlsx"
         assert CliRunner().invoke(app, ["cluster", str(sample), "-q", "-o", str(out), *extra]).exit_code == 0
         rows = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["요약"].iter_rows(max_col=2)}
         assert rows["문장 임베딩"] == shown
+        assert rows["유사도 방식"] == mode
+        assert rows["신호 가중치 (단어 · 글자 · 임베딩)"] == weights
+        assert rows["병합 임계값 (같은 과제일 확률)"] == 0.5

@@ -51,11 +51,20 @@ def test_a_model_that_cannot_start_falls_back_to_words_with_a_notice(monkeypatch
 
     monkeypatch.setattr(E5Embedder, "start", unavailable)
     table = read_table(str(SAMPLE))
-    result = assemble(prepare(table, Settings(embedding_weight=0.4), cache=None))
+    result = assemble(prepare(table, Settings(similarity="hybrid"), cache=None))
     assert "the embedding model cannot start on this machine (no engine for this CPU); matching on words and characters only" in result.notices
-    lexical = assemble(prepare(table, Settings(), cache=None))
-    assert result.settings.embedding_weight == 0.0
+    lexical = assemble(prepare(table, Settings(similarity="lexical"), cache=None))
+    assert result.settings.similarity == result.match.name == "lexical"
     assert [c.members for c in result.clusters] == [c.members for c in lexical.clusters]
+
+
+def test_a_warm_cache_does_not_start_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = read_table(str(SAMPLE))
+    first = assemble(prepare(table, Settings(), cache=TokenCache(tmp_path)))
+    monkeypatch.setattr(E5Embedder, "start", lambda self: pytest.fail("the model started although every text was cached"))
+    again = assemble(prepare(table, Settings(), cache=TokenCache(tmp_path)))
+    assert again.match.name == first.match.name == "hybrid"
+    assert [c.members for c in again.clusters] == [c.members for c in first.clusters]
 
 
 def test_the_mixed_cosine_is_the_weighted_sum_of_the_signals() -> None:
@@ -78,19 +87,25 @@ def _with_copies() -> Table:
 
 
 @pytest.mark.parametrize("linkage", ["average", "complete", "single"])
-def test_sparse_and_dense_paths_agree_with_embeddings(linkage: str) -> None:
+@pytest.mark.parametrize("similarity", ["hybrid", "lexical"])
+def test_sparse_and_dense_paths_agree_on_the_match_score(linkage: str, similarity: str) -> None:
     table = _with_copies()
     runs = [
-        assemble(prepare(table, Settings(engine=engine, embedding_weight=0.5, threshold=0.62, linkage=linkage), cache=None))  # type: ignore[arg-type]
+        assemble(prepare(table, Settings(engine=engine, similarity=similarity, linkage=linkage), cache=None))  # type: ignore[arg-type]
         for engine in ("dense", "sparse")
     ]
     dense, sparse = ({tuple(sorted(m.submission.row_id for m in c.members)) for c in r.clusters} for r in runs)
     assert dense == sparse and any(len(c) > 1 for c in dense)
+    themes = [{tuple(c.cluster_id for c in t.clusters) for t in r.themes} for r in runs]
+    assert themes[0] == themes[1]
 
 
 def test_explain_shows_the_embedding_as_one_signal() -> None:
-    prepared = prepare(read_table(str(SAMPLE)), Settings(embedding_weight=0.4), cache=None)
+    prepared = prepare(read_table(str(SAMPLE)), Settings(similarity="hybrid"), cache=None)
     shown = explain(prepared, "1", "6", limit=100)
     terms = [t.term for t in shown.shared]
     assert EMBEDDING_TERM in terms and not any(t.startswith("≈") and t != EMBEDDING_TERM for t in terms)
     assert sum(t.contribution for t in shown.shared) == pytest.approx(shown.similarity, abs=1e-6)
+    assert [name for name, _ in shown.signals] == ["words", "characters", "embedding"]
+    assert sum(value for _, value in shown.signals) == pytest.approx(shown.similarity, abs=1e-6)
+    assert shown.probability == prepared.match.probability(shown.similarity)

@@ -32,7 +32,7 @@ class FailOn(str, Enum):
 
 
 AUTO = "auto"
-AUTO_RANGE = (0.15, 0.60, 0.05)  # thresholds --threshold auto chooses among
+AUTO_RANGE = (0.05, 0.95, 0.05)  # thresholds (probabilities) --threshold auto chooses among
 
 
 def _threshold_or_auto(value: str) -> str:
@@ -69,15 +69,16 @@ def cluster(
     threshold: Annotated[
         str,
         typer.Option(
-            metavar="SIM|auto",
+            metavar="P|auto",
             callback=_threshold_or_auto,
-            help="Similarity (0-1] at which tasks are grouped; lower merges more. 'auto' picks the best silhouette.",
+            help=f"Probability (0-1] that tasks are one project at which they are grouped; lower merges more [default: {DEFAULT_THRESHOLD:g}, "
+            "more likely one project than not]. 'auto' picks the best silhouette.",
         ),
     ] = str(DEFAULT_THRESHOLD),
     theme_threshold: Annotated[
         Optional[float],
-        typer.Option("--theme-threshold", min=0.0, max=1.0, metavar="SIM", callback=positive,
-                     help=f"Lower similarity at which clusters join into themes (never above --threshold) [default: {DEFAULT_THEME_THRESHOLD:g}]."),
+        typer.Option("--theme-threshold", min=0.0, max=1.0, metavar="P", callback=positive,
+                     help=f"Lower probability at which clusters join into themes (never above --threshold) [default: {DEFAULT_THEME_THRESHOLD:g}]."),
     ] = None,
     opts: InputOptions = InputOptions(),
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
@@ -116,7 +117,7 @@ def cluster(
             read_seconds = time.perf_counter() - started
             for path in outputs:
                 check_fits(path, len(table.frame))
-            prepared = prepare_input(table, settings, opts, min_similarity=AUTO_RANGE[0] if auto else None, progress=progress)
+            prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress)
             result = _cut(prepared, auto, decided)
             result.timings = {"read": read_seconds, **result.timings}
             workbook = workbook_notices(result) if any(p.suffix.lower() == ".xlsx" for p in outputs) else []

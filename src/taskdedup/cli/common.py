@@ -52,11 +52,11 @@ def read_input(path: str, opts: InputOptions) -> Table:
 
 
 def prepare_input(
-    table: Table, settings: Settings, opts: InputOptions, *, min_similarity: float | None = None, progress: Progress | None = None
+    table: Table, settings: Settings, opts: InputOptions, *, min_threshold: float | None = None, progress: Progress | None = None
 ) -> Prepared:
     from taskdedup.pipeline import prepare
 
-    return prepare(table, settings, min_similarity=min_similarity, progress=progress, jobs=opts.jobs, cache=token_cache(opts))
+    return prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts))
 
 
 def say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool) -> None:

@@ -47,7 +47,7 @@ def evaluate(
             settings = replace(settings, columns=columns_without(settings.columns, [str(c) for c in table.frame.columns], gold_col))
         prepared = prepare_input(table, settings, opts)
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
-        labels = prepared.tree.cut(settings.threshold)
+        labels = prepared.cut(settings.threshold)
         if gold_col is not None:
             evaluation = evaluate_clusters(prepared, labels, gold_labels(table.frame, prepared, gold_col), settings.threshold, worst)
         else:

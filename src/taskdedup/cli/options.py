@@ -20,11 +20,10 @@ from typing import Annotated, Any, Optional, TypeVar
 import typer
 
 from taskdedup.config import (
-    DEFAULT_CHAR_WEIGHT,
-    DEFAULT_EMBEDDING_WEIGHT,
     DEFAULT_KEYWORDS,
     DEFAULT_THEME_THRESHOLD,
     DEFAULT_TOKENIZER,
+    EMBED_BUDGET,
     LARGE_ROWS,
     ColumnSpec,
     Settings,
@@ -38,6 +37,12 @@ class LinkageName(str, Enum):
     average = "average"
     complete = "complete"
     single = "single"
+
+
+class SimilarityChoice(str, Enum):
+    auto = "auto"
+    hybrid = "hybrid"
+    lexical = "lexical"
 
 
 class OutputFormat(str, Enum):
@@ -54,7 +59,7 @@ def positive(value: float | None) -> float | None:
 InputArg = Annotated[str, typer.Argument(metavar="INPUT", help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")]
 ThresholdOpt = Annotated[
     float,
-    typer.Option(min=0.0, max=1.0, metavar="SIM", callback=positive, help="Similarity (0-1] at which tasks are grouped; lower merges more."),
+    typer.Option(min=0.0, max=1.0, metavar="P", callback=positive, help="Probability (0-1] that tasks are one project at which they are grouped; lower merges more."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
@@ -84,18 +89,20 @@ class InputOptions:
     ] = None
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", metavar="FILE", help="Your lexicon (TOML) added to the built-in one; see README.")] = None
     no_lexicon: Annotated[bool, typer.Option("--no-lexicon", help="Match words as written, without the built-in lexicon.")] = False
+    similarity: Annotated[
+        SimilarityChoice,
+        typer.Option(
+            "--similarity", metavar="auto|hybrid|lexical",
+            help=f"hybrid: words, characters and a bundled sentence embedding (finds paraphrase); lexical: words and characters "
+            f"(fast); auto: hybrid while what it embeds fits a run of about two minutes ({EMBED_BUDGET:,} characters; above, each "
+            f"row's first line only), lexical beyond.",
+        ),
+    ] = SimilarityChoice.auto
     char_weight: Annotated[
         Optional[float],
         typer.Option(
             "--char-weight", min=0.0, max=0.95, metavar="W",
-            help=f"Share of character 2-3-gram similarity mixed in; 0 for words only [default: {DEFAULT_CHAR_WEIGHT:g}, 0 above {LARGE_ROWS:,} rows].",
-        ),
-    ] = None
-    embedding_weight: Annotated[
-        Optional[float],
-        typer.Option(
-            "--embedding-weight", min=0.0, max=0.9, metavar="W",
-            help=f"Share of sentence-embedding similarity (multilingual-e5-small, bundled) mixed in; 0 for none [default: {DEFAULT_EMBEDDING_WEIGHT:g}].",
+            help=f"Share of character 2-3-gram similarity [default: the calibrated one (see README), 0 above {LARGE_ROWS:,} rows].",
         ),
     ] = None
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes and similarity threads [default: all cores].")] = None
@@ -117,9 +124,8 @@ class InputOptions:
             linkage=self.linkage.value,  # type: ignore[arg-type]
             keywords=keywords,
             lexicon=load_lexicon(self.lexicon, self.no_lexicon),
-            char_weight=DEFAULT_CHAR_WEIGHT if self.char_weight is None else self.char_weight,
-            char_weight_is_default=self.char_weight is None,
-            embedding_weight=DEFAULT_EMBEDDING_WEIGHT if self.embedding_weight is None else self.embedding_weight,
+            char_weight=self.char_weight,
+            similarity=self.similarity.value,  # type: ignore[arg-type]
             columns=columns or ColumnSpec(
                 id_col=self.id_col, agency_col=self.agency_col, field_col=self.field_col, text_cols=tuple(self.text_col or ())
             ),

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 def tune(
     input: InputArg,
     gold_col: Annotated[Optional[str], typer.Option("--gold-col", metavar="COL", help="Column with the true group: recommend by F1.")] = None,
-    start: Annotated[float, typer.Option("--from", min=0.01, max=1.0, metavar="SIM", help="Lowest threshold tried.")] = 0.10,
-    stop: Annotated[float, typer.Option("--to", min=0.01, max=1.0, metavar="SIM", help="Highest threshold tried.")] = 0.80,
-    step: Annotated[float, typer.Option("--step", min=0.005, max=0.5, metavar="SIM", help="Distance between thresholds.")] = 0.05,
+    start: Annotated[float, typer.Option("--from", min=0.01, max=1.0, metavar="P", help="Lowest threshold (probability) tried.")] = 0.05,
+    stop: Annotated[float, typer.Option("--to", min=0.01, max=1.0, metavar="P", help="Highest threshold (probability) tried.")] = 0.95,
+    step: Annotated[float, typer.Option("--step", min=0.005, max=0.5, metavar="P", help="Distance between thresholds.")] = 0.05,
     plot: Annotated[Optional[Path], typer.Option("--plot", metavar="PNG", help="Also draw proposals and F1 (or silhouette) against the threshold.")] = None,
     opts: InputOptions = InputOptions(),
     report: ReportOptions = ReportOptions(),
@@ -51,7 +51,7 @@ def tune(
         table = read_input(input, opts)
         if gold_col is not None:
             settings = replace(settings, columns=columns_without(settings.columns, [str(c) for c in table.frame.columns], gold_col))
-        prepared = prepare_input(table, settings, opts, min_similarity=start)
+        prepared = prepare_input(table, settings, opts, min_threshold=start)
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
         gold = gold_labels(table.frame, prepared, gold_col) if gold_col else None
         tuning = run_tuning(prepared, thresholds_between(start, stop, step), gold)

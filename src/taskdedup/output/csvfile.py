@@ -28,6 +28,6 @@ def to_csv(result: Result) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(MEMBER_COLUMNS)
     for row in result.rows:
-        record = member_record(row)
+        record = member_record(row, result.match)
         writer.writerow([csv_value(record[c]) for c in MEMBER_COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -12,10 +12,10 @@ ENGLISH = {
     "요약": "Summary", "병합제안": "Proposals", "과제목록": "Tasks", "주제": "Themes", "유사쌍": "Near misses",
     "항목": "Item", "값": "Value", "제안번호": "Proposal", "제안 키": "Proposal key", "유형": "Kind", "기관 수": "Agencies",
     "과제 수": "Tasks", "참여 기관": "Participating agencies", "대표 과제": "Representative task", "주관 기관(제안)": "Suggested lead",
-    "핵심어": "Keywords", "응집도": "Cohesion", "가장 먼 과제": "Weakest member", "과제 번호 목록": "Member ids", "결정": "Decision",
+    "핵심어": "Keywords", "일치 확률": "Match probability", "가장 먼 과제": "Weakest member", "과제 번호 목록": "Member ids", "결정": "Decision",
     "의견": "Comment", "주제번호": "Theme", "번호": "Id", "행": "Row", "기관": "Agency", "분야": "Field", "과제명": "Title",
-    "대표": "Representative", "대표와 유사도": "Similarity to representative", "공유 핵심어": "Shared terms", "상태": "Status",
-    "포함 군집 (제안번호)": "Clusters", "유사도": "Similarity", "번호 A": "Id A", "기관 A": "Agency A", "과제 A": "Task A",
+    "대표": "Representative", "대표와 일치 확률": "Probability with representative", "공유 핵심어": "Shared terms", "상태": "Status",
+    "포함 군집 (제안번호)": "Clusters", "번호 A": "Id A", "기관 A": "Agency A", "과제 A": "Task A",
     "제안번호 A": "Proposal A", "번호 B": "Id B", "기관 B": "Agency B", "과제 B": "Task B", "제안번호 B": "Proposal B",
     "기관 간 중복": "cross-agency", "기관 내 중복": "same-agency", "기관 미상": "unattributed", "단독": "singleton",
     "군집됨": "clustered", "신규: 병합 결정된 묶음에 합류": "new: joined a merged group", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
@@ -23,10 +23,12 @@ ENGLISH = {
     "무시한 빈 행": "Blank rows ignored", "군집 수 (단독 포함)": "Clusters (with singletons)", "병합 제안 수": "Merge proposals",
     "  기관 간 중복": "  cross-agency", "  기관 내 중복": "  same-agency", "  기관 미상": "  unattributed",
     "병합 제안에 든 과제 수": "Rows in proposals", "여러 군집에 걸친 주제 수": "Themes", "형태소 분석기": "Tokenizer",
-    "유사도 임계값": "Threshold", "주제 임계값": "Theme threshold", "어휘집 항목 수": "Lexicon entries",
+    "병합 임계값 (같은 과제일 확률)": "Threshold (probability of one project)", "주제 임계값 (확률)": "Theme threshold (probability)", "어휘집 항목 수": "Lexicon entries",
     "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
     "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
     "결정 기록": "Decision log", "문장 임베딩": "Sentence embedding", "(사용 안 함)": "(not used)",
+    "유사도 방식": "Similarity", "신호 가중치 (단어 · 글자 · 임베딩)": "Signal weights (words · characters · embedding)",
+    "hybrid (단어 + 글자 + 문장 임베딩)": "hybrid (words + characters + sentence embedding)", "lexical (단어 + 글자)": "lexical (words + characters)",
 }
 DECISIONS_EN = ("merge", "split", "hold")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from taskdedup import __version__
+from taskdedup.clustering.match import MatchModel
 from taskdedup.pipeline import Result, RowOutcome
 from taskdedup.quality.evaluate import Evaluation
 from taskdedup.quality.explain import Explanation
@@ -24,7 +25,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 MEMBER_COLUMNS = (
     "cluster_id", "cluster_size", "kind", "theme_id", "row_id", "row_number", "agency", "field", "title",
-    "representative", "similarity_to_representative", "shared_terms", "status",
+    "representative", "probability", "similarity_to_representative", "shared_terms", "status",
 )
 
 def neutralise(value: str) -> str:
@@ -36,7 +37,7 @@ def rounded(x: float) -> float:
     return round(float(x), DIGITS)
 
 
-def member_record(row: RowOutcome) -> dict[str, Any]:
+def member_record(row: RowOutcome, match: MatchModel) -> dict[str, Any]:
     s, c, m = row.submission, row.cluster, row.member
     return {
         "cluster_id": c.cluster_id if c else None,
@@ -49,13 +50,14 @@ def member_record(row: RowOutcome) -> dict[str, Any]:
         "field": s.field,
         "title": s.title,
         "representative": bool(c and m and m is c.representative and c.is_proposal),
+        "probability": rounded(match.probability(m.similarity)) if m else None,
         "similarity_to_representative": rounded(m.similarity) if m else None,
         "shared_terms": list(m.shared_terms) if m else [],
         "status": row.status,
     }
 
 
-def _proposal_record(c: Cluster, earlier: Decided | None = None) -> dict[str, Any]:
+def _proposal_record(c: Cluster, match: MatchModel, earlier: Decided | None = None) -> dict[str, Any]:
     rep = c.representative.submission
     return {
         "cluster_id": c.cluster_id,
@@ -67,9 +69,16 @@ def _proposal_record(c: Cluster, earlier: Decided | None = None) -> dict[str, An
         "agencies": list(c.agencies),
         "representative": {"row_id": rep.row_id, "agency": rep.agency, "title": rep.title},
         "keywords": list(c.keywords),
+        "probability": rounded(match.probability(c.cohesion)),
         "cohesion": rounded(c.cohesion),
         "weakest_member": (
-            {"row_id": c.weakest.submission.row_id, "mean_similarity": rounded(c.weakest.mean_similarity)} if c.weakest else None
+            {
+                "row_id": c.weakest.submission.row_id,
+                "probability": rounded(match.probability(c.weakest.mean_similarity)),
+                "mean_similarity": rounded(c.weakest.mean_similarity),
+            }
+            if c.weakest
+            else None
         ),
         "members": [
             {
@@ -78,6 +87,7 @@ def _proposal_record(c: Cluster, earlier: Decided | None = None) -> dict[str, An
                 "agency": m.submission.agency,
                 "field": m.submission.field,
                 "title": m.submission.title,
+                "probability": rounded(match.probability(m.similarity)),
                 "similarity_to_representative": rounded(m.similarity),
                 "shared_terms": list(m.shared_terms),
             }
@@ -98,6 +108,17 @@ def _theme_record(t: Theme) -> dict[str, Any]:
     }
 
 
+def match_record(match: MatchModel) -> dict[str, float]:
+    """How scores were mixed and read as probabilities: enough to recompute any figure."""
+    return {
+        "word_weight": rounded(match.word_weight),
+        "char_weight": rounded(match.char_weight),
+        "embedding_weight": rounded(match.embedding_weight),
+        "slope": match.slope,
+        "midpoint": match.midpoint,
+    }
+
+
 def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
     """The whole result; `rows=False` leaves out proposals' and members' records (for the summary sheet)."""
     s = result.summary
@@ -115,9 +136,9 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
             "theme_threshold": result.settings.themes_at,
             "linkage": result.settings.linkage,
             "lexicon": {"entries": len(result.settings.lexicon), "fingerprint": result.settings.lexicon.fingerprint},
-            "embedding": (
-                {"model": result.settings.embedder, "weight": result.settings.embedding_weight} if result.settings.embedding_weight > 0 else None
-            ),
+            "similarity": result.match.name,
+            "match": match_record(result.match),
+            "embedding": {"model": result.settings.embedder} if result.match.embedding_weight > 0 else None,
         },
         "summary": {
             "rows_read": s.rows_read,
@@ -132,9 +153,9 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
             "themes": s.themes,
         },
         "notices": list(result.notices),
-        "proposals": [_proposal_record(c, result.carried.get(c.cluster_id)) for c in result.proposals] if rows else [],
+        "proposals": [_proposal_record(c, result.match, result.carried.get(c.cluster_id)) for c in result.proposals] if rows else [],
         "themes": [_theme_record(t) for t in result.themes],
-        "members": [member_record(r) for r in result.rows] if rows else [],
+        "members": [member_record(r, result.match) for r in result.rows] if rows else [],
     }
 
 
@@ -146,6 +167,7 @@ def _example(pair: Any) -> dict[str, Any]:
     return {
         "a": {"row_id": pair.a.row_id, "agency": pair.a.agency, "title": pair.a.title},
         "b": {"row_id": pair.b.row_id, "agency": pair.b.agency, "title": pair.b.title},
+        "probability": rounded(pair.probability),
         "similarity": rounded(pair.similarity),
     }
 
@@ -180,7 +202,7 @@ def tuning_to_dict(tuning: Tuning) -> dict[str, Any]:
                 "proposals": p.proposals,
                 "cross_agency_proposals": p.cross_agency,
                 "rows_in_proposals": p.rows_in_proposals,
-                "mean_cohesion": opt(p.mean_cohesion),
+                "mean_probability": opt(p.mean_probability),
                 "silhouette": opt(p.silhouette),
                 "precision": opt(p.precision),
                 "recall": opt(p.recall),
@@ -198,7 +220,9 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
     return {
         "a": {"row_id": ex.a.row_id, "agency": ex.a.agency, "title": ex.a.title},
         "b": {"row_id": ex.b.row_id, "agency": ex.b.agency, "title": ex.b.title},
+        "probability": rounded(ex.probability),
         "similarity": rounded(ex.similarity),
+        "signals": {name: rounded(value) for name, value in ex.signals},
         "threshold": ex.threshold,
         "same_cluster": ex.same_cluster,
         "shared_terms": [share(t) for t in ex.shared],

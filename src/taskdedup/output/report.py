@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
 
+from taskdedup.clustering.match import MatchModel
 from taskdedup.pipeline import Result
 from taskdedup.review.proposals import Cluster
 
@@ -83,17 +84,17 @@ def _map_svg(result: Result, coords: np.ndarray) -> str:
     return "".join(parts)
 
 
-def _card(c: Cluster) -> str:
+def _card(c: Cluster, match: MatchModel) -> str:
     items = []
     for m in c.members:
         s = m.submission
         rep = ' class="rep"' if m is c.representative else ""
-        sim = "대표" if m is c.representative else f"{m.similarity:.2f}"
+        sim = "대표" if m is c.representative else f"{match.probability(m.similarity):.2f}"
         shared = f' <span class="terms">[{_e(", ".join(m.shared_terms))}]</span>' if m.shared_terms and m is not c.representative else ""
         items.append(f"<li{rep}>{_e(s.agency or '-')} · {_e(s.title)} <span class=\"sim\">{sim}</span>{shared}</li>")
     return (
         f'<div class="card" id="p{c.cluster_id}"><h3>#{c.cluster_id} {_e(c.representative.submission.title)}</h3>'
-        f'<div class="kind">{_e(c.kind)} · 기관 {len(c.agencies)} · 과제 {c.size} · 응집도 {c.cohesion:.2f}</div>'
+        f'<div class="kind">{_e(c.kind)} · 기관 {len(c.agencies)} · 과제 {c.size} · 일치 확률 {match.probability(c.cohesion):.2f}</div>'
         f'<div class="terms">핵심어: {_e(", ".join(c.keywords))}</div><ul>{"".join(items)}</ul>'
         f'<div class="kind">참여 기관: {_e(", ".join(c.agencies) or "-")}</div></div>'
     )
@@ -114,7 +115,7 @@ def to_html(result: Result, coords: np.ndarray | None = None) -> bytes:
         ("제외된 과제 수", s.rows_skipped),
         ("병합 제안", f"{s.proposals} (기관 간 {s.cross_agency}, 기관 내 {s.same_agency})"),
         ("주제", s.themes),
-        ("설정", f"{st.tokenizer}, 임계값 {st.threshold:g}, {st.linkage} linkage"),
+        ("설정", f"{result.match.name}, {st.tokenizer}, 병합 임계값 (같은 과제일 확률) {st.threshold:g}, {st.linkage} linkage"),
     )
     themes = "".join(
         f"<tr><td>T{t.theme_id}</td><td>{len(t.agencies)}</td><td>{t.size}</td><td>{_e(', '.join(t.keywords))}</td>"
@@ -130,7 +131,7 @@ def to_html(result: Result, coords: np.ndarray | None = None) -> bytes:
         "<h2>과제 지도</h2><p class=\"kind\">비슷한 과제일수록 가까이 놓입니다. 색은 병합 제안, 회색은 단독 과제입니다. 점에 마우스를 올리면 과제명이 보입니다.</p>",
         _map_svg(result, coords),
         f"<h2>병합 제안 ({s.proposals})</h2>",
-        '<div class="cards">' + "".join(_card(c) for c in result.proposals) + "</div>",
+        '<div class="cards">' + "".join(_card(c, result.match) for c in result.proposals) + "</div>",
         f"<h2>여러 기관에 걸친 주제 ({s.themes})</h2>",
         '<table class="themes"><tr><th>주제</th><th>기관 수</th><th>과제 수</th><th>핵심어</th><th>군집</th></tr>' + themes + "</table>",
         "</body></html>",

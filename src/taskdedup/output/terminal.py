@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from taskdedup.clustering.match import MatchModel
 from taskdedup.pipeline import Result
 from taskdedup.quality.evaluate import Evaluation, PairExample
 from taskdedup.quality.explain import Explanation
@@ -37,7 +38,7 @@ def summary_line(result: Result) -> str:
 def settings_line(result: Result) -> str:
     st = result.settings
     total = sum(result.timings.values())
-    return f"tokenizer {st.tokenizer}, threshold {st.threshold:g}, {st.linkage} linkage, {total:.1f} s"
+    return f"{result.match.name} similarity, tokenizer {st.tokenizer}, threshold p >= {st.threshold:g}, {st.linkage} linkage, {total:.1f} s"
 
 
 def render_plain(result: Result) -> str:
@@ -46,20 +47,20 @@ def render_plain(result: Result) -> str:
     for c in result.proposals:
         lines.append("")
         lines.append(
-            f"#{c.cluster_id} {c.kind}: {c.size} tasks, {len(c.agencies)} agencies, cohesion {c.cohesion:.2f}, "
+            f"#{c.cluster_id} {c.kind}: {c.size} tasks, {len(c.agencies)} agencies, p {result.match.probability(c.cohesion):.2f}, "
             f"keywords: {', '.join(c.keywords)}"
         )
         for m in c.members:
             s = m.submission
             mark = "*" if m is c.representative else " "
             shared = f" [{', '.join(m.shared_terms)}]" if m.shared_terms and m is not c.representative else ""
-            lines.append(f"  {mark} {s.row_id}\t{s.agency or '-'}\t{s.title}\t{m.similarity:.2f}{shared}")
+            lines.append(f"  {mark} {s.row_id}\t{s.agency or '-'}\t{s.title}\t{result.match.probability(m.similarity):.2f}{shared}")
     if not result.proposals:
         lines.append("")
         lines.append("No merge proposals at this threshold; try a lower --threshold.")
     if result.themes:
         lines.append("")
-        lines.append(f"Themes spanning several clusters (similarity >= {result.settings.themes_at:g}):")
+        lines.append(f"Themes spanning several clusters (p >= {result.settings.themes_at:g}):")
         for t in result.themes:
             lines.append(
                 f"  T{t.theme_id}: {t.size} tasks, {len(t.agencies)} agencies, clusters {', '.join(f'#{c.cluster_id}' for c in t.clusters)}; "
@@ -68,7 +69,7 @@ def render_plain(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _members_text(c: Cluster) -> Text:
+def _members_text(c: Cluster, match: MatchModel) -> Text:
     text = Text()
     for k, m in enumerate(c.members):
         s = m.submission
@@ -77,7 +78,7 @@ def _members_text(c: Cluster) -> Text:
         if m is c.representative:
             text.append("★ ", style="bold")
         else:
-            text.append(f"{m.similarity:.2f} ", style="dim")
+            text.append(f"{match.probability(m.similarity):.2f} ", style="dim")
         text.append(f"{s.agency or '-'}", style="cyan")
         text.append(f" {s.title}")
     return text
@@ -93,16 +94,16 @@ def render_rich(result: Result, console: Console) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True, width=3)
-    table.add_column("ag/coh", no_wrap=True, width=6)
-    table.add_column("tasks (★ representative; similarity)", ratio=3)
+    table.add_column("ag/p", no_wrap=True, width=6)
+    table.add_column("tasks (★ representative; p with it)", ratio=3)
     table.add_column("keywords", ratio=1)
     for c in result.proposals:
-        kind = Text(f"{len(c.agencies)} ag.\n{c.cohesion:.2f}", style=KIND_STYLE.get(c.kind, ""))
-        table.add_row(str(c.cluster_id), kind, _members_text(c), ", ".join(c.keywords))
+        kind = Text(f"{len(c.agencies)} ag.\np {result.match.probability(c.cohesion):.2f}", style=KIND_STYLE.get(c.kind, ""))
+        table.add_row(str(c.cluster_id), kind, _members_text(c, result.match), ", ".join(c.keywords))
     console.print(Group(table))
-    console.print("ag/coh: number of agencies, and cohesion (mean pairwise similarity)", style="dim")
+    console.print("ag/p: number of agencies, and the probability that the group is one project (at its average link)", style="dim")
     if result.themes:
-        themes = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, title=f"Themes (similarity >= {result.settings.themes_at:g})")
+        themes = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, title=f"Themes (p >= {result.settings.themes_at:g})")
         themes.add_column("theme", no_wrap=True, width=5)
         themes.add_column("agencies", justify="right", width=8)
         themes.add_column("tasks", justify="right", width=5)
@@ -119,7 +120,7 @@ def render_rich(result: Result, console: Console) -> None:
 
 
 def _pair_line(p: PairExample) -> str:
-    return f"  {p.similarity:.2f}  {p.a.row_id} {p.a.title}  <->  {p.b.row_id} {p.b.title}"
+    return f"  p {p.probability:.2f}  {p.a.row_id} {p.a.title}  <->  {p.b.row_id} {p.b.title}"
 
 
 def render_evaluation(ev: Evaluation) -> str:
@@ -146,12 +147,12 @@ def _num(x: float | None, digits: int = 3) -> str:
 
 def tuning_rows(tuning: Tuning) -> tuple[list[str], list[list[str]]]:
     with_gold = bool(tuning.points) and tuning.points[0].f1 is not None
-    header = ["threshold", "clusters", "proposals", "cross-agency", "rows in proposals", "cohesion", "silhouette"]
+    header = ["threshold", "clusters", "proposals", "cross-agency", "rows in proposals", "mean p", "silhouette"]
     if with_gold:
         header += ["P", "R", "F1"]
     rows = []
     for p in tuning.points:
-        row = [f"{p.threshold:g}", str(p.clusters), str(p.proposals), str(p.cross_agency), str(p.rows_in_proposals), _num(p.mean_cohesion, 2), _num(p.silhouette)]
+        row = [f"{p.threshold:g}", str(p.clusters), str(p.proposals), str(p.cross_agency), str(p.rows_in_proposals), _num(p.mean_probability, 2), _num(p.silhouette)]
         if with_gold:
             row += [_num(p.precision), _num(p.recall), _num(p.f1)]
         rows.append(row)
@@ -183,7 +184,9 @@ def render_explanation(ex: Explanation) -> str:
     lines = [
         f"A {ex.a.row_id} {ex.a.agency or '-'}: {ex.a.title}",
         f"B {ex.b.row_id} {ex.b.agency or '-'}: {ex.b.title}",
-        f"similarity {ex.similarity:.4f} (threshold {ex.threshold:g}): {verdict}",
+        f"probability {ex.probability:.4f} of one project (threshold {ex.threshold:g}): {verdict}",
+        f"score {ex.similarity:.4f} = " + " + ".join(f"{name} {value:.4f}" for name, value in ex.signals)
+        + f"; p = 1 / (1 + exp(-{ex.slope:g} x (score - {ex.midpoint:g})))",
         "shared terms (weight in A x weight in B = contribution):",
     ]
     lines.extend(f"  {t.term}\t{t.weight_a:.3f} x {t.weight_b:.3f} = {t.contribution:.4f}" for t in ex.shared)

@@ -20,6 +20,7 @@ from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNA
 KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
 DECISION_KO = dict(zip((MERGE, SPLIT, HOLD), DECISIONS_KO, strict=True))
 TOP_THEMES = 5
+SIMILARITY_KO = {"hybrid": "hybrid (단어 + 글자 + 문장 임베딩)", "lexical": "lexical (단어 + 글자)"}
 
 def _summary_sheet(ws: Worksheet, result: Result) -> None:
     d = result_to_dict(result, rows=False)
@@ -37,10 +38,12 @@ def _summary_sheet(ws: Worksheet, result: Result) -> None:
         ["병합 제안에 든 과제 수", s["rows_in_proposals"]],
         ["여러 군집에 걸친 주제 수", s["themes"]],
         ["형태소 분석기", f'{d["settings"]["tokenizer"]} ({d["settings"]["tokenizer_version"]})'],
-        ["유사도 임계값", d["settings"]["threshold"]],
-        ["주제 임계값", d["settings"]["theme_threshold"]],
+        ["병합 임계값 (같은 과제일 확률)", d["settings"]["threshold"]],
+        ["주제 임계값 (확률)", d["settings"]["theme_threshold"]],
         ["어휘집 항목 수", d["settings"]["lexicon"]["entries"]],
-        ["문장 임베딩", f'{d["settings"]["embedding"]["model"]} (가중치 {d["settings"]["embedding"]["weight"]:g})' if d["settings"]["embedding"] else "(사용 안 함)"],
+        ["유사도 방식", SIMILARITY_KO[d["settings"]["similarity"]]],
+        ["신호 가중치 (단어 · 글자 · 임베딩)", " · ".join(f'{d["settings"]["match"][k]:g}' for k in ("word_weight", "char_weight", "embedding_weight"))],
+        ["문장 임베딩", d["settings"]["embedding"]["model"] if d["settings"]["embedding"] else "(사용 안 함)"],
         ["연결 방식 (linkage)", d["settings"]["linkage"]],
         ["비교한 열", " + ".join(cols["text"])],
         ["기관 열", cols["agency"] or "(없음)"],
@@ -73,7 +76,7 @@ def _summary_sheet(ws: Worksheet, result: Result) -> None:
 def _proposals_sheet(ws: Worksheet, result: Result) -> None:
     headers = [
         ("제안번호", 10), ("제안 키", 12), ("유형", 14), ("기관 수", 9), ("과제 수", 9), ("참여 기관", 30), ("대표 과제", 40),
-        ("주관 기관(제안)", 16), ("핵심어", 30), ("응집도", 9), ("가장 먼 과제", 30), ("과제 번호 목록", 24), ("결정", 10), ("의견", 30),
+        ("주관 기관(제안)", 16), ("핵심어", 30), ("일치 확률", 9), ("가장 먼 과제", 30), ("과제 번호 목록", 24), ("결정", 10), ("의견", 30),
     ]
     rows = []
     for c in result.proposals:
@@ -83,8 +86,8 @@ def _proposals_sheet(ws: Worksheet, result: Result) -> None:
         rows.append([
             c.cluster_id, proposal_key(c), KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title,
             earlier.lead if earlier and earlier.lead else rep.agency,
-            ", ".join(c.keywords), rounded(c.cohesion),
-            f"{weakest.submission.row_id}: {weakest.submission.title} ({rounded(weakest.mean_similarity)})" if weakest else "",
+            ", ".join(c.keywords), rounded(result.match.probability(c.cohesion)),
+            f"{weakest.submission.row_id}: {weakest.submission.title} ({result.match.probability(weakest.mean_similarity):.2f})" if weakest else "",
             proposal_ids_cell([m.submission.row_id for m in c.members]),
             DECISION_KO[earlier.decision] if earlier else "", earlier.comment if earlier else "",
         ])
@@ -117,10 +120,10 @@ def _decision_log_sheet(ws: Worksheet, result: Result) -> None:
 
 
 def _pairs_sheet(ws: Worksheet, result: Result) -> None:
-    headers = [("유사도", 9), ("번호 A", 10), ("기관 A", 16), ("과제 A", 40), ("제안번호 A", 10), ("번호 B", 10), ("기관 B", 16),
+    headers = [("일치 확률", 9), ("번호 A", 10), ("기관 A", 16), ("과제 A", 40), ("제안번호 A", 10), ("번호 B", 10), ("기관 B", 16),
                ("과제 B", 40), ("제안번호 B", 10)]
     rows = [
-        [rounded(m.similarity), m.a.submission.row_id, m.a.submission.agency, m.a.submission.title, m.cluster_a,
+        [rounded(result.match.probability(m.similarity)), m.a.submission.row_id, m.a.submission.agency, m.a.submission.title, m.cluster_a,
          m.b.submission.row_id, m.b.submission.agency, m.b.submission.title, m.cluster_b]
         for m in result.near_misses
     ]
@@ -133,18 +136,18 @@ def _pairs_sheet(ws: Worksheet, result: Result) -> None:
 def _members_sheet(ws: Worksheet, result: Result) -> None:
     headers = [
         ("제안번호", 10), ("과제 수", 9), ("유형", 14), ("주제번호", 10), ("번호", 10), ("행", 7), ("기관", 16),
-        ("분야", 12), ("과제명", 44), ("대표", 7), ("대표와 유사도", 12), ("공유 핵심어", 30), ("상태", 22),
+        ("분야", 12), ("과제명", 44), ("대표", 7), ("대표와 일치 확률", 12), ("공유 핵심어", 30), ("상태", 22),
     ]
     rows = []
     reps: set[int] = set()
     for i, row in enumerate(result.rows, start=2):
-        r = member_record(row)
+        r = member_record(row, result.match)
         if r["representative"]:
             reps.add(i)
         rows.append([
             r["cluster_id"], r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_id"], r["row_number"],
             r["agency"], r["field"], r["title"], "대표" if r["representative"] else "",
-            r["similarity_to_representative"], ", ".join(r["shared_terms"]), _status_ko(r["status"]),
+            r["probability"], ", ".join(r["shared_terms"]), _status_ko(r["status"]),
         ])
     table_sheet(ws, headers, rows, wrap={9, 12})
     for i in range(2, len(rows) + 2):

@@ -19,7 +19,8 @@ from taskdedup.quality.metrics import PRF, adjusted_rand, bcubed, pair_labels, p
 class PairExample:
     a: Submission
     b: Submission
-    similarity: float
+    similarity: float  # the mixed score
+    probability: float  # the match model's reading of it
 
 
 @dataclass
@@ -44,7 +45,9 @@ def _by_similarity(pairs: list[tuple[int, int]], prepared: Prepared, limit: int,
     sign = -1 if highest else 1
     scored = [(sim.pair(i, j), (i, j)) for i, j in pairs]
     ranked = sorted(scored, key=lambda x: (sign * x[0], x[1]))[:limit]
-    return [PairExample(prepared.clustered[i], prepared.clustered[j], value) for value, (i, j) in ranked]
+    return [
+        PairExample(prepared.clustered[i], prepared.clustered[j], value, prepared.match.probability(value)) for value, (i, j) in ranked
+    ]
 
 
 def _pairs_within(groups: dict[object, list[int]], other: Sequence[object]) -> list[tuple[int, int]]:

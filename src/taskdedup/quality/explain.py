@@ -9,7 +9,7 @@ import numpy as np
 from taskdedup.errors import InputError
 from taskdedup.input.submissions import Submission
 from taskdedup.pipeline import Prepared
-from taskdedup.text.vectors import EMBEDDING_PREFIX
+from taskdedup.text.vectors import CHAR_PREFIX, EMBEDDING_PREFIX
 
 EMBEDDING_TERM = EMBEDDING_PREFIX + "sentence embedding"
 
@@ -29,8 +29,12 @@ class TermShare:
 class Explanation:
     a: Submission
     b: Submission
-    similarity: float
-    threshold: float
+    similarity: float  # the mixed score the tree merges on
+    probability: float  # the match model's reading of it
+    signals: list[tuple[str, float]]  # each signal's share of the score: word, character, embedding
+    slope: float
+    midpoint: float
+    threshold: float  # a probability
     same_cluster: bool
     shared: list[TermShare]  # by contribution; the contributions add up to the similarity
     only_a: list[TermShare]  # heaviest terms of a that b lacks
@@ -59,6 +63,9 @@ def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Expl
     matrix, terms = prepared.vectors.matrix, prepared.vectors.terms
     row_a, row_b = matrix[i].toarray().ravel(), matrix[j].toarray().ravel()
     embedded = np.array([str(t).startswith(EMBEDDING_PREFIX) for t in terms], dtype=bool)
+    chars = np.array([str(t).startswith(CHAR_PREFIX) for t in terms], dtype=bool)
+    words = ~(embedded | chars)
+    signals = [(name, float(row_a[part] @ row_b[part])) for name, part in (("words", words), ("characters", chars), ("embedding", embedded)) if part.any()]
     shares = []
     if embedded.any():
         # The sentence embedding is one signal: its dimensions (which may be negative) are shown as
@@ -78,11 +85,16 @@ def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Expl
         (TermShare(str(terms[k]), 0.0, float(row_b[k])) for k in np.flatnonzero((row_b > 0) & (row_a == 0))),
         key=lambda t: (-t.weight_b, t.term),
     )
-    labels = prepared.tree.cut(prepared.settings.threshold)
+    labels = prepared.cut(prepared.settings.threshold)
+    score = prepared.similarity.pair(i, j)
     return Explanation(
         a=prepared.clustered[i],
         b=prepared.clustered[j],
-        similarity=prepared.similarity.pair(i, j),
+        similarity=score,
+        probability=prepared.match.probability(score),
+        signals=signals,
+        slope=prepared.match.slope,
+        midpoint=prepared.match.midpoint,
         threshold=prepared.settings.threshold,
         same_cluster=bool(labels[i] == labels[j]),
         shared=shared[:limit],

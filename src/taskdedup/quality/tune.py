@@ -25,7 +25,7 @@ class TunePoint:
     proposals: int
     cross_agency: int
     rows_in_proposals: int
-    mean_cohesion: float | None  # mean over proposals of their mean pairwise similarity
+    mean_probability: float | None  # mean over proposals of the probability at their average link
     silhouette: float | None
     precision: float | None = None
     recall: float | None = None
@@ -79,7 +79,7 @@ def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | 
     scored = [] if gold is None else [i for i, g in enumerate(gold) if g.strip()]
     points: list[TunePoint] = []
     for t in thresholds:
-        labels = prepared.tree.cut(t)
+        labels = prepared.cut(t)
         groups: dict[int, list[int]] = {}
         for i, label in enumerate(labels):
             groups.setdefault(int(label), []).append(i)
@@ -91,7 +91,7 @@ def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | 
             proposals=len(proposals),
             cross_agency=sum(len({agencies[i] for i in g if agencies[i]}) >= 2 for g in proposals),
             rows_in_proposals=sum(len(g) for g in proposals),
-            mean_cohesion=float(np.mean(cohesion)) if cohesion else None,
+            mean_probability=float(np.mean([prepared.match.probability(c) for c in cohesion])) if cohesion else None,
             silhouette=silhouette(distance, labels[rows]),
         )
         if gold is not None:
