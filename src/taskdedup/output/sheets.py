@@ -93,7 +93,7 @@ def table_sheet(ws: Worksheet, headers: list[tuple[str, int]], rows: list[list[A
 
 
 def similarity_colours(ws: Worksheet, cells: str) -> None:
-    """Red (weak) to green (strong) on similarity cells: the weak matches catch the eye first."""
+    """Red (unlikely) through yellow (0.5) to green (likely) on probability cells: weak matches catch the eye first."""
     ws.conditional_formatting.add(
         cells, ColorScaleRule(start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=0.5,
                               mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"),
