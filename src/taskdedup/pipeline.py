@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from taskdedup.clustering.match import MatchModel, match_model
 from taskdedup.clustering.sparse import Join, sparse_tree
@@ -275,6 +274,8 @@ def prepare(
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
         else:
+            from scipy.sparse.csgraph import connected_components  # only this path needs it
+
             tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs)
             similarity = Similarity(vectors.matrix)
             _, component = connected_components(join.edges, directed=False)

@@ -94,3 +94,24 @@ def test_labels_are_numbered_by_first_member(linkage: str) -> None:
         if label not in seen:
             seen.append(label)
     assert seen == list(range(len(seen)))
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete", "single"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_tree_is_scikit_learns_agglomerative_tree(linkage: str, seed: int) -> None:
+    """build_tree calls SciPy directly; it must give exactly what AgglomerativeClustering gives,
+    ties included (repeated rows and repeated similarities)."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    rng = np.random.default_rng(seed)
+    points = rng.random((40, 6))
+    points[10:15] = points[3]  # copies: ties at distance 0
+    points = points / np.linalg.norm(points, axis=1, keepdims=True)
+    similarity = np.clip(np.round(points @ points.T, 2), 0.0, 1.0)  # coarse: many equal distances
+    np.fill_diagonal(similarity, 1.0)
+    ours = build_tree(similarity, linkage)  # type: ignore[arg-type]
+    model = AgglomerativeClustering(
+        n_clusters=None, distance_threshold=0.0, metric="precomputed", linkage=linkage, compute_full_tree=True, compute_distances=True
+    ).fit(np.round(1.0 - similarity, 9))
+    assert np.array_equal(ours.children, model.children_)
+    assert np.array_equal(ours.distances, np.round(model.distances_, 9))
