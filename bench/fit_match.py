@@ -109,6 +109,23 @@ def best_mean(f1: dict[str, dict[float, float]], names: list[str]) -> float:
     return max(thresholds, key=lambda t: (round(smoothed(t), 9), -t))
 
 
+LOCAL_OPTIONS = ("--cache-dir", "--write", "--grid-json")  # where files go, not what is fitted
+
+
+def fit_command(argv: list[str]) -> str:
+    """The command that reproduces the fit, without this machine's paths."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in LOCAL_OPTIONS:
+            skip = True
+        elif not arg.startswith(tuple(f"{o}=" for o in LOCAL_OPTIONS)):
+            kept.append(arg)
+    return "python bench/fit_match.py " + " ".join(kept)
+
+
 def score_at(curve: dict[float, float], threshold: float) -> float:
     return curve[min(curve, key=lambda t: abs(t - threshold))]
 
@@ -144,7 +161,7 @@ def main() -> None:
     midpoint = args.midpoint if args.midpoint is not None else best_mean(f1, names)
     slope, intercept = fit_slope(scores, labels)
     figures = {
-        "command": "python bench/fit_match.py " + " ".join(sys.argv[1:]),
+        "command": fit_command(sys.argv[1:]),
         "f1_at_midpoint": {n: round(score_at(f1[n], midpoint), DECIMALS) for n in names},
         "mean_f1_at_midpoint": round(float(np.mean([score_at(f1[n], midpoint) for n in names])), DECIMALS),
         "best_smoothed_midpoint": best_mean(f1, names),

@@ -21,13 +21,13 @@ DEFAULT_LINKAGE: Linkage = "average"
 DEFAULT_THEME_THRESHOLD = 0.3
 DEFAULT_SIMILARITY: SimilarityName = "auto"
 # `auto` mixes in sentence embeddings up to this many rows, and while what is embedded fits
-# text/embeddings.EMBED_BUDGET; above, a cold run would take minutes and the match is lexical.
+# EMBED_BUDGET below; above, a cold run would take minutes and the match is lexical.
 HYBRID_MAX_ROWS = 20000
 # Characters a run embeds at most unless asked: ~1,600 characters/s on 2 cores, so about 100 s cold.
 # Above it the embedding reads each row's first line (the title), and above that again `auto`
 # matches lexically (docs/BENCHMARKS.md).
 EMBED_BUDGET = 160_000
-# Up to this many rows the dense n x n path (scikit-learn) runs; above it, the exact sparse one.
+# Up to this many rows the dense n x n path (SciPy's linkage) runs; above it, the exact sparse one.
 DENSE_MAX_ROWS = 2000
 # Above this many rows, defaults that cost too much at scale are turned off with a notice:
 # character n-grams (their join costs ~30x the words' one on 85k titles) and themes below the

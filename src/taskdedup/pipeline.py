@@ -170,7 +170,7 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
         notices.append(f"{rows} rows: character n-grams off for speed (--char-weight {default:g} turns them on)")
         settings = replace(settings, char_weight=0.0)
     if settings.themes_at < settings.threshold and settings.theme_threshold_is_default:
-        notices.append(f"{rows} rows: themes off for speed (--theme-threshold SIM turns them on)")
+        notices.append(f"{rows} rows: themes off for speed (--theme-threshold P turns them on)")
         settings = replace(settings, theme_threshold=settings.threshold)
     return settings
 

@@ -1,8 +1,8 @@
 """Similarity matrix -> flat clusters, by agglomerative clustering with a similarity threshold.
 
 The tree is built once (SciPy's linkage, as scikit-learn runs it: the full tree with merge
-distances) and cut at "distance <= 1 - threshold", so a pair of identical tasks merges even at threshold 1.0 and many thresholds can be cut
-from one tree. Similarities are rounded to 1e-9 so that float noise in the last bits cannot change
+distances) and cut at "distance <= 1 - threshold", so a pair of identical tasks merges even at
+threshold 1.0 and many thresholds can be cut from one tree. Similarities are rounded to 1e-9 so that float noise in the last bits cannot change
 which side of the threshold a pair falls on between runs or machines.
 """
 

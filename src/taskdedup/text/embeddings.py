@@ -80,7 +80,7 @@ class E5Embedder(Embedder):
     dim = 384
 
     def __init__(self, threads: int | None = None) -> None:
-        self.threads = threads
+        super().__init__(threads)
         self._model: Any = None
 
     def start(self) -> None:
@@ -158,8 +158,8 @@ def cached_embeddings(
 def embed_rows(texts: Sequence[str], name: str, cache: TokenCache | None, report: Callable[[str, int, int], None],
                notices: list[str], jobs: int | None = None) -> np.ndarray | None:
     """The rows' embeddings, or None with a notice when the model cannot start (the run then
-    matches on words and characters alone). The model starts only if some text is not cached:
-    loading it is most of a warm run's cost."""
+    matches on words and characters alone). The model starts only if some text is not cached, so a
+    warm run neither imports nor loads it."""
     embedder = EMBEDDERS[name](threads=jobs)
     try:
         return cached_embeddings(texts, embedder, cache, report, notices)
