@@ -4,7 +4,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskdedup.clustering.tree import build_tree, cluster_labels, similarity_matrix
+from taskdedup.clustering.tree import MergeTree, build_tree, cluster_labels, similarity_matrix
 
 
 def sim(*rows: list[float]) -> np.ndarray:
@@ -115,3 +115,32 @@ def test_the_tree_is_scikit_learns_agglomerative_tree(linkage: str, seed: int) -
     ).fit(np.round(1.0 - similarity, 9))
     assert np.array_equal(ours.children, model.children_)
     assert np.array_equal(ours.distances, np.round(model.distances_, 9))
+
+
+def walk_cut(tree: MergeTree, threshold: float) -> list[int]:
+    """The cut as a walk up the tree from every leaf: what MergeTree.cut computes in one pass."""
+    limit = round(1.0 - threshold, 9)
+    parent = list(range(tree.n + len(tree.children)))
+    for i, ((a, b), dist) in enumerate(zip(tree.children.tolist(), tree.distances.tolist(), strict=True)):
+        if dist <= limit:
+            parent[a] = parent[b] = tree.n + i
+    labels: dict[int, int] = {}
+    out = []
+    for leaf in range(tree.n):
+        node = leaf
+        while parent[node] != node:
+            node = parent[node]
+        out.append(labels.setdefault(node, len(labels)))
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(2, 30), st.integers(0, 10**6), st.data())
+def test_cut_is_the_walk_up_the_tree_also_for_a_forest(n: int, seed: int, data: st.DataObject) -> None:
+    from scipy.cluster.hierarchy import linkage
+
+    full = linkage(np.random.default_rng(seed).random((n, 3)), "average")
+    merges = data.draw(st.integers(0, n - 1))  # a forest: the tree built only down to some similarity
+    tree = MergeTree(n, full[:merges, :2].astype(np.int64), np.round(full[:merges, 2], 9))
+    for threshold in (0.0, 0.4, 0.7, 1.0):
+        assert tree.cut(threshold).tolist() == walk_cut(tree, threshold)

@@ -32,8 +32,9 @@ def rows_with_copies(draw: st.DrawFn) -> tuple[sp.csr_matrix, np.ndarray]:
     return sp.csr_matrix(rows), labels
 
 
-def reference(matrix: sp.csr_matrix, indices: list[int]) -> tuple[int, float, dict[int, float], dict[int, tuple[str, ...]]]:
-    """Representative, cohesion, similarity to it and shared terms from every member's own row."""
+def reference(matrix: sp.csr_matrix, indices: list[int]) -> tuple[int, float, dict[int, float], dict[int, tuple[str, ...]], tuple[str, ...], list[int], int]:
+    """Representative, cohesion, similarity to it, shared terms, keywords, member order and the
+    weakest member, from every member's own row, one proposal at a time."""
     block = similarity_matrix(matrix[indices])
     np.fill_diagonal(block, 1.0)
     size = len(indices)
@@ -44,7 +45,12 @@ def reference(matrix: sp.csr_matrix, indices: list[int]) -> tuple[int, float, di
     shared = {
         i: top_terms(dense[p] * (present >= 2) if p == rep_pos else dense[p] * dense[rep_pos], TERMS, 5) for p, i in enumerate(indices)
     }
-    return indices[rep_pos], float((block.sum() - size) / (size * (size - 1))), {i: float(block[p, rep_pos]) for p, i in enumerate(indices)}, shared
+    keywords = top_terms(dense.mean(axis=0) * (present >= 2), TERMS, 5)
+    order = sorted(range(size), key=lambda p: (p != rep_pos, -round(float(block[p, rep_pos]), 9), indices[p]))
+    weakest = min(range(size), key=lambda p: (round(float(mean[p]), 9), p == rep_pos, -indices[p]))
+    to_rep = {i: float(block[p, rep_pos]) for p, i in enumerate(indices)}
+    cohesion = float((block.sum() - size) / (size * (size - 1)))
+    return indices[rep_pos], cohesion, to_rep, shared, keywords, [indices[p] for p in order], indices[weakest]
 
 
 @settings(max_examples=60, deadline=None)
@@ -57,8 +63,11 @@ def test_evidence_over_distinct_rows_equals_evidence_over_every_row(case: tuple[
             if not cluster.is_proposal:
                 continue
             indices = sorted(m.index for m in cluster.members)
-            rep, cohesion, to_rep, shared = reference(matrix, indices)
+            rep, cohesion, to_rep, shared, keywords, order, weakest = reference(matrix, indices)
             assert cluster.representative.index == rep
+            assert cluster.keywords == keywords
+            assert [m.index for m in cluster.members] == order
+            assert cluster.weakest is not None and cluster.weakest.index == weakest
             assert cluster.cohesion == pytest.approx(cohesion, abs=1e-12)
             for m in cluster.members:
                 assert m.similarity == pytest.approx(to_rep[m.index], abs=1e-12)

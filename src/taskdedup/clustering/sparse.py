@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.tree import DECIMALS, MergeTree, identical_rows
+from taskdedup.clustering.tree import DECIMALS, MergeTree, row_units
 from taskdedup.config import Linkage
 
 Progress = Callable[[str, int, int], None]
@@ -87,8 +87,10 @@ def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Prog
 
 def _duplicates(matrix: sp.csr_matrix) -> tuple[np.ndarray, list[list[int]]]:
     """Rows with identical vectors, grouped: (first row of each group, the groups' rows)."""
-    groups = identical_rows(matrix, range(matrix.shape[0]))
-    return np.array([g[0] for g in groups], dtype=np.int64), groups
+    units = row_units(matrix, np.arange(matrix.shape[0]))
+    order = np.argsort(units, kind="stable")  # units are numbered by first row: groups in that order
+    bounds = np.flatnonzero(np.diff(units[order])) + 1
+    return order[np.r_[0, bounds]] if len(order) else order, [g.tolist() for g in np.split(order, bounds)] if len(order) else []
 
 
 @dataclass(frozen=True)

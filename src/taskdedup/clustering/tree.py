@@ -41,19 +41,22 @@ class MergeTree:
         The tree may be a forest (fewer than n - 1 merges) when it was built only down to some
         similarity; cutting above that similarity is exact all the same.
         """
+        from scipy.sparse.csgraph import connected_components
+
         limit = round(1.0 - threshold, DECIMALS)
         nodes = self.n + len(self.children)
-        parent = np.arange(nodes)
-        for i, ((a, b), dist) in enumerate(zip(self.children, self.distances, strict=True)):
-            if dist <= limit:
-                parent[a] = parent[b] = self.n + i
-        # Resolve every node to its highest merged ancestor; children always precede parents.
-        root = parent.copy()
-        for node in range(nodes - 1, -1, -1):
-            root[node] = root[parent[node]] if parent[node] != node else node
-        leaves = root[: self.n]
-        order: dict[int, int] = {}
-        return np.array([order.setdefault(int(x), len(order)) for x in leaves], dtype=np.int64)
+        kept = np.flatnonzero(self.distances <= limit)
+        # A kept merge links both children to its node; the clusters are the leaves' components
+        # (one pass in C instead of a Python loop over every node: 0.3 s per cut at 85,856 rows).
+        parents = np.concatenate([self.n + kept, self.n + kept])
+        children = np.concatenate([self.children[kept, 0], self.children[kept, 1]])
+        links = sp.coo_matrix((np.ones(len(parents), dtype=np.int8), (children, parents)), shape=(nodes, nodes))
+        _, component = connected_components(links, directed=False)
+        leaves = component[: self.n]
+        _, first, inverse = np.unique(leaves, return_index=True, return_inverse=True)
+        label = np.empty(len(first), dtype=np.int64)
+        label[np.argsort(first)] = np.arange(len(first))
+        return label[inverse.ravel()]
 
 
 def build_tree(similarity: np.ndarray, linkage: Linkage) -> MergeTree:
@@ -128,25 +131,27 @@ class Similarity:
         return float(np.clip(np.round(value, DECIMALS), 0.0, 1.0))
 
 
-def identical_rows(matrix: sp.csr_matrix, rows: Sequence[int]) -> list[list[int]]:
-    """Positions in `rows` of rows with identical vectors, grouped in order of first appearance.
+def row_units(matrix: sp.csr_matrix, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+    """For each of `rows`, the id of its vector among the distinct vectors of `rows`, ids numbered
+    in order of first appearance.
 
     Identical rows merge first at similarity 1 and stand for one another everywhere: the sparse
     path clusters each group as one weighted unit, proposals compute their evidence once per group.
-    An empty vector is similar to nothing, not even another empty one, so it is a group of its own.
+    An empty vector is similar to nothing, not even another empty one, so it is a unit of its own.
     """
     seen: dict[bytes, int] = {}
-    groups: list[list[int]] = []
+    units = np.empty(len(rows), dtype=np.int64)
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-    for pos, row in enumerate(rows):
+    fresh = 0
+    for pos, row in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
         start, stop = indptr[row], indptr[row + 1]
         if start == stop:
-            groups.append([pos])
+            units[pos] = fresh
+            fresh += 1
             continue
-        key = indices[start:stop].tobytes() + data[start:stop].tobytes()
-        k = seen.setdefault(key, len(groups))
-        if k == len(groups):
-            groups.append([pos])
-        else:
-            groups[k].append(pos)
-    return groups
+        k = seen.setdefault(indices[start:stop].tobytes() + data[start:stop].tobytes(), fresh)
+        if k == fresh:
+            fresh += 1
+        units[pos] = k
+    return units
+

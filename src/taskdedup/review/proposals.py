@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.tree import Similarity, identical_rows
+from taskdedup.clustering.tree import Similarity, row_units
 from taskdedup.config import SHARED_TERMS_PER_MEMBER
 from taskdedup.input.submissions import Submission
 from taskdedup.text.vectors import CHAR_PREFIX
@@ -78,7 +78,7 @@ def dense_rows(matrix: sp.csr_matrix, indices: Sequence[int], terms: np.ndarray)
     """The given rows as a dense array over only the columns they use, and those columns' terms.
 
     Straight from the CSR arrays: a group of a few rows uses a few dozen of tens of thousands of
-    columns, and scipy's slicing per group dominated proposal building on large inputs.
+    columns, and scipy's slicing per group is slow.
     """
     indptr = matrix.indptr
     spans = [(indptr[i], indptr[i + 1]) for i in indices]
@@ -95,20 +95,50 @@ def top_terms(weights: np.ndarray, terms: np.ndarray, k: int) -> tuple[str, ...]
 
     Character n-gram columns help matching but mean nothing to a reader, so they are never shown.
     """
-    nonzero = [j for j in np.flatnonzero(weights > 0) if not str(terms[j]).startswith(CHAR_PREFIX)]
-    ranked = sorted(nonzero, key=lambda j: (-round(float(weights[j]), _TIE_DECIMALS), str(terms[j])))
-    return tuple(str(terms[j]) for j in ranked[:k])
+    return top_terms_per_row(sp.csr_matrix(np.asarray(weights, dtype=np.float64).reshape(1, -1)), terms, k)[0]
 
 
-def _copies(matrix: sp.csr_matrix, indices: Sequence[int]) -> tuple[list[int], np.ndarray]:
-    """Identical rows among `indices`: (position of the first copy of each distinct row, the
-    distinct row of each position). Duplicate campaigns and template texts repeat one row
-    thousands of times; the evidence is computed once per distinct row."""
-    groups = identical_rows(matrix, indices)
-    unit = np.empty(len(indices), dtype=np.int64)
-    for k, positions in enumerate(groups):
-        unit[positions] = k
-    return [g[0] for g in groups], unit
+def _shown(terms: np.ndarray) -> np.ndarray:
+    return np.array([not str(t).startswith(CHAR_PREFIX) for t in terms], dtype=bool)
+
+
+def _term_rank(terms: np.ndarray) -> np.ndarray:
+    """Each column's place in the order of its term's text: ties in weight go to the earlier term."""
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[sorted(range(len(terms)), key=lambda j: str(terms[j]))] = np.arange(len(terms))
+    return rank
+
+
+def top_terms_per_row(
+    weights: sp.csr_matrix, terms: np.ndarray, k: int, shown: np.ndarray | None = None, rank: np.ndarray | None = None
+) -> list[tuple[str, ...]]:
+    """top_terms of every row of a sparse matrix at once: one sort of all entries by (row, weight
+    rounded, term) instead of a Python sort per row (tens of thousands of members on large inputs)."""
+    weights = weights.tocsr()
+    shown = _shown(terms) if shown is None else shown
+    rank = _term_rank(terms) if rank is None else rank
+    rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
+    keep = (weights.data > 0) & shown[weights.indices]
+    rows, cols = rows[keep], weights.indices[keep]
+    order = np.lexsort((rank[cols], -np.round(weights.data[keep], _TIE_DECIMALS), rows))
+    rows, cols = rows[order], cols[order]
+    counts = np.bincount(rows, minlength=weights.shape[0])
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    place = np.arange(len(rows)) - starts[rows]
+    taken = terms[cols[place < k]].tolist()
+    ends = np.cumsum(np.minimum(counts, k)).tolist()
+    out: list[tuple[str, ...]] = []
+    begin = 0
+    for end in ends:
+        out.append(tuple(str(t) for t in taken[begin:end]))
+        begin = end
+    return out
+
+
+def _singleton(number: int, index: int, submission: Submission, has_agency: bool, agency_of: Callable[[str], str]) -> Cluster:
+    kind, agencies = _kind((submission,), has_agency, agency_of)
+    # A task on its own needs no keywords: they are shown for proposals and themes only.
+    return Cluster(number, (Member(index, submission, 1.0, 1.0, ()),), kind, agencies, (), 1.0, None)
 
 
 def build_clusters(
@@ -122,74 +152,100 @@ def build_clusters(
     has_agency: bool,
     agency_of: Callable[[str], str] = _same,
 ) -> list[Cluster]:
-    """Submissions must be in canonical order (sorted by Submission.sort_key) matching the matrix rows."""
-    groups: dict[int, list[int]] = {}
-    for index, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(index)
+    """Submissions must be in canonical order (sorted by Submission.sort_key) matching the matrix rows.
 
-    drafts: list[tuple[tuple, Cluster]] = []
+    The evidence of all proposals is computed in whole-array passes (one sparse product for every
+    keyword list, one for every member's shared terms, one sort for each ranking): a Python loop per
+    proposal cost seconds on 10^4 proposals. What stays per proposal is its small similarity block.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    if len(labels) == 0:
+        return []
+    size_of = np.bincount(labels)
+    # Rows of proposals, grouped by label, in canonical order inside each group.
+    pos_row = np.flatnonzero(size_of[labels] > 1)
+    pos_row = pos_row[np.argsort(labels[pos_row], kind="stable")]
+    pos_label = labels[pos_row]
+    starts = np.flatnonzero(np.r_[True, pos_label[1:] != pos_label[:-1]]) if len(pos_row) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, len(pos_row)])
+    groups = len(starts)
+    pos_group = np.repeat(np.arange(groups), sizes)
+
     # Copies by the compared vectors (words and characters); they are then copies in `matrix` too.
-    copies = {label: _copies(similarity.matrix, indices) for label, indices in groups.items() if len(indices) > 1}
-    # One similarity block per cluster over its distinct rows: identical rows have similarity 1
-    # with each other and the same similarity to every other row, so the block of all members is
-    # this one expanded, and memory grows with the distinct texts, not with their copies.
-    distinct = {label: np.array([groups[label][p] for p in firsts]) for label, (firsts, _) in copies.items()}
-    blocks = dict(zip(distinct, similarity.blocks(list(distinct.values())), strict=True))
-    for label, indices in groups.items():
-        members_sub = [submissions[i] for i in indices]
-        kind, agencies = _kind(members_sub, has_agency, agency_of)
-        if len(indices) == 1:
-            i = indices[0]
-            member = Member(i, submissions[i], 1.0, 1.0, ())
-            # A task on its own needs no keywords: they are shown for proposals and themes only, and
-            # computing them for tens of thousands of singletons cost more than the clustering.
-            cluster = Cluster(0, (member,), kind, agencies, (), 1.0, None)
-            drafts.append(((1, 0, 0.0, 0, i), cluster))
-            continue
-        firsts, unit = copies[label]
-        block = blocks[label]
+    # Evidence is computed once per distinct row of a group ("unit"), units in order of first copy.
+    unit = row_units(similarity.matrix, pos_row)
+    key = pos_group * (int(unit.max(initial=0)) + 1) + unit
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    pos_unit = np.empty(len(first), dtype=np.int64)
+    pos_unit[by_first] = np.arange(len(first))
+    pos_unit = pos_unit[inverse.ravel()]
+    unit_first = first[by_first]  # position of each unit's first copy, group-major
+    unit_start = np.searchsorted(pos_group[unit_first], np.arange(groups + 1))
+    unit_count = np.bincount(pos_unit, minlength=len(first)).astype(np.float64)
+    local_unit = pos_unit - unit_start[pos_group]
+
+    # One similarity block per group over its units: identical rows have similarity 1 with each
+    # other and the same similarity to every other row, so memory grows with distinct texts.
+    blocks = similarity.blocks([pos_row[unit_first[unit_start[g] : unit_start[g + 1]]] for g in range(groups)])
+    to_rep = np.empty(len(pos_row))
+    mean_to_others = np.empty(len(pos_row))
+    cohesion = np.empty(groups)
+    rep_row = np.empty(groups, dtype=np.int64)
+    for g, block in enumerate(blocks):
         np.fill_diagonal(block, 1.0)
-        count = np.bincount(unit, minlength=len(firsts)).astype(np.float64)
-        size = len(indices)
-        if len(firsts) == size:  # no copies: sums in the order they always had
+        size, units = int(sizes[g]), int(unit_start[g + 1] - unit_start[g])
+        if units == size:  # no copies: sums in the order they always had
             unit_mean = (block.sum(axis=1) - 1.0) / (size - 1)
-            cohesion = float((block.sum() - size) / (size * (size - 1)))
+            cohesion[g] = (block.sum() - size) / (size * (size - 1))
         else:
+            count = unit_count[unit_start[g] : unit_start[g + 1]]
             row_sums = block @ count
             unit_mean = (row_sums - 1.0) / (size - 1)
-            cohesion = float((count @ row_sums - size) / (size * (size - 1)))
+            cohesion[g] = (count @ row_sums - size) / (size * (size - 1))
         # Medoid: highest mean similarity to the others; ties go to the earliest in canonical order
-        # (a distinct row's first copy is its earliest).
+        # (a unit's first copy is its earliest).
         rep_unit = int(np.argmax(np.round(unit_mean, _TIE_DECIMALS)))
-        rep = indices[firsts[rep_unit]]
-        rows, local_terms = dense_rows(matrix, [indices[p] for p in firsts], terms)
-        present = (rows > 0).T @ count
-        # Keywords: mean weight over members, counting only terms that at least two members use.
-        centroid = (rows.T @ count) / size * (present >= 2) if len(firsts) < size else rows.mean(axis=0) * (present >= 2)
-        cluster_keywords = top_terms(centroid, local_terms, keywords)
-        shared_of_unit = [top_terms(rows[u] * rows[rep_unit], local_terms, SHARED_TERMS_PER_MEMBER) for u in range(len(firsts))]
-        rep_shared = top_terms(rows[rep_unit] * (present >= 2), local_terms, SHARED_TERMS_PER_MEMBER)
-        members: list[Member] = [
-            Member(
-                index=i,
-                submission=submissions[i],
-                similarity=float(block[unit[pos], rep_unit]),
-                mean_similarity=float(unit_mean[unit[pos]]),
-                shared_terms=rep_shared if i == rep else shared_of_unit[unit[pos]],
-            )
-            for pos, i in enumerate(indices)
-        ]
-        members.sort(key=lambda m: (m.index != rep, -round(m.similarity, _TIE_DECIMALS), m.index))
-        weakest = min(members, key=lambda m: (round(m.mean_similarity, _TIE_DECIMALS), m.index == rep, -m.index))
-        cluster = Cluster(0, tuple(members), kind, agencies, cluster_keywords, cohesion, weakest)
-        # Proposals first: more agencies, then tighter, then larger; the representative breaks ties.
-        drafts.append(((0, -len(agencies), -round(cohesion, _TIE_DECIMALS), -size, rep), cluster))
+        rep_row[g] = pos_row[unit_first[unit_start[g] + rep_unit]]
+        span = slice(starts[g], starts[g] + size)
+        to_rep[span] = block[local_unit[span], rep_unit]
+        mean_to_others[span] = unit_mean[local_unit[span]]
 
+    shown, rank = _shown(terms), _term_rank(terms)
+    membership = sp.csr_matrix((np.ones(len(pos_row)), (pos_group, pos_row)), shape=(groups, matrix.shape[0]))
+    present = sp.csr_matrix(matrix, copy=True)
+    present.data = (present.data > 0).astype(np.float64)
+    # Keywords: mean weight over members, counting only terms that at least two members use.
+    used_twice = (membership @ present) >= 2
+    centroid = sp.csr_matrix((membership @ matrix).multiply(used_twice))
+    centroid.data /= np.repeat(sizes, np.diff(centroid.indptr)).astype(np.float64)
+    group_keywords = top_terms_per_row(centroid, terms, keywords, shown, rank)
+    shared = top_terms_per_row(matrix[pos_row].multiply(matrix[rep_row[pos_group]]), terms, SHARED_TERMS_PER_MEMBER, shown, rank)
+    rep_shared = top_terms_per_row(matrix[rep_row].multiply(used_twice), terms, SHARED_TERMS_PER_MEMBER, shown, rank)
+
+    is_rep = pos_row == rep_row[pos_group]
+    member_order = np.lexsort((pos_row, -np.round(to_rep, _TIE_DECIMALS), ~is_rep, pos_group))
+    weakest_order = np.lexsort((-pos_row, is_rep, np.round(mean_to_others, _TIE_DECIMALS), pos_group))
+    rows_, to_rep_, mean_ = pos_row.tolist(), to_rep.tolist(), mean_to_others.tolist()
+    drafts: list[tuple[tuple, Cluster]] = []
+    for g in range(groups):
+        span = range(int(starts[g]), int(starts[g] + sizes[g]))
+        rep = int(rep_row[g])
+        members = tuple(
+            Member(rows_[p], submissions[rows_[p]], to_rep_[p], mean_[p], rep_shared[g] if rows_[p] == rep else shared[p])
+            for p in member_order[span.start : span.stop].tolist()
+        )
+        weakest_row = rows_[int(weakest_order[span.start])]
+        weakest = next(m for m in members if m.index == weakest_row)
+        kind, agencies = _kind([m.submission for m in members], has_agency, agency_of)
+        cluster = Cluster(0, members, kind, agencies, group_keywords[g], float(cohesion[g]), weakest)
+        # Proposals first: more agencies, then tighter, then larger; the representative breaks ties.
+        drafts.append(((-len(agencies), -round(float(cohesion[g]), _TIE_DECIMALS), -len(members), rep), cluster))
     drafts.sort(key=lambda d: d[0])
-    return [
-        Cluster(number, c.members, c.kind, c.agencies, c.keywords, c.cohesion, c.weakest)
-        for number, (_, c) in enumerate(drafts, start=1)
-    ]
+    clusters = [replace(c, cluster_id=number) for number, (_, c) in enumerate(drafts, start=1)]
+    for i in np.flatnonzero(size_of[labels] == 1).tolist():
+        clusters.append(_singleton(len(clusters) + 1, i, submissions[i], has_agency, agency_of))
+    return clusters
 
 
 def proposal_key(cluster: Cluster) -> str:

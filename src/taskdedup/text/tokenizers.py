@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from taskdedup.errors import TokenizerUnavailable
+from taskdedup.text.installed import installed_version
 
 # Runs of Latin letters and digits that contain a letter or are at least two characters long:
 # "ai", "iot", "5g", "cctv", "119", but not a lone "3".
@@ -220,12 +221,8 @@ class MecabTokenizer(MorphemeTokenizer):
 
     @property
     def version(self) -> str:
-        try:
-            from importlib.metadata import version
-
-            return f"mecab-{version('python-mecab-ko-dic')}"
-        except Exception:
-            return "mecab"
+        found = installed_version("python-mecab-ko-dic", "mecab_ko_dic")
+        return f"mecab-{found}" if found else "mecab"
 
 
 class KiwiTokenizer(MorphemeTokenizer):
