@@ -102,7 +102,6 @@ def cluster(
         from taskdedup.output.formats import check_fits, render_export
         from taskdedup.output.jsonfile import to_json
         from taskdedup.output.terminal import progress_bars, render_plain, render_rich
-        from taskdedup.output.workbook import workbook_notices
 
         for path in outputs:
             check_output_path(path, input_path=input)
@@ -120,7 +119,11 @@ def cluster(
             prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress)
             result = _cut(prepared, auto, decided)
             result.timings = {"read": read_seconds, **result.timings}
-            workbook = workbook_notices(result) if any(p.suffix.lower() == ".xlsx" for p in outputs) else []
+            workbook = []
+            if any(p.suffix.lower() == ".xlsx" for p in outputs):
+                from taskdedup.output.workbook import workbook_notices  # openpyxl: only when a workbook is written
+
+                workbook = workbook_notices(result)
             say_columns(err, result.columns.describe(), [*result.notices, *workbook], quiet)
             started = time.perf_counter()
             progress("writing", 0, 1)

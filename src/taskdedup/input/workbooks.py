@@ -68,7 +68,7 @@ def read_workbook_table(data: bytes, source: str, *, suffix: str, sheet: str | N
         )
     if not legacy and not data.startswith(ZIP_MAGIC):
         raise InputError(f"{source}: not a valid Excel workbook (the file is not .xlsx inside); open it and save it as .xlsx")
-    engine = "xlrd" if legacy else "openpyxl"
+    engine = "xlrd" if legacy else "calamine"
     try:
         with warnings.catch_warnings():
             # pandas 3 marks its xlrd engine deprecated; it is still the reader for .xls here, and
@@ -148,7 +148,7 @@ def read_workbook_sheets(path: str) -> dict[str, pd.DataFrame]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises several types on damaged files
+            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object, engine="calamine")
+    except Exception as exc:  # the reader raises several types on damaged files
         raise InputError(f"{path}: not a valid Excel workbook ({type(exc).__name__}: {exc}); save it again") from None
     return {str(name): frame.map(_cell_text).reset_index(drop=True) for name, frame in sheets.items()}
