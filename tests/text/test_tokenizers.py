@@ -1,5 +1,6 @@
 import pickle
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,18 @@ def test_the_jvm_starts_only_for_jvm_backends(tmp_path) -> None:
     root = Path(__file__).parents[2]
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_mecab_reads_its_output_as_konlpy_pos_does() -> None:
+    """The one-pass reading of MeCab's output gives the tokens of the KoNLPy Mecab.pos path."""
+    from taskdedup.input.tables import read_table
+    from taskdedup.text.normalize import normalize
+    from taskdedup.text.tokenizers import MorphemeTokenizer
+
+    sample = read_table(str(Path(__file__).parents[2] / "data" / "samples" / "survey_2018.xlsx")).frame
+    texts = [normalize(str(v)) for column in sample.columns for v in sample[column].tolist()]
+    texts += ["", "AI 챗봇 5G 기반 3D", "민원\u2028안내\x0b서비스", "먹었습니다 갔었다 예쁜", "\t탭\t구분", "한자 漢字 섞인 글"]
+    tokenizer = MecabTokenizer()
+    fast = [tokenizer.tokens(t) for t in texts]
+    assert fast == [MorphemeTokenizer.tokens(tokenizer, t) for t in texts]
+    assert any(fast)
