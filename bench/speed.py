@@ -2,7 +2,7 @@
 cache) and warm (the cache of the run before), for two source trees side by side.
 
     git worktree add /tmp/old <commit>
-    python bench/speed.py --old /tmp/old/src [--runs 5] [--input data/samples/survey_2018.xlsx] [--args "..."]
+    python bench/speed.py --old /tmp/old/src [--runs 5] [--input data/samples/survey_2018.xlsx] [--args "..."] [--suffix .csv]
 
 Runs alternate between the trees so that drift on a shared machine hits both alike; prints the
 median seconds and peak RSS of each, and the new/old ratio. Needs GNU time (/usr/bin/time).
@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--args", default="", help="extra options for both trees")
     parser.add_argument("--new-args", default="", help="extra options for the new tree only")
     parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--suffix", default=".xlsx", help="the export written: .xlsx (the review workbook), .csv, .json, .html")
     args = parser.parse_args()
     trees = {"old": (args.old, shlex.split(args.args)), "new": (ROOT / "src", shlex.split(args.args) + shlex.split(args.new_args))}
     figures: dict[tuple[str, str], list[tuple[float, int]]] = {}
@@ -48,7 +49,7 @@ def main() -> None:
         work = Path(tmp)
         for run in range(args.runs):
             for name, (src, extra) in trees.items():
-                out = work / f"{name}.xlsx"
+                out = work / f"{name}{args.suffix}"
                 warm = work / f"{name}-cold-0"  # the first cold run fills the cache the warm runs read
                 if not args.skip_cold:
                     cold = work / f"{name}-cold-{run}"

@@ -121,7 +121,7 @@ def cluster(
             result.timings = {"read": read_seconds, **result.timings}
             workbook = []
             if any(p.suffix.lower() == ".xlsx" for p in outputs):
-                from taskdedup.output.workbook import workbook_notices  # openpyxl: only when a workbook is written
+                from taskdedup.output.workbook import workbook_notices  # XlsxWriter: only when a workbook is written
 
                 workbook = workbook_notices(result)
             say_columns(err, result.columns.describe(), [*result.notices, *workbook], quiet)

@@ -10,8 +10,8 @@ from taskdedup.input.submissions import Submission
 from taskdedup.input.table import Table
 
 # Control characters (what text pasted from HWP or PDF carries: \x0b line tabs, \x0c page breaks,
-# escape codes); tab, newline and carriage return are ordinary text. The same set as openpyxl's
-# ILLEGAL_CHARACTERS_RE, which output/sheets.py replaces, so the notice says what happens.
+# escape codes); tab, newline and carriage return are ordinary text. The same set as
+# output/sheets.py's ILLEGAL, which the workbook writer replaces, so the notice says what happens.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 

@@ -7,10 +7,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from taskdedup.output.csvfile import csv_value
-from taskdedup.output.sheets import table_sheet, workbook_bytes
+from taskdedup.output.sheets import SheetSpec, workbook_bytes
 from taskdedup.review.apply import Applied
 
 APPLIED_COLUMNS = ("kind", "key", "lead_agency", "agencies", "tasks", "ids", "titles", "comment")
@@ -36,11 +34,7 @@ def applied_csv(applied: Applied) -> bytes:
 
 
 def applied_xlsx(applied: Applied) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "통합과제목록"
-    table_sheet(ws, APPLIED_HEADERS_KO, _applied_rows(applied), wrap={4, 6, 7, 8})
-    return workbook_bytes(wb)
+    return workbook_bytes([SheetSpec("통합과제목록", APPLIED_HEADERS_KO, _applied_rows(applied), wrap={4, 6, 7, 8})])
 
 
 def render_applied(applied: Applied, path: Path) -> bytes:

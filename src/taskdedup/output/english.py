@@ -1,8 +1,12 @@
-"""English labels for `--lang en`: the review workbook written in Korean, then translated."""
+"""English labels for `--lang en`: the review workbook described in Korean, then translated."""
 
 from __future__ import annotations
 
-from openpyxl import Workbook
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from taskdedup.output.sheets import SheetSpec
 
 # The decision words of the drop-down, in the order of their Korean ones (output/workbook.py).
 DECISIONS_KO = ("병합", "분리", "보류")
@@ -33,18 +37,28 @@ ENGLISH = {
 DECISIONS_EN = ("merge", "split", "hold")
 
 
-def to_english(wb: Workbook) -> None:
+def _english(value: Any) -> Any:
+    return ENGLISH.get(value, value) if isinstance(value, str) else value
+
+
+def to_english(sheets: list[SheetSpec]) -> list[SheetSpec]:
+    """The same sheets with English names, headers, fixed words and decision choices."""
     decision_en = dict(zip(DECISIONS_KO, DECISIONS_EN, strict=True))
-    for ws in wb.worksheets:
-        ws.title = ENGLISH.get(ws.title, ws.title)
-        for header in ws[1]:
-            if header.value == "결정":  # carried decisions; only this column, a comment may say "보류" too
-                for (cell,) in ws.iter_rows(min_row=2, min_col=header.column, max_col=header.column):
-                    cell.value = decision_en.get(cell.value, cell.value)
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value in ENGLISH and (cell.row == 1 or cell.column <= 3 or cell.data_type == "s"):
-                    cell.value = ENGLISH[cell.value]
-        for validation in ws.data_validations.dataValidation:
-            validation.formula1 = '"' + ",".join(DECISIONS_EN) + '"'
-            validation.error = "Choose merge, split or hold"
+    out = []
+    for spec in sheets:
+        rows = spec.rows
+        if spec.decision:  # carried decisions; only this column, a comment may say "보류" too
+            at = spec.decision - 1
+            rows = [[decision_en.get(v, v) if j == at else v for j, v in enumerate(row)] for row in rows]
+        chart = replace(spec.chart, title=_english(spec.chart.title)) if spec.chart else None
+        out.append(replace(
+            spec,
+            name=_english(spec.name),
+            headers=[(_english(name), width) for name, width in spec.headers],
+            rows=[[_english(v) for v in row] for row in rows],
+            cells=[(r, c, _english(v)) for r, c, v in spec.cells],
+            choices=DECISIONS_EN if spec.decision else spec.choices,
+            choice_error="Choose merge, split or hold" if spec.decision else spec.choice_error,
+            chart=chart,
+        ))
+    return out

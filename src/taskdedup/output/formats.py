@@ -29,7 +29,7 @@ def render_export(result: Result, path: Path, lang: str = "ko") -> bytes:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         check_fits(path, len(result.rows))
-        from taskdedup.output.workbook import to_xlsx  # openpyxl only for workbook writers
+        from taskdedup.output.workbook import to_xlsx  # XlsxWriter only for workbook writers
 
         return to_xlsx(result, lang)
     if suffix == ".html":
