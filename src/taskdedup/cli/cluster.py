@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
+from taskdedup.cli.common import prepare_input, read_input, say_columns, settle, show, stderr_console
 from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups, positive
 from taskdedup.cli.root import app
@@ -118,6 +118,7 @@ def cluster(
                 check_fits(path, len(table.frame))
             prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress)
             result = _cut(prepared, auto, decided)
+            settle()
             result.timings = {"read": read_seconds, **result.timings}
             workbook = []
             if any(p.suffix.lower() == ".xlsx" for p in outputs):
