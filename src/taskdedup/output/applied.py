@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from taskdedup.output.csvfile import csv_value
+from taskdedup.output.csvfile import csv_row
 from taskdedup.output.sheets import SheetSpec, workbook_bytes
 from taskdedup.review.apply import Applied
 
@@ -29,7 +29,7 @@ def applied_csv(applied: Applied) -> bytes:
     writer.writerow(APPLIED_COLUMNS)
     for p in applied.projects:
         values = ["merged" if p.merged else "task", p.key, p.lead_agency, "; ".join(p.agencies), len(p.ids), "; ".join(p.ids), " | ".join(p.titles), p.comment]
-        writer.writerow([csv_value(v) for v in values])
+        writer.writerow(csv_row(values))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
