@@ -44,7 +44,9 @@ def test_version_help_and_early_errors_import_no_heavy_library() -> None:
     """`taskdedup --version`, `--help` and a bad option answer without loading the libraries the work needs."""
     script = (
         "import sys\n"
+        "import taskdedup.cli\n"
         "from taskdedup.cli import main\n"
+        "taskdedup.cli._leave = sys.exit  # return here instead of ending the process\n"
         "sys.argv = ['taskdedup'] + sys.argv[1:]\n"
         "try:\n"
         "    main()\n"

@@ -8,6 +8,7 @@ is one line too.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -39,6 +40,7 @@ def _forgiving(stream: Any) -> None:
 
 
 def main() -> None:
+    """The console entry point: runs one command and ends the process with its exit code."""
     _forgiving(sys.stdout)
     _forgiving(sys.stderr)
     try:
@@ -46,4 +48,26 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted; no output was written\n")
         raise SystemExit(130) from None
-    app()
+    try:
+        app()
+    except SystemExit as done:  # how every command ends, well or not
+        _leave(done.code)
+
+
+def _leave(code: int | str | None) -> None:
+    """End the process once a command is done, without tearing its heap down.
+
+    By then every output is written and closed (files are renamed into place, the token cache
+    commits each write), and nothing the CLI starts needs an exit handler. Interpreter teardown
+    frees every object and module one by one: 0.3 s of the sample's 2.6 s and about 1 s after
+    85,856 titles (docs/BENCHMARKS.md), time the analyst waits for nothing.
+    """
+    if isinstance(code, str):  # SystemExit("message") prints the message and exits 1
+        sys.stderr.write(code + "\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone or a stream closed: nothing more to show
+            pass
+    os._exit(code or 0)
