@@ -43,6 +43,7 @@ path, out, cache_dir, engine, char = sys.argv[1:6]
 t0 = time.perf_counter()
 table = read_table(path)
 t1 = time.perf_counter()
+rss_read = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 settings = Settings(engine=engine) if char == "default" else Settings(engine=engine, char_weight=float(char))
 prepared = prepare(table, settings, cache=TokenCache(Path(cache_dir)) if cache_dir != "-" else None)
 result = assemble(prepared)
@@ -50,8 +51,10 @@ t2 = time.perf_counter()
 write_outputs({Path(out): to_csv(result)})
 t3 = time.perf_counter()
 stages = {"read": t1 - t0, **result.timings, "write": t3 - t2}
+join = prepared.join
 print(json.dumps({"rows": result.summary.rows_read, "seconds": t3 - t0, "stages": stages,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_read_mb": rss_read,
+                  "unit_pairs": int(join.edges.nnz) if join else None, "row_pairs": join.row_pairs() if join else None,
                   "proposals": result.summary.proposals, "notices": result.notices}))
 """
 
@@ -133,7 +136,12 @@ def fmt(r: dict) -> str:
     tok = st.get("tokenise", 0.0)
     clus = st.get("cluster", 0.0)
     rest = r["seconds"] - tok - clus
-    return f"{r['rows']:,} | {r['seconds']:.1f} | {tok:.1f} | {clus:.1f} | {rest:.1f} | {r['rss_mb']:,.0f}"
+    pairs = r.get("unit_pairs")
+    # Memory above what reading the input took, per similar pair kept: an upper bound on what a
+    # pair costs, since tokens and vectors are in it too.
+    per_pair = f"{(r['rss_mb'] - r['rss_read_mb']) * 2**20 / pairs:,.0f}" if pairs else "-"
+    return (f"{r['rows']:,} | {r['seconds']:.1f} | {tok:.1f} | {clus:.1f} | {rest:.1f} | {r['rss_mb']:,.0f} | "
+            f"{pairs or 0:,} | {r.get('row_pairs') or 0:,} | {per_pair}")
 
 
 def main() -> None:
@@ -144,8 +152,8 @@ def main() -> None:
     if not PETITIONS.exists():
         print(f"skipping: {PETITIONS} not found", file=sys.stderr)
         return
-    print("| case | rows | total s | tokenise s | cluster s | other s | peak RSS MB | note |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| case | rows | total s | tokenise s | cluster s | other s | peak RSS MB | unit pairs | row pairs | bytes per pair (<=) | note |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for case in args.cases.split(","):
