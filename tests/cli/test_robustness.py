@@ -246,9 +246,9 @@ def test_a_wide_table_without_a_text_column_gives_a_short_line(tmp_path: Path) -
 def test_the_control_characters_noticed_are_the_ones_the_workbook_replaces() -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    from taskdedup.input.checks import _CONTROL
+    from taskdedup.input.checks import CONTROL_CHARACTERS
 
-    assert [c for c in map(chr, range(128)) if _CONTROL.match(c)] == [c for c in map(chr, range(128)) if ILLEGAL_CHARACTERS_RE.match(c)]
+    assert [c for c in map(chr, range(128)) if CONTROL_CHARACTERS.match(c)] == [c for c in map(chr, range(128)) if ILLEGAL_CHARACTERS_RE.match(c)]
 
 
 @pytest.mark.parametrize("name", ["survey.csv", "survey.xlsx"])

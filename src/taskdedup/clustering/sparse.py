@@ -89,8 +89,8 @@ def _duplicates(matrix: sp.csr_matrix) -> tuple[np.ndarray, list[list[int]]]:
     """Rows with identical vectors, grouped: (first row of each group, the groups' rows)."""
     units = row_units(matrix, np.arange(matrix.shape[0]))
     order = np.argsort(units, kind="stable")  # units are numbered by first row: groups in that order
-    bounds = np.flatnonzero(np.diff(units[order])) + 1
-    return order[np.r_[0, bounds]] if len(order) else order, [g.tolist() for g in np.split(order, bounds)] if len(order) else []
+    groups = [g.tolist() for g in np.split(order, np.flatnonzero(np.diff(units[order])) + 1)] if len(order) else []
+    return np.array([g[0] for g in groups], dtype=np.int64), groups
 
 
 @dataclass(frozen=True)

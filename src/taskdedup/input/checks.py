@@ -10,9 +10,9 @@ from taskdedup.input.submissions import Submission
 from taskdedup.input.table import Table
 
 # Control characters (what text pasted from HWP or PDF carries: \x0b line tabs, \x0c page breaks,
-# escape codes); tab, newline and carriage return are ordinary text. The same set as
-# output/sheets.py's ILLEGAL, which the workbook writer replaces, so the notice says what happens.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# escape codes); tab, newline and carriage return are ordinary text. An XML file cannot hold them,
+# so the workbook writer (output/sheets.py) replaces them with a space, as the notice says.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _rows(numbers: Sequence[int]) -> str:
@@ -31,8 +31,8 @@ def input_notices(table: Table, columns: Columns, submissions: Sequence[Submissi
             notices.append(f"id column '{columns.id}' repeats {duplicated} value(s); rows stay separate")
     fields = [(s.text, s.title, s.agency, s.field, s.row_id) for s in submissions]
     control: list[int] = []
-    if _CONTROL.search("\n".join(v for row in fields for v in row)):  # one scan: almost no input has any
-        control = [s.row_number for s, row in zip(submissions, fields, strict=True) if any(_CONTROL.search(v) for v in row)]
+    if CONTROL_CHARACTERS.search("\n".join(v for row in fields for v in row)):  # one scan: almost no input has any
+        control = [s.row_number for s, row in zip(submissions, fields, strict=True) if any(CONTROL_CHARACTERS.search(v) for v in row)]
     if control:
         notices.append(
             f"{len(control)} row(s) hold control characters (as text pasted from HWP or PDF does), data row(s) {_rows(control)}: "

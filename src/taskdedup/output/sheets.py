@@ -9,16 +9,12 @@ rows several times faster than openpyxl built them cell by cell, and imports in 
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from taskdedup.input.checks import CONTROL_CHARACTERS
 from taskdedup.output.records import FORMULA_START
-
-# Characters an XML file cannot hold (control characters pasted from HWP or PDF): replaced by a
-# space, as input/checks.py tells the analyst.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 HEADER_FILL = "#305496"
 REP_FILL = "#E2EFDA"
@@ -66,6 +62,7 @@ class _Formats:
     def __init__(self, book: Any) -> None:
         self.book = book
         self.cache: dict[tuple[Any, ...], Any] = {}
+        self.header = book.add_format({"bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": HEADER_FILL, "valign": "vcenter", "text_wrap": True})
 
     def get(self, wrap: bool, fill: str | None, number: str | None, quote: bool) -> Any:
         key = (wrap, fill, number, quote)
@@ -86,16 +83,15 @@ class _Formats:
 
 def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
     ws = book.add_worksheet(spec.name)
-    header = book.add_format({"bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": HEADER_FILL, "valign": "vcenter", "text_wrap": True})
     columns = range(1, len(spec.headers) + 1)
 
-    def styles(fill: str | None, quote: bool = False) -> list[Any]:
-        return [formats.get(j in spec.wrap, fill, spec.number_formats.get(j), quote) for j in columns]
+    def styles(fill: str | None) -> list[Any]:
+        return [formats.get(j in spec.wrap, fill, spec.number_formats.get(j), False) for j in columns]
 
     # A cell written without a format takes its column's (wrapped or not, top-aligned, number
     # format): most cells need no format of their own, and empty ones need no cell at all.
     for j, ((name, width), style) in enumerate(zip(spec.headers, styles(None), strict=True)):
-        ws.write_string(0, j, name, header)
+        ws.write_string(0, j, name, formats.header)
         ws.set_column(j, j, width, style)
     filled = {fill: styles(fill) for fill in {*spec.row_fills.values(), DECISION_FILL}}
     decision = spec.decision - 1 if spec.decision else -1
@@ -109,7 +105,7 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
                 if style is not None:
                     ws.write_blank(row, j, None, style)
             elif type(value) is str:
-                text = value if value.isprintable() else ILLEGAL.sub(" ", value)
+                text = value if value.isprintable() else CONTROL_CHARACTERS.sub(" ", value)
                 if text.startswith(FORMULA_START):  # Excel's own quote prefix: shown as typed, never evaluated
                     style = formats.get(j + 1 in spec.wrap, fill or (DECISION_FILL if j == decision else None), spec.number_formats.get(j + 1), True)
                 ws.write_string(row, j, text, style)

@@ -10,7 +10,6 @@ Tokenizer object is cheap to build and picklable for worker processes.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import tempfile
@@ -94,6 +93,7 @@ class MorphemeTokenizer(Tokenizer):
 
     def __init__(self) -> None:
         self._tagger: Any = None
+        self._kept_tags: dict[str, bool] = {}
 
     @abstractmethod
     def _load(self) -> Any: ...
@@ -110,12 +110,8 @@ class MorphemeTokenizer(Tokenizer):
         head = tag.split("+", 1)[0]
         return head in self.keep_tags and head not in self.latin_tags
 
-    @functools.cached_property
-    def _kept_tags(self) -> dict[str, bool]:
-        """_keep per tag, filled as tags are met: a tag set has a few dozen tags, a run millions of morphemes."""
-        return {}
-
     def _kept(self, tag: str) -> bool:
+        """_keep per tag, remembered: a tag set has a few dozen tags, a run millions of morphemes."""
         known = self._kept_tags.get(tag)
         if known is None:
             known = self._kept_tags[tag] = self._keep(tag)
