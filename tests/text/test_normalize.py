@@ -36,3 +36,20 @@ def test_no_uppercase_latin_or_double_spaces_remain(text: str) -> None:
     out = normalize(text)
     assert not any("A" <= ch <= "Z" for ch in out)
     assert "  " not in out and out == out.strip()
+
+
+def _reference(text: str) -> str:
+    """normalize() as first written, step by step: the faster version must agree with it."""
+    import re
+    import unicodedata
+
+    from taskdedup.text.normalize import strip_markup
+
+    text = unicodedata.normalize("NFKC", strip_markup(unicodedata.normalize("NFKC", text)))
+    text = re.sub(r"[A-Z]+", lambda m: m.group(0).lower(), text)
+    return re.sub(r"\s+", " ", re.sub(r"[^\w]|_", " ", text)).strip()
+
+
+@given(st.text() | st.text(alphabet="AaZz가힣 \t\n_-.,&<>;#x39ＡＩ①ㄱㅏ\u3000\u00a0\u0130Σ\u0301\u200b\x1c"))
+def test_same_as_the_step_by_step_reference(text: str) -> None:
+    assert normalize(text) == _reference(text)

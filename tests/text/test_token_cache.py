@@ -67,6 +67,22 @@ def test_parallel_tokenisation_gives_the_same_tokens(monkeypatch: pytest.MonkeyP
 
 
 
+def test_repeated_texts_are_tokenised_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskdedup.text.normalize import normalize
+
+    texts = [normalize(t) for t in read_table(str(SAMPLES / "survey_2018.csv")).frame["과제내용"]]
+    repeated = texts[:5] + texts[2:9] + texts[:3]
+    seen: list[str] = []
+    original = features.tokens_of
+    monkeypatch.setattr(features, "tokens_of", lambda chunk, *a: seen.extend(chunk) or original(chunk, *a))
+    for cache in (None, TokenCache(tmp_path / "c")):
+        seen.clear()
+        got = features.cached_tokens(repeated, MecabTokenizer(), builtin(), 1, cache, lambda *a: None, [])
+        assert sorted(seen) == sorted(set(repeated))  # each distinct text once
+        assert got == [original([t], MecabTokenizer(), builtin())[0] for t in repeated]
+
+
+
 def test_sqlite_file_is_a_real_database(tmp_path: Path) -> None:
     TokenCache(tmp_path).put_many([(b"k", ["a"])])
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:

@@ -33,6 +33,48 @@ PENDING, CHAIN, MERGES, LISTS_END, VECTORS_END = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
+def neighbour_lists(
+    units: int, row: np.ndarray, col: np.ndarray, similarity: np.ndarray, counts: np.ndarray, complete: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The chain's starting lists from the join's pairs (u, v), each pair stored once as given:
+    u's entry for v and v's entry for u, each the twin of the other. Returns (start, length,
+    keys, values, pairs, twins), the pools with as much room again for merged clusters.
+
+    One pass in the pairs' order, so no symmetric matrix, sort or permutation is built on the way
+    (they were most of the chain's memory); lists are unordered anyway.
+    """
+    degree = np.zeros(units, dtype=np.int64)
+    for e in range(len(row)):
+        degree[row[e]] += 1
+        degree[col[e]] += 1
+    start = np.zeros(units, dtype=np.int64)
+    total = 0
+    for u in range(units):
+        start[u] = total
+        total += degree[u]
+    size = 2 * total + 1024
+    keys = np.zeros(size, dtype=np.int32)
+    values = np.zeros(size)
+    pairs = np.zeros(size if complete else 1)
+    twins = np.zeros(size, dtype=np.int32)
+    length = np.zeros(units, dtype=np.int64)
+    for e in range(len(row)):
+        u, v = row[e], col[e]
+        at_u, at_v = start[u] + length[u], start[v] + length[v]
+        both = counts[u] * counts[v]  # member pairs between the two units
+        # average: the sum over all pairs of the two units' copies; complete: the smallest similarity
+        value = similarity[e] if complete else similarity[e] * both
+        keys[at_u], keys[at_v] = v, u
+        values[at_u], values[at_v] = value, value
+        if complete:
+            pairs[at_u], pairs[at_v] = both, both
+        twins[at_u], twins[at_v] = length[v], length[u]
+        length[u] += 1
+        length[v] += 1
+    return start, length, keys, values, pairs, twins
+
+
+@njit(cache=True)
 def _remove(
     keys: np.ndarray, values: np.ndarray, pairs: np.ndarray, twins: np.ndarray,
     start: np.ndarray, length: np.ndarray, c: int, i: int, complete: bool,

@@ -167,31 +167,15 @@ def _chain(
 
     units = len(counts)
     complete = linkage == "complete"
-    both = sp.coo_matrix(
-        (np.concatenate([edges.data, edges.data]), (np.concatenate([edges.row, edges.col]), np.concatenate([edges.col, edges.row]))),
-        shape=(units, units),
-    ).tocsr()
-    both.sort_indices()
-    rows = np.repeat(np.arange(units), np.diff(both.indptr))
-    pair_counts = counts[rows] * counts[both.indices]
-    # The twin of entry (r, c) is entry (c, r); the kernel wants its position within row c.
-    twin = np.lexsort((rows, both.indices))  # entries by (column, row) are the twins of entries by (row, column)
-    # average: the sum over all pairs of the two units' copies; complete: the smallest similarity
-    lists = (
-        _pool(both.indices, np.int64),
-        _pool(both.data if complete else both.data * pair_counts, np.float64),
-        _pool(pair_counts, np.float64) if complete else np.zeros(1),
-        _pool(twin - both.indptr[both.indices], np.int64),
-    )
-    start = both.indptr[:-1].astype(np.int64)
-    length = np.diff(both.indptr).astype(np.int64)
+    start, length, *pools = chain_kernel.neighbour_lists(units, edges.row, edges.col, edges.data, counts, complete)
+    lists = tuple(pools)
     if complete:
-        vectors = (np.zeros(1, dtype=np.int64), np.zeros(1))
+        vectors = (np.zeros(1, dtype=np.int32), np.zeros(1))
         vec_start, vec_length, vec_end = np.zeros(units, dtype=np.int64), np.zeros(units, dtype=np.int64), 0
     else:
         weighted = sp.csr_matrix(sp.diags(counts) @ unique)  # a unit's row stands for all its copies
         weighted.sort_indices()
-        vectors = (_pool(weighted.indices, np.int64), _pool(weighted.data, np.float64))
+        vectors = (_pool(weighted.indices, np.int32), _pool(weighted.data, np.float64))
         vec_start = weighted.indptr[:-1].astype(np.int64)
         vec_length = np.diff(weighted.indptr).astype(np.int64)
         vec_end = weighted.nnz
@@ -199,7 +183,7 @@ def _chain(
     pending = np.zeros(2 * units + 1, dtype=np.int64)
     starts = np.flatnonzero(alive)[::-1]  # popped from the end: lowest key first
     pending[: len(starts)] = starts
-    state = np.array([len(starts), 0, 0, both.nnz, vec_end], dtype=np.int64)
+    state = np.array([len(starts), 0, 0, 2 * edges.nnz, vec_end], dtype=np.int64)
     node_of = np.array([node[u] for u in range(units)], dtype=np.int64)
     merged = np.zeros((max(units - 1, 0), 2), dtype=np.int64)
     merge_distances = np.zeros(max(units - 1, 0))

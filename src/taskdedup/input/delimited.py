@@ -116,8 +116,11 @@ def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | No
     elif not header.default:
         options = {"skiprows": starts[header.first] - 1}
     try:
+        # The C parser reads UTF-8 bytes ~4x faster than a text stream (which it re-encodes chunk by chunk).
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(text.encode("utf-8", "surrogatepass")),
+            encoding="utf-8",
+            encoding_errors="surrogatepass",
             sep=delimiter,
             dtype=str,
             keep_default_na=False,

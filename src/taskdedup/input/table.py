@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
@@ -35,7 +36,14 @@ def drop_blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     frame.index = frame.index + 1
     if frame.empty:
         return frame, 0
-    blank = frame.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1)
+    # Column by column, only over rows still blank: usually the first column settles almost every row.
+    blank = np.ones(len(frame), dtype=bool)
+    for k in range(frame.shape[1]):
+        still = np.flatnonzero(blank)
+        if not len(still):
+            break
+        values = frame.iloc[still, k].tolist()
+        blank[still] = [not (v if isinstance(v, str) else str(v)).strip() for v in values]
     return frame[~blank], int(blank.sum())
 
 

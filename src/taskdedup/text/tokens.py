@@ -107,15 +107,23 @@ def cached_tokens(
     report: Callable[[str, int, int], None],
     notices: list[str],
 ) -> list[list[str]]:
-    """Tokens for normalised texts: from the cache where known, the rest tokenised (in parallel)."""
+    """Tokens for normalised texts: from the cache where known, the rest tokenised (in parallel).
+
+    Each distinct text is looked up and tokenised once, and its copies share one token list
+    (nothing downstream changes a list): surveys and petitions repeat texts word for word.
+    """
+    first: dict[str, int] = {}
+    for text in texts:
+        first.setdefault(text, len(first))
+    distinct = list(first)
     namespace = f"{tokenizer.version}|{lexicon.fingerprint}"
-    keys = [TokenCache.key(namespace, t) for t in texts] if cache else []
+    keys = [TokenCache.key(namespace, t) for t in distinct] if cache else []
     known = cache.get_many(keys) if cache else {}
-    todo = [k for k in range(len(texts)) if not cache or keys[k] not in known]
-    total = len(texts)
+    todo = [k for k in range(len(distinct)) if not cache or keys[k] not in known]
+    total = len(distinct)
     cached = total - len(todo)
     fresh = tokens_parallel(
-        [texts[k] for k in todo], tokenizer, lexicon, jobs,
+        [distinct[k] for k in todo], tokenizer, lexicon, jobs,
         lambda done: report("tokenising", cached + done, total),
     )
     report("tokenising", total, total)
@@ -123,7 +131,7 @@ def cached_tokens(
         cache.put_many([(keys[k], tokens) for k, tokens in zip(todo, fresh, strict=True)])
         if cache.problem:
             notices.append(cache.problem)
-    out: list[list[str]] = [known.get(key, []) for key in keys] if cache else [[] for _ in texts]
+    lists: list[list[str]] = [known.get(key, []) for key in keys] if cache else [[] for _ in distinct]
     for k, tokens in zip(todo, fresh, strict=True):
-        out[k] = tokens
-    return out
+        lists[k] = tokens
+    return [lists[first[text]] for text in texts]
