@@ -5,6 +5,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from taskdedup.config import Settings
 from taskdedup.input.tables import read_table
@@ -160,3 +162,16 @@ def test_the_summary_sheet_says_whether_embeddings_were_used(tmp_path: Path) -> 
         assert rows["유사도 방식"] == mode
         assert rows["신호 가중치 (단어 · 글자 · 임베딩)"] == weights
         assert rows["병합 임계값 (같은 과제일 확률)"] == 0.5
+
+
+_CELLS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(alphabet="=+-@\t\r'a가 ;"),
+    st.lists(st.text(alphabet="=+-a가"), max_size=3),
+)
+
+
+@given(st.one_of(st.lists(_CELLS), st.lists(st.one_of(st.none(), st.text(alphabet="=-a가"))), st.lists(st.one_of(st.none(), st.integers()))))
+def test_a_column_is_converted_as_its_cells_are(column: list) -> None:
+    from taskdedup.output.csvfile import csv_column, csv_row
+
+    assert csv_column(column) == csv_row(column)

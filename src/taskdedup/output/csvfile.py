@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from taskdedup.output.records import FORMULA_START, MEMBER_COLUMNS, member_record
+from taskdedup.output.records import FORMULA_START, MEMBER_COLUMNS, member_values
 from taskdedup.pipeline import Result
 
 
@@ -31,11 +31,31 @@ def csv_row(values: Iterable[Any]) -> list[str]:
     return out
 
 
+def csv_column(values: list[Any]) -> list[str]:
+    """csv_row() for one column. A column usually holds one type (or that type and None), so it is
+    converted by one comprehension instead of a type test per cell (1.2 M cells on 85,856 rows)."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if not kinds:
+        return [""] * len(values)
+    if len(kinds) > 1 or bool in kinds:
+        return csv_row(values)
+    kind = kinds.pop()
+    if kind is str:
+        return ["" if v is None else "'" + v if v.startswith(FORMULA_START) else v for v in values]
+    if kind is list:
+        joined = ["" if v is None else "; ".join(v) for v in values]
+        return ["'" + v if v.startswith(FORMULA_START) else v for v in joined]
+    return ["" if v is None else str(v) for v in values]
+
+
 def to_csv(result: Result) -> bytes:
     """The members table, UTF-8 with BOM so that Excel shows Korean correctly."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(MEMBER_COLUMNS)
     match = result.match
-    writer.writerows(csv_row([record[c] for c in MEMBER_COLUMNS]) for record in (member_record(row, match) for row in result.rows))
+    rows = [member_values(row, match) for row in result.rows]
+    columns = [csv_column(list(column)) for column in zip(*rows, strict=True)] if rows else []
+    writer.writerows(zip(*columns, strict=True))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

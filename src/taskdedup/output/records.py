@@ -37,24 +37,21 @@ def rounded(x: float) -> float:
     return round(float(x), DIGITS)
 
 
-def member_record(row: RowOutcome, match: MatchModel) -> dict[str, Any]:
+def member_values(row: RowOutcome, match: MatchModel) -> tuple[Any, ...]:
+    """One members-table row, in MEMBER_COLUMNS order (the CSV writes these without a dict)."""
     s, c, m = row.submission, row.cluster, row.member
-    return {
-        "cluster_id": c.cluster_id if c else None,
-        "cluster_size": c.size if c else None,
-        "kind": c.kind if c else None,
-        "theme_id": row.theme.theme_id if row.theme else None,
-        "row_id": s.row_id,
-        "row_number": s.row_number,
-        "agency": s.agency,
-        "field": s.field,
-        "title": s.title,
-        "representative": bool(c and m and m is c.representative and c.is_proposal),
-        "probability": rounded(match.probability(m.similarity)) if m else None,
-        "similarity_to_representative": rounded(m.similarity) if m else None,
-        "shared_terms": list(m.shared_terms) if m else [],
-        "status": row.status,
-    }
+    if c is None or m is None:  # a skipped row (clustered rows have both)
+        return (c.cluster_id if c else None, c.size if c else None, c.kind if c else None, row.theme.theme_id if row.theme else None,
+                s.row_id, s.row_number, s.agency, s.field, s.title, False, None, None, [], row.status)
+    return (
+        c.cluster_id, c.size, c.kind, row.theme.theme_id if row.theme else None, s.row_id, s.row_number, s.agency, s.field, s.title,
+        m is c.representative and c.is_proposal, rounded(match.probability(m.similarity)), rounded(m.similarity), list(m.shared_terms),
+        row.status,
+    )
+
+
+def member_record(row: RowOutcome, match: MatchModel) -> dict[str, Any]:
+    return dict(zip(MEMBER_COLUMNS, member_values(row, match), strict=True))
 
 
 def _proposal_record(c: Cluster, match: MatchModel, earlier: Decided | None = None) -> dict[str, Any]:

@@ -48,7 +48,8 @@ def near_misses(similarity: Similarity, join: Join | None, labels: np.ndarray, c
         keep = -values <= cut
         rows, cols, values = rows[keep], cols[keep], values[keep]
     order = np.lexsort((cols, rows, -values))[:limit]
-    member_of = {m.index: (m, c.cluster_id) for c in clusters for m in c.members}
+    wanted = set(rows[order].tolist()) | set(cols[order].tolist())  # a few hundred rows, not every member
+    member_of = {m.index: (m, c.cluster_id) for c in clusters for m in c.members if m.index in wanted}
     out = []
     for k in order.tolist():
         (ma, ca), (mb, cb) = member_of[int(rows[k])], member_of[int(cols[k])]
