@@ -175,3 +175,13 @@ def test_a_column_is_converted_as_its_cells_are(column: list) -> None:
     from taskdedup.output.csvfile import csv_column, csv_row
 
     assert csv_column(column) == csv_row(column)
+
+
+def test_the_members_csv_is_the_same_whatever_the_chunk_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskdedup.output import csvfile
+
+    result = run(read_table(str(Path(__file__).parents[2] / "data" / "samples" / "survey_2018.csv")), Settings())
+    whole = csvfile.to_csv(result)
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 7)
+    assert csvfile.to_csv(result) == whole
+    assert whole.count(b"\r\n") == len(result.rows) + 1

@@ -10,6 +10,8 @@ from typing import Any
 from taskdedup.output.records import FORMULA_START, MEMBER_COLUMNS, member_values
 from taskdedup.pipeline import Result
 
+CHUNK_ROWS = 20_000
+
 
 def csv_row(values: Iterable[Any]) -> list[str]:
     """Cells as CSV text: '' for None, yes/'' for booleans, lists joined by '; ', formula-like
@@ -55,7 +57,7 @@ def to_csv(result: Result) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(MEMBER_COLUMNS)
     match = result.match
-    rows = [member_values(row, match) for row in result.rows]
-    columns = [csv_column(list(column)) for column in zip(*rows, strict=True)] if rows else []
-    writer.writerows(zip(*columns, strict=True))
+    for start in range(0, len(result.rows), CHUNK_ROWS):  # in chunks: the converted cells never all live at once
+        rows = [member_values(row, match) for row in result.rows[start : start + CHUNK_ROWS]]
+        writer.writerows(zip(*(csv_column(list(column)) for column in zip(*rows, strict=True)), strict=True))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
