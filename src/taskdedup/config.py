@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from taskdedup.clustering.match import SIMILARITIES, SimilarityName
+from taskdedup.clustering.match import SIMILARITIES, MatchModel, SimilarityName
 from taskdedup.text.lexicon import Lexicon, builtin
 
 Linkage = Literal["average", "complete", "single"]
@@ -69,6 +69,9 @@ class Settings:
     theme_threshold: float = DEFAULT_THEME_THRESHOLD
     # True when the user did not pick the tokenizer: we may then fall back to one that works.
     tokenizer_is_default: bool = True
+    # A team's learned match model (`taskdedup learn`, `--model`): used when its similarity is the run's.
+    match: MatchModel | None = None
+    match_source: str = ""  # the model file, for notices
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:

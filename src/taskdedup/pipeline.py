@@ -23,6 +23,7 @@ from taskdedup.input.columns import Columns, resolve_columns
 from taskdedup.input.submissions import Submission, to_submissions
 from taskdedup.input.table import Table
 from taskdedup.review.decisions import NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
+from taskdedup.review.label_requests import LabelRequest, label_requests
 from taskdedup.review.near_misses import NearMiss, near_misses
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
 from taskdedup.review.themes import Theme, build_themes, nested_themes
@@ -105,6 +106,7 @@ class Result:
     matrix: sp.csr_matrix | None = None  # the rows' vectors in canonical order (Member.index), for the map
     carried: dict[int, Decided] = field(default_factory=dict)  # cluster id -> earlier decision to pre-fill
     decision_log: list[Decided] = field(default_factory=list)  # earlier split decisions, kept for the next run
+    label_requests: list[LabelRequest] = field(default_factory=list)  # the pairs the model is least sure of
 
     @property
     def proposals(self) -> list[Cluster]:
@@ -176,8 +178,17 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
 
 
 def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> MatchModel:
-    """The shipped model of the similarity used, over the user's character weight if one was set."""
+    """The team's learned model when it is for the similarity used, else the shipped one; over the
+    user's character weight if one was set."""
     model = match_model(settings.similarity)
+    if settings.match is not None:
+        if settings.match.name == settings.similarity:
+            model = settings.match
+        else:
+            notices.append(
+                f"{settings.match_source} was learned for --similarity {settings.match.name}, but this run matches "
+                f"{settings.similarity}: using the built-in {settings.similarity} model"
+            )
     if settings.char_weight is None or settings.char_weight == model.char_weight:
         return model
     if not chars_by_user:  # turned off for speed on a large input; that notice is given
@@ -349,6 +360,8 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
                 f"{len(carried) + len(decision_log)} earlier decision(s) from {decisions.source} carried forward: "
                 f"{len(carried)} on proposals, {len(decision_log)} split group(s) for the 결정 기록 sheet of a review workbook"
             )
+    decided_ids = [frozenset(d.ids) for d in decisions.records] if decisions is not None else []
+    requests = label_requests(clusters, misses, prepared.match, settings.threshold, decided_ids)
     theme_of = {c.cluster_id: t for t in themes for c in t.clusters}
     rows = [
         RowOutcome(m.submission, NEW_ATTACHED if m.index in attached else CLUSTERED, c, m, theme_of.get(c.cluster_id))
@@ -388,6 +401,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         matrix=prepared.vectors.matrix,
         carried=carried,
         decision_log=decision_log,
+        label_requests=requests,
     )
 
 

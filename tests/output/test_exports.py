@@ -59,7 +59,7 @@ def test_csv_neutralises_formulas(formula_result) -> None:
 
 def test_xlsx_sheets_headers_and_layout(result) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
-    assert wb.sheetnames == ["요약", "병합제안", "과제목록", "주제", "유사쌍"]
+    assert wb.sheetnames == ["요약", "병합제안", "과제목록", "주제", "유사쌍", "라벨 요청"]
     members = wb["과제목록"]
     assert [c.value for c in members[1]][:6] == ["제안번호", "과제 수", "유형", "주제번호", "번호", "행"]
     assert members.freeze_panes == "A2"
@@ -111,7 +111,7 @@ def test_english_workbook() -> None:
     samples = Path(__file__).parents[2] / "data" / "samples"
     result = run(read_table(str(samples / "survey_2018.csv")), Settings())
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result, "en")))
-    assert wb.sheetnames == ["Summary", "Proposals", "Tasks", "Themes", "Near misses"]
+    assert wb.sheetnames == ["Summary", "Proposals", "Tasks", "Themes", "Near misses", "Please label"]
     assert [c.value for c in wb["Proposals"][1]][:3] == ["Proposal", "Proposal key", "Kind"]
     assert wb["Proposals"]["C2"].value == "cross-agency"
     assert wb["Proposals"].data_validations.dataValidation[0].formula1 == '"merge,split,hold"'

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from taskdedup.cli.common import prepare_input, read_input, say_columns, settle, show, stderr_console
+from taskdedup.cli.common import prepare_input, read_decisions_file, read_input, say_columns, settle, show, stderr_console
 from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups, positive
 from taskdedup.cli.root import app
@@ -107,7 +107,7 @@ def cluster(
             check_output_path(path, input_path=input)
         auto = threshold == AUTO
         settings = opts.settings(threshold=DEFAULT_THRESHOLD if auto else float(threshold), theme_threshold=theme_threshold, keywords=keywords)
-        decided = _read_decisions(decisions) if decisions else None  # fail before the long work
+        decided = read_decisions_file(decisions) if decisions else None  # fail before the long work
         with progress_bars(enabled=not quiet and sys.stderr.isatty()) as progress:
             started = time.perf_counter()
             progress("reading", 0, 1)
@@ -154,16 +154,6 @@ def _fail_on(result: Result, fail_on: FailOn | None) -> None:
         earlier = f"; {decided} decided earlier" if decided else ""
         sys.stderr.write(f"taskdedup: {len(found)} {undecided}{kind}merge proposal(s) found (--fail-on {fail_on.value}{earlier})\n")
         raise typer.Exit(EXIT_FOUND)
-
-
-def _read_decisions(path: str) -> Decisions:
-    from taskdedup.input.tables import read_table
-    from taskdedup.input.workbooks import read_workbook_sheets
-    from taskdedup.review.decisions import read_decisions
-
-    if path.lower().endswith((".csv", ".tsv", ".txt")):
-        return read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path)
-    return read_decisions(read_workbook_sheets(path), path)
 
 
 def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     from taskdedup.input.table import Table
     from taskdedup.pipeline import Prepared, Progress
+    from taskdedup.review.decisions import Decisions
+    from taskdedup.review.labels import Label
     from taskdedup.text.lexicon import Lexicon
     from taskdedup.text.token_cache import TokenCache
 
@@ -49,6 +51,32 @@ def read_input(path: str, opts: InputOptions) -> Table:
     from taskdedup.input.tables import read_table
 
     return read_table(path, encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row)
+
+
+def read_decisions_file(path: str) -> Decisions:
+    """Decisions from a review workbook, or from a decisions CSV."""
+    from taskdedup.input.tables import read_table
+    from taskdedup.input.workbooks import read_workbook_sheets
+    from taskdedup.review.decisions import read_decisions
+
+    if path.lower().endswith((".csv", ".tsv", ".txt")):
+        return read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path)
+    return read_decisions(read_workbook_sheets(path), path)
+
+
+def read_labels_file(path: str) -> list[Label]:
+    """Labelled pairs from a review workbook (its decisions and its 라벨 요청 answers) or a decisions
+    CSV. An answer on the label sheet is about one pair, so it comes first and wins over the
+    group decision around it."""
+    from taskdedup.input.tables import read_table
+    from taskdedup.input.workbooks import read_workbook_sheets
+    from taskdedup.review.decisions import read_decisions
+    from taskdedup.review.labels import decision_labels, label_answers
+
+    if path.lower().endswith((".csv", ".tsv", ".txt")):
+        return decision_labels(read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path))
+    sheets = read_workbook_sheets(path)
+    return label_answers(sheets, path) + decision_labels(read_decisions(sheets, path))
 
 
 def prepare_input(

@@ -105,6 +105,10 @@ class InputOptions:
             help=f"Share of character 2-3-gram similarity [default: the calibrated one (see README), 0 above {LARGE_ROWS:,} rows].",
         ),
     ] = None
+    model: Annotated[
+        Optional[Path],
+        typer.Option("--model", metavar="FILE", help="A match model learned from your team's decisions (taskdedup learn) [default: the built-in one]."),
+    ] = None
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes and similarity threads [default: all cores].")] = None
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where tokens are cached [default: your user cache folder].")] = None
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the token cache.")] = False
@@ -115,7 +119,14 @@ class InputOptions:
         """The run's settings; `theme_threshold` None means the default (and may be turned off at scale)."""
         from taskdedup.cli.common import load_lexicon
 
+        team = None
+        if self.model is not None:
+            from taskdedup.input.model_file import read_model
+
+            team = read_model(self.model)
         return Settings(
+            match=team.match if team else None,
+            match_source=team.source if team else "",
             tokenizer=self.tokenizer.value if self.tokenizer else DEFAULT_TOKENIZER,
             tokenizer_is_default=self.tokenizer is None,
             threshold=threshold,

@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 # Arguments are never defaults: a configuration file names options only.
-_ARGUMENTS = {"input", "first", "second", "review"}
+_ARGUMENTS = {"input", "first", "second", "review", "reviews"}
 
 
 def _version(value: bool) -> None:

@@ -30,11 +30,16 @@ ENGLISH = {
     "병합 임계값 (같은 과제일 확률)": "Threshold (probability of one project)", "주제 임계값 (확률)": "Theme threshold (probability)", "어휘집 항목 수": "Lexicon entries",
     "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
     "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
-    "결정 기록": "Decision log", "문장 임베딩": "Sentence embedding", "(사용 안 함)": "(not used)",
+    "결정 기록": "Decision log", "라벨 요청": "Please label", "같은 과제?": "Same project?", "문장 임베딩": "Sentence embedding", "(사용 안 함)": "(not used)",
     "유사도 방식": "Similarity", "신호 가중치 (단어 · 글자 · 임베딩)": "Signal weights (words · characters · embedding)",
     "hybrid (단어 + 글자 + 문장 임베딩)": "hybrid (words + characters + sentence embedding)", "lexical (단어 + 글자)": "lexical (words + characters)",
 }
 DECISIONS_EN = ("merge", "split", "hold")
+# The answers of the 라벨 요청 (Please label) sheet.
+LABELS_KO = ("같음", "다름")
+LABELS_EN = ("same", "different")
+CHOICES_EN = dict(zip(DECISIONS_KO + LABELS_KO, DECISIONS_EN + LABELS_EN, strict=True))
+CHOICE_ERRORS_EN = {"병합, 분리, 보류 중 하나를 고르세요": "Choose merge, split or hold", "같음 또는 다름을 고르세요": "Choose same or different"}
 
 
 def _english(value: Any) -> Any:
@@ -43,13 +48,12 @@ def _english(value: Any) -> Any:
 
 def to_english(sheets: list[SheetSpec]) -> list[SheetSpec]:
     """The same sheets with English names, headers, fixed words and decision choices."""
-    decision_en = dict(zip(DECISIONS_KO, DECISIONS_EN, strict=True))
     out = []
     for spec in sheets:
         rows = spec.rows
         if spec.decision:  # carried decisions; only this column, a comment may say "보류" too
             at = spec.decision - 1
-            rows = [[decision_en.get(v, v) if j == at else v for j, v in enumerate(row)] for row in rows]
+            rows = [[CHOICES_EN.get(v, v) if j == at else v for j, v in enumerate(row)] for row in rows]
         chart = replace(spec.chart, title=_english(spec.chart.title)) if spec.chart else None
         out.append(replace(
             spec,
@@ -57,8 +61,8 @@ def to_english(sheets: list[SheetSpec]) -> list[SheetSpec]:
             headers=[(_english(name), width) for name, width in spec.headers],
             rows=[[_english(v) for v in row] for row in rows],
             cells=[(r, c, _english(v)) for r, c, v in spec.cells],
-            choices=DECISIONS_EN if spec.decision else spec.choices,
-            choice_error="Choose merge, split or hold" if spec.decision else spec.choice_error,
+            choices=tuple(CHOICES_EN.get(c, c) for c in spec.choices),
+            choice_error=CHOICE_ERRORS_EN.get(spec.choice_error, spec.choice_error),
             chart=chart,
         ))
     return out

@@ -1,15 +1,17 @@
-"""The review workbook (.xlsx): 요약, 병합제안 with a decision drop-down, 과제목록, 주제, 유사쌍, and
-결정 기록 when earlier split decisions are carried forward."""
+"""The review workbook (.xlsx): 요약, 병합제안 with a decision drop-down, 과제목록, 주제, 유사쌍, 라벨 요청
+(pairs to label same/different, for `taskdedup learn`), and 결정 기록 when earlier split decisions
+are carried forward."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from taskdedup.output.english import DECISIONS_KO, to_english
+from taskdedup.output.english import DECISIONS_KO, LABELS_KO, to_english
 from taskdedup.output.records import member_record, result_to_dict, rounded
 from taskdedup.output.sheets import BAND_FILL, REP_FILL, Chart, SheetSpec, workbook_bytes
 from taskdedup.pipeline import Result
 from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
+from taskdedup.review.labels import LABEL_COLUMN, LABEL_SHEET
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, proposal_key
 
 KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
@@ -18,6 +20,7 @@ TOP_THEMES = 5
 SIMILARITY_KO = {"hybrid": "hybrid (단어 + 글자 + 문장 임베딩)", "lexical": "lexical (단어 + 글자)"}
 
 DECISION_ERROR = "병합, 분리, 보류 중 하나를 고르세요"
+LABEL_ERROR = "같음 또는 다름을 고르세요"
 PROBABILITY = "0.00"
 
 
@@ -108,6 +111,19 @@ def _pairs_sheet(result: Result) -> SheetSpec:
     return SheetSpec("유사쌍", headers, rows, wrap={4, 8}, number_formats={1: PROBABILITY}, colour_scale=1)
 
 
+def _label_sheet(result: Result) -> SheetSpec:
+    """The pairs the model is least sure of, with a 같음/다름 drop-down that `taskdedup learn` reads."""
+    headers = [("일치 확률", 9), ("번호 A", 10), ("기관 A", 16), ("과제 A", 40), ("번호 B", 10), ("기관 B", 16), ("과제 B", 40),
+               (LABEL_COLUMN, 11), ("의견", 24)]
+    rows = [
+        [rounded(r.probability), r.a.submission.row_id, r.a.submission.agency, r.a.submission.title,
+         r.b.submission.row_id, r.b.submission.agency, r.b.submission.title, None, None]
+        for r in result.label_requests
+    ]
+    return SheetSpec(LABEL_SHEET[0], headers, rows, wrap={4, 7}, number_formats={1: PROBABILITY}, colour_scale=1,
+                     decision=8, choices=LABELS_KO, choice_error=LABEL_ERROR)
+
+
 def _members_sheet(result: Result) -> SheetSpec:
     headers = [
         ("제안번호", 10), ("과제 수", 9), ("유형", 14), ("주제번호", 10), ("번호", 10), ("행", 7), ("기관", 16),
@@ -157,7 +173,8 @@ def _status_ko(status: str) -> str:
 def to_xlsx(result: Result, lang: str = "ko") -> bytes:
     """The review workbook: 요약, 병합제안 (with a decision drop-down), 과제목록, 주제, 유사쌍, and
     결정 기록 when earlier split decisions are carried forward."""
-    sheets = [_summary_sheet(result), _proposals_sheet(result), _members_sheet(result), _themes_sheet(result), _pairs_sheet(result)]
+    sheets = [_summary_sheet(result), _proposals_sheet(result), _members_sheet(result), _themes_sheet(result), _pairs_sheet(result),
+              _label_sheet(result)]
     if result.decision_log:
         sheets.append(_decision_log_sheet(result))
     return workbook_bytes(to_english(sheets) if lang == "en" else sheets)

@@ -62,6 +62,9 @@ class Decided:
     ids: tuple[str, ...]
     comment: str = ""
     lead: str = ""
+    # Tasks the workbook listed in this proposal that the analyst deleted from its id list: they
+    # are not the same project as the rest (learning reads them as "different").
+    removed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,14 +146,17 @@ def _records(frame: pd.DataFrame, sheet: str, source: str, members: dict[str, tu
         if not raw:
             continue
         ids = _ids(row[ids_col])
-        if MORE in str(row[ids_col]) and members is not None and cluster_col is not None:
-            ids = members.get(str(row[cluster_col]).strip(), ids)
+        listed = members.get(str(row[cluster_col]).strip(), ()) if members is not None and cluster_col is not None else ()
+        if MORE in str(row[ids_col]) and listed:
+            ids = listed
+        kept = set(ids)
         decided = Decided(
             key=str(row[key_col]).strip(),
             decision=parse_decision(raw, source, sheet, int(number)),
             ids=ids,
             comment=str(row[comment_col]).strip() if comment_col else "",
             lead=str(row[lead_col]).strip() if lead_col else "",
+            removed=tuple(i for i in listed if i not in kept),
         )
         if out and out[-1].key == decided.key and out[-1].decision == decided.decision:  # a long list over several rows
             out[-1] = replace(out[-1], ids=out[-1].ids + decided.ids)

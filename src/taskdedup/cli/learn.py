@@ -1,0 +1,48 @@
+"""`taskdedup learn`: the decisions of review rounds -> a match model fitted to the team's own tasks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from taskdedup.cli.common import prepare_input, read_input, read_labels_file
+from taskdedup.cli.failures import errors_to_exit
+from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups
+from taskdedup.cli.root import app
+from taskdedup.config import DEFAULT_THRESHOLD
+
+
+@app.command()
+@expand_groups
+def learn(
+    input: InputArg,
+    reviews: Annotated[
+        list[str],
+        typer.Argument(metavar="REVIEW...", help="Review workbooks (or decisions CSVs) of this survey, oldest round first: later ones win."),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the model (.toml).")],
+    opts: InputOptions = InputOptions(),
+    report: ReportOptions = ReportOptions(),
+) -> None:
+    """Fit the match model to your team's decisions (병합 = same project, 분리 = not)."""
+    if output.suffix.lower() != ".toml":
+        raise typer.BadParameter(f"'{output}' is not a .toml file; end the name with .toml", param_hint="--output")
+    with errors_to_exit(report.debug):
+        from taskdedup.output.files import check_output_path, write_outputs
+        from taskdedup.output.model_file import learning_report, model_toml
+        from taskdedup.quality.learning import learn_from
+        from taskdedup.review.labels import combine
+
+        check_output_path(output, input_path=input)
+        for review in reviews:
+            check_output_path(output, input_path=review)
+        labels = combine([read_labels_file(review) for review in reviews])  # fail before the long work
+        settings = opts.settings(threshold=DEFAULT_THRESHOLD)
+        prepared = prepare_input(read_input(input, opts), settings, opts)
+        learning = learn_from(prepared, labels)
+        write_outputs({output: model_toml(learning.learned, learning.builtin, survey=input, sources=reviews, overruled=labels.overruled)})
+        if not report.quiet:
+            sys.stdout.write(learning_report(learning, str(output)))

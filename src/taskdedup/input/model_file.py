@@ -1,0 +1,77 @@
+"""A team's match model file (written by `taskdedup learn`), read back for `cluster --model`."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from taskdedup.clustering.learn import SIGNALS
+from taskdedup.clustering.match import MatchModel
+from taskdedup.errors import InputError
+
+MODEL_FORMAT = 1  # bumped when the file's meaning changes; a build reads only its own format
+SIMILARITIES = ("hybrid", "lexical")
+
+
+@dataclass(frozen=True)
+class TeamModel:
+    match: MatchModel
+    threshold: float  # the probability threshold the fit recommends
+    source: str
+
+
+def _number(data: dict, key: str, path: str, where: str) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(f"{path}: {where}{key} must be a number, got {value!r}; write the file again with taskdedup learn")
+    return float(value)
+
+
+def read_model(path: str | Path) -> TeamModel:
+    """The model in `path`; any problem is one InputError naming the file and the fix."""
+    name = str(path)
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{name}: no such model file; check --model (taskdedup learn writes one)")
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read the model file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{name}: not valid TOML ({exc}); write it again with taskdedup learn") from None
+    version = data.get("format")
+    if version != MODEL_FORMAT:
+        raise InputError(
+            f"{name}: model format {version!r}, but this taskdedup reads format {MODEL_FORMAT}; "
+            "learn the model again with this version (taskdedup learn)"
+        )
+    similarity = data.get("similarity")
+    if similarity not in SIMILARITIES:
+        raise InputError(f"{name}: similarity must be one of {', '.join(SIMILARITIES)}, got {similarity!r}")
+    weights = data.get("weights")
+    if not isinstance(weights, dict):
+        raise InputError(f"{name}: no [weights] table; write the file again with taskdedup learn")
+    unknown = sorted(set(weights) - set(SIGNALS))
+    if unknown:
+        raise InputError(
+            f"{name}: weights for signal(s) this build lacks: {', '.join(unknown)} (it has {', '.join(SIGNALS)}); "
+            "learn the model again with this version"
+        )
+    values = {k: _number(weights, k, name, "weights.") for k in SIGNALS if k in weights}
+    if any(v < 0 for v in values.values()) or abs(sum(values.values()) - 1.0) > 1e-4:
+        raise InputError(f"{name}: the weights must be >= 0 and add up to 1, got {values}")
+    if similarity == "lexical" and values.get("embedding", 0.0) > 0:
+        raise InputError(f"{name}: a lexical model cannot weigh the sentence embedding; set weights.embedding = 0")
+    scale = data.get("scale")
+    if not isinstance(scale, dict):
+        raise InputError(f"{name}: no [scale] table; write the file again with taskdedup learn")
+    slope, midpoint = _number(scale, "slope", name, "scale."), _number(scale, "midpoint", name, "scale.")
+    if slope <= 0:
+        raise InputError(f"{name}: scale.slope must be above 0, got {slope:g}")
+    threshold = _number(data, "threshold", name, "")
+    if not 0 < threshold <= 1:
+        raise InputError(f"{name}: threshold must be in (0, 1], got {threshold:g}")
+    match = MatchModel(similarity, values.get("char", 0.0), values.get("embedding", 0.0), slope, midpoint)
+    return TeamModel(match, threshold, name)

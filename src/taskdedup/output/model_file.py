@@ -1,0 +1,87 @@
+"""The team model file `taskdedup learn` writes: small, human-readable TOML, the same bytes for the
+same decisions (no dates, no absolute paths)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from taskdedup import __version__
+from taskdedup.clustering.learn import STRENGTH, Learned, Scores
+from taskdedup.clustering.match import MatchModel
+from taskdedup.config import DEFAULT_THRESHOLD
+from taskdedup.input.model_file import MODEL_FORMAT
+from taskdedup.quality.learning import Learning
+
+
+def _text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _scores(name: str, scores: Scores | None) -> str:
+    if scores is None:
+        return ""
+    return f"{name} = {{ precision = {scores.precision}, recall = {scores.recall}, f1 = {scores.f1} }}\n"
+
+
+def _model_line(model: MatchModel) -> str:
+    return (
+        f"{{ word = {round(model.word_weight, 6)}, char = {model.char_weight}, embedding = {model.embedding_weight}, "
+        f"slope = {model.slope}, midpoint = {model.midpoint} }}"
+    )
+
+
+def model_toml(learned: Learned, builtin: MatchModel, *, survey: str, sources: Sequence[str], overruled: int, strength: float = STRENGTH) -> bytes:
+    model = learned.model
+    lines = [
+        "# A taskdedup match model, learned from the review decisions listed below.",
+        "# Use it with `taskdedup cluster --model FILE` or `model = \"FILE\"` in taskdedup.toml.",
+        f"format = {MODEL_FORMAT}",
+        f"similarity = {_text(model.name)}",
+        f"threshold = {DEFAULT_THRESHOLD}  # the probability at which tasks are grouped",
+        "",
+        "[weights]  # shares of the mixed score (they add up to 1)",
+        f"word = {round(model.word_weight, 6)}",
+        f"char = {model.char_weight}",
+        f"embedding = {model.embedding_weight}",
+        "",
+        "[scale]  # p = 1 / (1 + exp(-slope * (score - midpoint)))",
+        f"slope = {model.slope}",
+        f"midpoint = {model.midpoint}",
+        "",
+        "[fitted]",
+        f"taskdedup = {_text(__version__)}",
+        f"learned = {'true' if learned.learned else 'false'}",
+        f"note = {_text(learned.reason)}",
+        f"survey = {_text(Path(survey).name)}",
+        f"decisions = [{', '.join(_text(Path(s).name) for s in sources)}]",
+        f"same_pairs = {learned.same}",
+        f"different_pairs = {learned.different}",
+        f"overruled_pairs = {overruled}  # labelled both ways; the later file's label was kept",
+        f"prior_strength = {strength}",
+        f"built_in = {_model_line(builtin)}",
+        "",
+        "[report]  # pairwise, on the labelled pairs, each fold predicted by a fit on the others; p >= 0.5 is 'same'",
+        f"folds = {learned.folds}",
+    ]
+    text = "\n".join(lines) + "\n" + _scores("built_in", learned.builtin) + _scores("learned", learned.refitted)
+    return text.encode("utf-8")
+
+
+def learning_report(learning: Learning, output: str) -> str:
+    """What `learn` prints: how many labels, what learning bought, and the weights before and after."""
+    learned, builtin = learning.learned, learning.builtin
+    lines = [learned.reason + (f"; {learning.unknown} labelled pair(s) name tasks not in this survey and were left out" if learning.unknown else "")]
+    if learned.builtin is not None and learned.refitted is not None:
+        lines.append(f"cross-validated on the labelled pairs ({learned.folds} folds, p >= 0.5 is 'same'):")
+        lines.append(f"  built-in model: precision {learned.builtin.precision:.3f}  recall {learned.builtin.recall:.3f}  F1 {learned.builtin.f1:.3f}")
+        lines.append(f"  learned model:  precision {learned.refitted.precision:.3f}  recall {learned.refitted.recall:.3f}  F1 {learned.refitted.f1:.3f}")
+    model = learned.model
+    lines.append(
+        f"weights word/char/embedding {builtin.word_weight:.3f}/{builtin.char_weight:.3f}/{builtin.embedding_weight:.3f} -> "
+        f"{model.word_weight:.3f}/{model.char_weight:.3f}/{model.embedding_weight:.3f}; "
+        f"midpoint {builtin.midpoint:.3f} -> {model.midpoint:.3f}; slope {builtin.slope:.2f} -> {model.slope:.2f}"
+    )
+    lines.append(f"wrote {output}: use it with taskdedup cluster --model {output}")
+    return "\n".join(lines) + "\n"
