@@ -1,6 +1,7 @@
 """`taskdedup learn`: two review rounds on the labelled sample, and the label sheet it reads."""
 
 import csv
+import json
 from pathlib import Path
 
 import openpyxl
@@ -64,8 +65,9 @@ def test_a_second_round_learned_from_the_first_scores_higher(tmp_path: Path) -> 
     first, second = f1(Settings()), f1(Settings(match=team.match, match_source=str(model)))
     assert second >= first + MARGIN, (first, second)
     # cluster --model gives the same clusters as the library with that model
-    members = tmp_path / "members.csv"
-    assert runner.invoke(app, ["cluster", SURVEY, "-q", "--model", str(model), "-o", str(members)]).exit_code == 0
+    members, report = tmp_path / "members.csv", tmp_path / "run.json"
+    assert runner.invoke(app, ["cluster", SURVEY, "-q", "--model", str(model), "-o", str(members), "-o", str(report)]).exit_code == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["settings"]["match_model"] == "team.toml"
     assert members.read_bytes() == to_csv(run(read_table(SURVEY), Settings(match=team.match, match_source=str(model))))
 
 
@@ -111,3 +113,20 @@ def test_the_label_sheet_offers_a_drop_down_in_both_languages(tmp_path: Path) ->
         assert sheet.max_row == 31  # LABEL_REQUESTS pairs
         validation = sheet.data_validations.dataValidation[0]
         assert validation.formula1 == choices and validation.showErrorMessage
+
+
+def test_a_round_that_carries_decisions_forward_adds_no_pair_twice(tmp_path: Path) -> None:
+    review, answered, second = tmp_path / "review.xlsx", tmp_path / "answered.xlsx", tmp_path / "round2.xlsx"
+    runner.invoke(app, ["cluster", SURVEY, "-q", "-o", str(review)])
+    answer_from_gold(review, answered)
+    # Round 2 pre-fills the merges on 병합제안 and keeps the splits in 결정 기록.
+    assert runner.invoke(app, ["cluster", SURVEY, "-q", "--decisions", str(answered), "-o", str(second)]).exit_code == 0
+    from taskdedup.cli.common import read_labels_file
+
+    carried = read_labels_file(str(second))
+    assert len(carried) >= 40 and all(label.source.startswith(str(second)) for label in carried)  # round 2 repeats round 1's decisions
+    one, both = tmp_path / "one.toml", tmp_path / "both.toml"
+    runner.invoke(app, ["learn", SURVEY, str(answered), "-q", "-o", str(one)])
+    runner.invoke(app, ["learn", SURVEY, str(answered), str(second), "-q", "-o", str(both)])
+    counts = [[line for line in path.read_text(encoding="utf-8").splitlines() if line.endswith("_pairs") or "_pairs =" in line] for path in (one, both)]
+    assert counts[0] == counts[1] and counts[0][0] == "same_pairs = 45"

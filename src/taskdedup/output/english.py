@@ -30,7 +30,7 @@ ENGLISH = {
     "병합 임계값 (같은 과제일 확률)": "Threshold (probability of one project)", "주제 임계값 (확률)": "Theme threshold (probability)", "어휘집 항목 수": "Lexicon entries",
     "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
     "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
-    "결정 기록": "Decision log", "라벨 요청": "Please label", "같은 과제?": "Same project?", "문장 임베딩": "Sentence embedding", "(사용 안 함)": "(not used)",
+    "결정 기록": "Decision log", "라벨 요청": "Please label", "매칭 모델": "Match model", "기본 제공": "built-in", "같은 과제?": "Same project?", "문장 임베딩": "Sentence embedding", "(사용 안 함)": "(not used)",
     "유사도 방식": "Similarity", "신호 가중치 (단어 · 글자 · 임베딩)": "Signal weights (words · characters · embedding)",
     "hybrid (단어 + 글자 + 문장 임베딩)": "hybrid (words + characters + sentence embedding)", "lexical (단어 + 글자)": "lexical (words + characters)",
 }

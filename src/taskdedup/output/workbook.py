@@ -44,6 +44,7 @@ def _summary_sheet(result: Result) -> SheetSpec:
         ["주제 임계값 (확률)", d["settings"]["theme_threshold"]],
         ["어휘집 항목 수", d["settings"]["lexicon"]["entries"]],
         ["유사도 방식", SIMILARITY_KO[d["settings"]["similarity"]]],
+        ["매칭 모델", "기본 제공" if d["settings"]["match_model"] == "built-in" else d["settings"]["match_model"]],
         ["신호 가중치 (단어 · 글자 · 임베딩)", " · ".join(f'{d["settings"]["match"][k]:g}' for k in ("word_weight", "char_weight", "embedding_weight"))],
         ["문장 임베딩", d["settings"]["embedding"]["model"] if d["settings"]["embedding"] else "(사용 안 함)"],
         ["연결 방식 (linkage)", d["settings"]["linkage"]],
