@@ -232,6 +232,8 @@ def prepare(
     notices = input_notices(table, columns, submissions)
     chars_by_user = settings.char_weight is not None
 
+    if settings.similarity == "auto" and settings.match is not None and settings.match.name == "lexical":
+        settings = replace(settings, similarity="lexical")  # a team model learned without embeddings: match as it was learned
     settings, titles_only = _embedding_plan(settings, [s.text for s in submissions], notices)
     settings = _scale_settings(settings, len(submissions), notices)
     if tokenizer is None:

@@ -130,3 +130,24 @@ def test_a_round_that_carries_decisions_forward_adds_no_pair_twice(tmp_path: Pat
     runner.invoke(app, ["learn", SURVEY, str(answered), str(second), "-q", "-o", str(both)])
     counts = [[line for line in path.read_text(encoding="utf-8").splitlines() if line.endswith("_pairs") or "_pairs =" in line] for path in (one, both)]
     assert counts[0] == counts[1] and counts[0][0] == "same_pairs = 45"
+
+
+def test_the_model_can_come_from_taskdedup_toml(tmp_path: Path, monkeypatch) -> None:
+    model = tmp_path / "team.toml"
+    model.write_text(
+        'format = 1\nsimilarity = "lexical"\nthreshold = 0.5\n[weights]\nword = 0.9\nchar = 0.1\nembedding = 0.0\n[scale]\nslope = 8.0\nmidpoint = 0.25\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "taskdedup.toml").write_text('model = "team.toml"\n', encoding="utf-8")  # auto similarity: the model's lexical
+    monkeypatch.chdir(tmp_path)
+    done = runner.invoke(app, ["cluster", SURVEY, "-q", "-o", "run.json"])
+    assert done.exit_code == 0, done.output
+    settings = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["match_model"] == "team.toml"
+    assert settings["match"] == {"word_weight": 0.9, "char_weight": 0.1, "embedding_weight": 0.0, "slope": 8.0, "midpoint": 0.25}
+
+
+def test_learn_writes_only_toml(tmp_path: Path) -> None:
+    done = runner.invoke(app, ["learn", SURVEY, "review.xlsx", "-o", str(tmp_path / "team.json")])
+    assert done.exit_code == 2
+    assert "'" + str(tmp_path / "team.json") + "' is not a .toml file; end the name with .toml" in done.stderr

@@ -10,6 +10,16 @@ from taskdedup.errors import InputError
 CONFIG_FILE = "taskdedup.toml"
 
 
+def load_toml(path: Path, what: str, fix: str) -> dict[str, object]:
+    """A TOML file's tables; unreadable or invalid, one InputError naming the file and `fix`."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc}); {fix}") from None
+
+
 def read_config(path: str | None, folder: Path) -> tuple[dict[str, object], str | None]:
     """The team's options: `path`, else ./taskdedup.toml, else [tool.taskdedup] in ./pyproject.toml.
 
@@ -24,12 +34,7 @@ def read_config(path: str | None, folder: Path) -> tuple[dict[str, object], str 
             if path is not None:
                 raise InputError(f"{candidate}: no such configuration file; check --config")
             continue
-        try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{candidate}: cannot read the configuration ({exc})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{candidate}: not valid TOML ({exc}); fix the file or pass --config") from None
+        data = load_toml(candidate, "configuration", "fix the file or pass --config")
         if in_pyproject:
             section = data.get("tool", {}).get("taskdedup")
             if section is None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from taskdedup.clustering.learn import SIGNALS
 from taskdedup.clustering.match import MatchModel
 from taskdedup.errors import InputError
+from taskdedup.input.config_file import load_toml
 
 MODEL_FORMAT = 1  # bumped when the file's meaning changes; a build reads only its own format
 SIMILARITIES = ("hybrid", "lexical")
@@ -35,12 +35,7 @@ def read_model(path: str | Path) -> TeamModel:
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{name}: no such model file; check --model (taskdedup learn writes one)")
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: cannot read the model file ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{name}: not valid TOML ({exc}); write it again with taskdedup learn") from None
+    data = load_toml(file, "model file", "write it again with taskdedup learn")
     version = data.get("format")
     if version != MODEL_FORMAT:
         raise InputError(
