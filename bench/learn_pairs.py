@@ -1,6 +1,6 @@
 """What learning from 50 labelled pairs buys on each public set (issue #13).
 
-    python bench/learn_pairs.py [--sets sample,korsts,question_pair,parakqc] [--draws 5] [--pairs 50] [--cache-dir DIR]
+    python bench/learn_pairs.py [--sets sample,korsts,question_pair,parakqc] [--draws 10] [--pairs 50] [--select] [--cache-dir DIR]
 
 Per set, the signals' cosines are computed as the pipeline computes them on that set alone (word
 TF-IDF with mecab and the lexicon, character 2-3-grams, the e5 embedding; fit_match.py does the
@@ -9,8 +9,10 @@ hardest negatives, as fit_match.py draws them) are shuffled with a fixed seed an
 training part and the held-out part. Each draw takes `--pairs` pairs from the training part,
 refits the built-in hybrid model on them exactly as `taskdedup learn` does
 (clustering/learn.py), and scores both models on the whole held-out part: pairwise precision,
-recall and F1 with p >= 0.5 as "same". Prints one row per set: the built-in F1, the mean and range
-of the learned F1 over the draws, and how many draws improved it.
+recall and F1 with p >= 0.5 as "same". With --select, each draw goes through `learn()` as the
+command does: the refit is kept only when its cross-validated F1 on the drawn pairs beats the
+built-in model's. Prints one row per set: the built-in F1, the mean and range of the learned F1
+over the draws, and how many draws improved it, left it or lowered it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from datasets import ALL, Dataset  # noqa: E402
 from fit_match import pairs_of  # noqa: E402
 from quality import embeddings_of  # noqa: E402
 
-from taskdedup.clustering.learn import STRENGTH, fit, probabilities, scores  # noqa: E402
+from taskdedup.clustering.learn import STRENGTH, fit, learn, probabilities, scores  # noqa: E402
 from taskdedup.clustering.match import match_model  # noqa: E402
 from taskdedup.clustering.tree import similarity_matrix  # noqa: E402
 from taskdedup.text.lexicon import builtin  # noqa: E402
@@ -61,13 +63,14 @@ def pair_cosines(parts: list, left: np.ndarray, right: np.ndarray) -> np.ndarray
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="sample,korsts,question_pair,parakqc")
-    parser.add_argument("--draws", type=int, default=5)
+    parser.add_argument("--draws", type=int, default=10)
     parser.add_argument("--pairs", type=int, default=50)
     parser.add_argument("--strength", type=float, default=STRENGTH)
     parser.add_argument("--cache-dir", type=Path)
+    parser.add_argument("--select", action="store_true", help="keep the built-in model unless cross-validation on the drawn pairs favours the refit")
     args = parser.parse_args()
     prior = match_model("hybrid")
-    print(f"| set | labelled pairs (train / held out) | built-in F1 | learned F1, mean of {args.draws} draws of {args.pairs} | range | draws better |")
+    print(f"| set | labelled pairs (train / held out) | built-in F1 | learned F1, mean of {args.draws} draws of {args.pairs} | range | draws better / same / worse |")
     print("|---|---|---|---|---|---|")
     for name in args.sets.split(","):
         try:
@@ -94,11 +97,11 @@ def main() -> None:
         learned = []
         for draw in range(args.draws):
             pick = np.random.default_rng(1 + draw).choice(train, size=min(args.pairs, len(train)), replace=False)
-            model = fit(features[pick], same[pick], prior, args.strength)
+            model = learn(features[pick], same[pick], prior, args.strength).model if args.select else fit(features[pick], same[pick], prior, args.strength)
             learned.append(scores(same[held], probabilities(model, features[held]) >= 0.5).f1)
-        better = sum(f > base.f1 for f in learned)
+        better, worse = sum(f > base.f1 for f in learned), sum(f < base.f1 for f in learned)
         print(f"| {data.name} | {len(train):,} / {len(held):,} | {base.f1:.3f} | {np.mean(learned):.3f} | {min(learned):.3f}-{max(learned):.3f} | "
-              f"{better} of {args.draws} |", flush=True)
+              f"{better} / {len(learned) - better - worse} / {worse} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -83,3 +83,15 @@ def test_signal_cosines_are_each_signals_own_cosine() -> None:
         assert got[:, k] == pytest.approx(expected)
     words_only = signal_cosines(vectorize(tokens), left, right)
     assert np.isnan(words_only[:, 1:]).all() and not np.isnan(words_only[:, 0]).any()
+
+
+def test_when_the_refit_does_not_beat_the_shipped_model_on_the_labels_it_is_not_used() -> None:
+    same = np.arange(40) % 2 == 0
+    features = np.repeat(np.where(same, 0.92, 0.6)[:, None] + np.linspace(-0.01, 0.01, 40)[:, None], 3, axis=1)  # the shipped model is already right
+    result = learn(features, same, HYBRID)
+    assert result.builtin.f1 == 1.0 and result.refitted.f1 <= 1.0
+    assert not result.learned and result.model == HYBRID
+    assert result.reason == (
+        "learning from 20 same and 20 different pair(s) did not beat the built-in model on them "
+        f"(cross-validated F1 {result.refitted.f1:.3f} vs 1.000), so the built-in model is kept"
+    )

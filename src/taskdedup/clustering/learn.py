@@ -162,5 +162,11 @@ def learn(features: np.ndarray, same: np.ndarray, prior: MatchModel, strength: f
         held[test] = probabilities(model, features[test]) >= 0.5
     builtin = scores(same, probabilities(prior, features) >= 0.5)
     refitted = scores(same, held)
+    if refitted.f1 <= builtin.f1:
+        reason = (
+            f"learning from {positives} same and {negatives} different pair(s) did not beat the built-in model on them "
+            f"(cross-validated F1 {refitted.f1:.3f} vs {builtin.f1:.3f}), so the built-in model is kept"
+        )
+        return Learned(prior, False, reason, positives, negatives, k, builtin, refitted)
     reason = f"learned from {positives} same and {negatives} different pair(s)"
     return Learned(fit(features, same, prior, strength), True, reason, positives, negatives, k, builtin, refitted)
