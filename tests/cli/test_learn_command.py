@@ -151,3 +151,15 @@ def test_learn_writes_only_toml(tmp_path: Path) -> None:
     done = runner.invoke(app, ["learn", SURVEY, "review.xlsx", "-o", str(tmp_path / "team.json")])
     assert done.exit_code == 2
     assert "'" + str(tmp_path / "team.json") + "' is not a .toml file; end the name with .toml" in done.stderr
+
+
+def test_the_model_files_threshold_applies_unless_one_is_given(tmp_path: Path) -> None:
+    model = tmp_path / "team.toml"
+    model.write_text(
+        'format = 1\nsimilarity = "hybrid"\nthreshold = 0.7\n[weights]\nword = 0.1\nchar = 0.1\nembedding = 0.8\n[scale]\nslope = 25.292\nmidpoint = 0.79\n',
+        encoding="utf-8",
+    )
+    for extra, expected in (([], 0.7), (["--threshold", "0.5"], 0.5)):
+        out = tmp_path / "run.json"
+        assert runner.invoke(app, ["cluster", SURVEY, "-q", "--model", str(model), *extra, "-o", str(out)]).exit_code == 0
+        assert json.loads(out.read_text(encoding="utf-8"))["settings"]["threshold"] == expected

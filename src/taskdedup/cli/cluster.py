@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from typer._click.core import ParameterSource
 
 from taskdedup.cli.common import prepare_input, read_decisions_file, read_input, say_columns, settle, show, stderr_console
 from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
@@ -61,6 +62,7 @@ def _check_suffixes(outputs: list[Path]) -> list[Path]:
 @app.command()
 @expand_groups
 def cluster(
+    ctx: typer.Context,
     input: InputArg,
     output: Annotated[
         Optional[list[Path]],
@@ -106,7 +108,11 @@ def cluster(
         for path in outputs:
             check_output_path(path, input_path=input)
         auto = threshold == AUTO
-        settings = opts.settings(threshold=DEFAULT_THRESHOLD if auto else float(threshold), theme_threshold=theme_threshold, keywords=keywords)
+        # Not given (neither on the command line nor in taskdedup.toml): the team model's threshold, if any.
+        given = ctx.get_parameter_source("threshold") not in (ParameterSource.DEFAULT, None)
+        settings = opts.settings(
+            threshold=DEFAULT_THRESHOLD if auto else float(threshold) if given else None, theme_threshold=theme_threshold, keywords=keywords
+        )
         decided = read_decisions_file(decisions) if decisions else None  # fail before the long work
         with progress_bars(enabled=not quiet and sys.stderr.isatty()) as progress:
             started = time.perf_counter()

@@ -22,6 +22,7 @@ import typer
 from taskdedup.config import (
     DEFAULT_KEYWORDS,
     DEFAULT_THEME_THRESHOLD,
+    DEFAULT_THRESHOLD,
     DEFAULT_TOKENIZER,
     EMBED_BUDGET,
     LARGE_ROWS,
@@ -114,9 +115,10 @@ class InputOptions:
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the token cache.")] = False
 
     def settings(
-        self, *, threshold: float, theme_threshold: float | None = None, keywords: int = DEFAULT_KEYWORDS, columns: ColumnSpec | None = None
+        self, *, threshold: float | None, theme_threshold: float | None = None, keywords: int = DEFAULT_KEYWORDS, columns: ColumnSpec | None = None
     ) -> Settings:
-        """The run's settings; `theme_threshold` None means the default (and may be turned off at scale)."""
+        """The run's settings; `theme_threshold` None means the default (and may be turned off at scale),
+        `threshold` None the team model's threshold (--model), else the default."""
         from taskdedup.cli.common import load_lexicon
 
         team = None
@@ -129,7 +131,7 @@ class InputOptions:
             match_source=team.source if team else "",
             tokenizer=self.tokenizer.value if self.tokenizer else DEFAULT_TOKENIZER,
             tokenizer_is_default=self.tokenizer is None,
-            threshold=threshold,
+            threshold=threshold if threshold is not None else team.threshold if team else DEFAULT_THRESHOLD,
             theme_threshold=DEFAULT_THEME_THRESHOLD if theme_threshold is None else theme_threshold,
             theme_threshold_is_default=theme_threshold is None,
             linkage=self.linkage.value,  # type: ignore[arg-type]

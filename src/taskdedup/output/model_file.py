@@ -39,7 +39,7 @@ def model_toml(learned: Learned, builtin: MatchModel, *, survey: str, sources: S
         "# Use it with `taskdedup cluster --model FILE` or `model = \"FILE\"` in taskdedup.toml.",
         f"format = {MODEL_FORMAT}",
         f"similarity = {_text(model.name)}",
-        f"threshold = {DEFAULT_THRESHOLD}  # the probability at which tasks are grouped",
+        f"threshold = {DEFAULT_THRESHOLD}  # cluster --model groups at this probability unless --threshold is given",
         "",
         "[weights]  # shares of the mixed score (they add up to 1)",
         f"word = {round(model.word_weight, 6)}",
