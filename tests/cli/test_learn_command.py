@@ -163,3 +163,16 @@ def test_the_model_files_threshold_applies_unless_one_is_given(tmp_path: Path) -
         out = tmp_path / "run.json"
         assert runner.invoke(app, ["cluster", SURVEY, "-q", "--model", str(model), *extra, "-o", str(out)]).exit_code == 0
         assert json.loads(out.read_text(encoding="utf-8"))["settings"]["threshold"] == expected
+
+
+def test_learn_reports_as_json_for_scripts(tmp_path: Path) -> None:
+    review, answered, model = tmp_path / "review.xlsx", tmp_path / "answered.xlsx", tmp_path / "team.toml"
+    runner.invoke(app, ["cluster", SURVEY, "-q", "-o", str(review)])
+    answer_from_gold(review, answered)
+    done = runner.invoke(app, ["learn", SURVEY, str(answered), "--format", "json", "-o", str(model)])
+    assert done.exit_code == 0
+    record = json.loads(done.stdout)
+    assert (record["learned"], record["same_pairs"], record["different_pairs"]) == (True, 45, 20)
+    assert record["cross_validated"]["learned"]["f1"] > record["cross_validated"]["built_in"]["f1"]
+    assert record["model"]["midpoint"] == read_model(model).match.midpoint
+    assert done.stderr.startswith("columns: ")

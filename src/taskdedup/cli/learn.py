@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from taskdedup.cli.common import prepare_input, read_input, read_labels_file
+from taskdedup.cli.common import prepare_input, read_input, read_labels_file, say_columns, show, stderr_console
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups
 from taskdedup.cli.root import app
@@ -32,17 +31,17 @@ def learn(
         raise typer.BadParameter(f"'{output}' is not a .toml file; end the name with .toml", param_hint="--output")
     with errors_to_exit(report.debug):
         from taskdedup.output.files import check_output_path, write_outputs
-        from taskdedup.output.model_file import learning_report, model_toml
+        from taskdedup.output.model_file import learning_json, learning_report, model_toml
         from taskdedup.quality.learning import learn_from
-        from taskdedup.review.labels import combine
+        from taskdedup.review.labels import combine, require_labels
 
         check_output_path(output, input_path=input)
         for review in reviews:
             check_output_path(output, input_path=review)
-        labels = combine([read_labels_file(review) for review in reviews])  # fail before the long work
+        labels = require_labels(combine([read_labels_file(review) for review in reviews]))  # fail before the long work
         settings = opts.settings(threshold=DEFAULT_THRESHOLD)
         prepared = prepare_input(read_input(input, opts), settings, opts)
+        say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
         learning = learn_from(prepared, labels)
         write_outputs({output: model_toml(learning.learned, learning.builtin, survey=input, sources=reviews, overruled=labels.overruled)})
-        if not report.quiet:
-            sys.stdout.write(learning_report(learning, str(output)))
+    show(report, lambda: learning_json(learning, str(output)), lambda: learning_report(learning, str(output)))

@@ -3,6 +3,7 @@ same decisions (no dates, no absolute paths)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -85,3 +86,28 @@ def learning_report(learning: Learning, output: str) -> str:
     )
     lines.append(f"wrote {output}: use it with taskdedup cluster --model {output}")
     return "\n".join(lines) + "\n"
+
+
+def learning_json(learning: Learning, output: str) -> str:
+    """`learn --format json`: the same facts as the report, for scripts."""
+    learned = learning.learned
+
+    def model(m: MatchModel) -> dict[str, float]:
+        return {"word": round(m.word_weight, 6), "char": m.char_weight, "embedding": m.embedding_weight, "slope": m.slope, "midpoint": m.midpoint}
+
+    record = {
+        "learned": learned.learned,
+        "note": learned.reason,
+        "same_pairs": learned.same,
+        "different_pairs": learned.different,
+        "unknown_pairs": learning.unknown,
+        "folds": learned.folds,
+        "cross_validated": {
+            "built_in": dataclasses.asdict(learned.builtin) if learned.builtin else None,
+            "learned": dataclasses.asdict(learned.refitted) if learned.refitted else None,
+        },
+        "built_in_model": model(learning.builtin),
+        "model": model(learned.model),
+        "output": output,
+    }
+    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"

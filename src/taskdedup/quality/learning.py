@@ -8,9 +8,8 @@ import numpy as np
 
 from taskdedup.clustering.learn import STRENGTH, Learned, learn, signal_cosines
 from taskdedup.clustering.match import MatchModel, match_model
-from taskdedup.errors import InputError
 from taskdedup.pipeline import Prepared
-from taskdedup.review.labels import Labels
+from taskdedup.review.labels import Labels, require_labels
 
 
 @dataclass(frozen=True)
@@ -26,9 +25,7 @@ def learn_from(prepared: Prepared, labels: Labels, strength: float = STRENGTH) -
     where: dict[str, int] = {}
     for i, s in enumerate(prepared.clustered):
         where.setdefault(s.row_id, i)
-    known = [p for p in labels.pairs if p.a in where and p.b in where]
-    if not labels.pairs:
-        raise InputError("no decisions to learn from: decide some proposals (병합/분리) or answer the 라벨 요청 sheet first")
+    known = [p for p in require_labels(labels).pairs if p.a in where and p.b in where]
     builtin = match_model(prepared.settings.similarity)
     left = np.array([where[p.a] for p in known], dtype=np.int64)
     right = np.array([where[p.b] for p in known], dtype=np.int64)

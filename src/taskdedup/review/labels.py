@@ -118,3 +118,10 @@ def label_answers(sheets: dict[str, pd.DataFrame], source: str) -> list[Label]:
         if a and b and a != b:
             out.append(Label(*_pair(a, b), same, f"{source}: {name} row {number + 2}"))
     return out
+
+
+def require_labels(labels: Labels) -> Labels:
+    """The labels, or one InputError saying how to get some."""
+    if not labels.pairs:
+        raise InputError("no decisions to learn from: decide some proposals (병합/분리) or answer the 라벨 요청 sheet first")
+    return labels
