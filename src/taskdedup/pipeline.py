@@ -177,22 +177,20 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
     return settings
 
 
-def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> MatchModel:
+def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> tuple[MatchModel, bool]:
     """The team's learned model when it is for the similarity used, else the shipped one; over the
-    user's character weight if one was set."""
-    model = match_model(settings.similarity)
-    if settings.match is not None:
-        if settings.match.name == settings.similarity:
-            model = settings.match
-        else:
-            notices.append(
-                f"{settings.match_source} was learned for --similarity {settings.match.name}, but this run matches "
-                f"{settings.similarity}: using the built-in {settings.similarity} model"
-            )
+    user's character weight if one was set. Returns (model, whether the team's model is used)."""
+    team = settings.match is not None and settings.match.name == settings.similarity
+    if settings.match is not None and not team:
+        notices.append(
+            f"{settings.match_source} was learned for --similarity {settings.match.name}, but this run matches "
+            f"{settings.similarity}: using the built-in {settings.similarity} model"
+        )
+    model = settings.match if team and settings.match is not None else match_model(settings.similarity)
     if settings.char_weight is None or settings.char_weight == model.char_weight:
-        return model
+        return model, team
     if not chars_by_user:  # turned off for speed on a large input; that notice is given
-        return model.with_char_weight(settings.char_weight)
+        return model.with_char_weight(settings.char_weight), team
     if settings.char_weight + model.embedding_weight >= 1.0:
         raise InputError(
             f"--char-weight {settings.char_weight:g} leaves no share for words: the sentence embedding takes "
@@ -201,7 +199,7 @@ def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> M
     notices.append(
         f"--char-weight {settings.char_weight:g}: probabilities are approximate (calibrated at {model.char_weight:g})"
     )
-    return model.with_char_weight(settings.char_weight)
+    return model.with_char_weight(settings.char_weight), team
 
 
 def prepare(
@@ -244,7 +242,10 @@ def prepare(
 
     with timed(timings, "normalise"):
         normalised: dict[str, str] = {}  # texts repeat word for word in real inputs: normalise each once
-        texts = [normalised[s.text] if s.text in normalised else normalised.setdefault(s.text, normalize(s.text)) for s in submissions]
+        for s in submissions:
+            if s.text not in normalised:
+                normalised[s.text] = normalize(s.text)
+        texts = [normalised[s.text] for s in submissions]
     # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
     order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())
     with timed(timings, "tokenise"):
@@ -275,8 +276,11 @@ def prepare(
             embeddings = embed_rows(first_lines(texts_to_embed) if titles_only else texts_to_embed, settings.embedder, cache, report, notices, jobs)
         if embeddings is None:
             settings = replace(settings, similarity="lexical")
-    match = _match_for(settings, notices, chars_by_user)
+    match, team = _match_for(settings, notices, chars_by_user)
+    # As run: a team model that does not fit this run's similarity is not part of its settings.
     settings = replace(settings, char_weight=match.char_weight)
+    if not team:
+        settings = replace(settings, match=None, match_source="")
     with timed(timings, "vectorise"):
         vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, match.char_weight, embeddings, match.embedding_weight)
     lowest_threshold = min(settings.threshold, settings.themes_at) if min_threshold is None else min_threshold

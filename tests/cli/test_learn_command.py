@@ -176,3 +176,16 @@ def test_learn_reports_as_json_for_scripts(tmp_path: Path) -> None:
     assert record["cross_validated"]["learned"]["f1"] > record["cross_validated"]["built_in"]["f1"]
     assert record["model"]["midpoint"] == read_model(model).match.midpoint
     assert done.stderr.startswith("columns: ")
+
+
+def test_a_model_for_another_similarity_is_named_and_not_used(tmp_path: Path) -> None:
+    model = tmp_path / "team.toml"
+    model.write_text(
+        'format = 1\nsimilarity = "hybrid"\nthreshold = 0.5\n[weights]\nword = 0.1\nchar = 0.1\nembedding = 0.8\n[scale]\nslope = 25.0\nmidpoint = 0.7\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "run.json"
+    done = runner.invoke(app, ["cluster", SURVEY, "--similarity", "lexical", "--model", str(model), "-o", str(out)])
+    assert done.exit_code == 0
+    assert f"notice: {model} was learned for --similarity hybrid, but this run matches lexical: using the built-in lexical model" in done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["settings"]["match_model"] == "built-in"

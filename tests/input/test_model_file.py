@@ -11,6 +11,7 @@ from taskdedup.clustering.match import match_model
 from taskdedup.errors import InputError
 from taskdedup.input.model_file import read_model
 from taskdedup.output.model_file import model_toml
+from taskdedup.quality.learning import Learning
 
 SAMPLES = Path(__file__).parents[2] / "data" / "samples"
 GOOD = """format = 1
@@ -32,7 +33,8 @@ def test_what_learn_writes_reads_back_as_the_same_model(tmp_path: Path) -> None:
     features = np.c_[np.where(same, 0.7, 0.3) + rng.uniform(-0.1, 0.1, 40), rng.uniform(0, 1, (40, 2))]
     learned = learn(features, same, match_model("hybrid"))
     path = tmp_path / "team.toml"
-    path.write_bytes(model_toml(learned, match_model("hybrid"), survey="/data/survey.xlsx", sources=["/a/r1.xlsx"], overruled=0))
+    learning = Learning(learned, match_model("hybrid"), used=40, unknown=0)
+    path.write_bytes(model_toml(learning, survey="/data/survey.xlsx", sources=["/a/r1.xlsx"], overruled=0))
     team = read_model(path)
     assert team.match == learned.model and team.threshold == 0.5
     text = path.read_text(encoding="utf-8")

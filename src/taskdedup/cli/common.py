@@ -11,6 +11,7 @@ from taskdedup.cli.options import InputOptions, OutputFormat, ReportOptions
 from taskdedup.config import Settings
 
 if TYPE_CHECKING:
+    import pandas as pd
     from rich.console import Console
 
     from taskdedup.input.table import Table
@@ -53,29 +54,31 @@ def read_input(path: str, opts: InputOptions) -> Table:
     return read_table(path, encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row)
 
 
-def read_decisions_file(path: str) -> Decisions:
-    """Decisions from a review workbook, or from a decisions CSV."""
+def _review_sheets(path: str) -> dict[str, pd.DataFrame]:
+    """A review workbook's sheets, or a decisions CSV as one sheet named ''."""
     from taskdedup.input.tables import read_table
     from taskdedup.input.workbooks import read_workbook_sheets
-    from taskdedup.review.decisions import read_decisions
 
     if path.lower().endswith((".csv", ".tsv", ".txt")):
-        return read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path)
-    return read_decisions(read_workbook_sheets(path), path)
+        return {"": read_table(path).frame.reset_index(drop=True)}
+    return read_workbook_sheets(path)
+
+
+def read_decisions_file(path: str) -> Decisions:
+    """Decisions from a review workbook, or from a decisions CSV."""
+    from taskdedup.review.decisions import read_decisions
+
+    return read_decisions(_review_sheets(path), path)
 
 
 def read_labels_file(path: str) -> list[Label]:
     """Labelled pairs from a review workbook (its decisions and its 라벨 요청 answers) or a decisions
     CSV. An answer on the label sheet is about one pair, so it comes first and wins over the
     group decision around it."""
-    from taskdedup.input.tables import read_table
-    from taskdedup.input.workbooks import read_workbook_sheets
     from taskdedup.review.decisions import read_decisions
     from taskdedup.review.labels import decision_labels, label_answers
 
-    if path.lower().endswith((".csv", ".tsv", ".txt")):
-        return decision_labels(read_decisions({"": read_table(path).frame.reset_index(drop=True)}, path))
-    sheets = read_workbook_sheets(path)
+    sheets = _review_sheets(path)
     return label_answers(sheets, path) + decision_labels(read_decisions(sheets, path))
 
 

@@ -43,5 +43,5 @@ def learn(
         prepared = prepare_input(read_input(input, opts), settings, opts)
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
         learning = learn_from(prepared, labels)
-        write_outputs({output: model_toml(learning.learned, learning.builtin, survey=input, sources=reviews, overruled=labels.overruled)})
+        write_outputs({output: model_toml(learning, survey=input, sources=reviews, overruled=labels.overruled)})
     show(report, lambda: learning_json(learning, str(output)), lambda: learning_report(learning, str(output)))

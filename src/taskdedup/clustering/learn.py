@@ -71,7 +71,8 @@ def _model(name: str, theta: np.ndarray) -> MatchModel:
 
 def probabilities(model: MatchModel, features: np.ndarray) -> np.ndarray:
     """The model's probability for each pair (a signal the run lacks counts as 0)."""
-    z = np.nan_to_num(features) @ _coefficients(model)[:3] + _coefficients(model)[3]
+    theta = _coefficients(model)
+    z = np.nan_to_num(features) @ theta[:3] + theta[3]
     return 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
 
 

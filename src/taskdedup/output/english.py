@@ -31,6 +31,7 @@ ENGLISH = {
     "연결 방식 (linkage)": "Linkage", "비교한 열": "Text columns", "기관 열": "Agency column", "번호 열": "Id column",
     "taskdedup 버전": "taskdedup version", "알림": "Notice", "(없음)": "(none)", "(행 번호 사용)": "(row numbers)",
     "결정 기록": "Decision log", "라벨 요청": "Please label", "매칭 모델": "Match model", "기본 제공": "built-in", "같은 과제?": "Same project?", "문장 임베딩": "Sentence embedding", "(사용 안 함)": "(not used)",
+    "병합, 분리, 보류 중 하나를 고르세요": "Choose merge, split or hold", "같음 또는 다름을 고르세요": "Choose same or different",
     "유사도 방식": "Similarity", "신호 가중치 (단어 · 글자 · 임베딩)": "Signal weights (words · characters · embedding)",
     "hybrid (단어 + 글자 + 문장 임베딩)": "hybrid (words + characters + sentence embedding)", "lexical (단어 + 글자)": "lexical (words + characters)",
 }
@@ -39,7 +40,6 @@ DECISIONS_EN = ("merge", "split", "hold")
 LABELS_KO = ("같음", "다름")
 LABELS_EN = ("same", "different")
 CHOICES_EN = dict(zip(DECISIONS_KO + LABELS_KO, DECISIONS_EN + LABELS_EN, strict=True))
-CHOICE_ERRORS_EN = {"병합, 분리, 보류 중 하나를 고르세요": "Choose merge, split or hold", "같음 또는 다름을 고르세요": "Choose same or different"}
 
 
 def _english(value: Any) -> Any:
@@ -62,7 +62,7 @@ def to_english(sheets: list[SheetSpec]) -> list[SheetSpec]:
             rows=[[_english(v) for v in row] for row in rows],
             cells=[(r, c, _english(v)) for r, c, v in spec.cells],
             choices=tuple(CHOICES_EN.get(c, c) for c in spec.choices),
-            choice_error=CHOICE_ERRORS_EN.get(spec.choice_error, spec.choice_error),
+            choice_error=_english(spec.choice_error),
             chart=chart,
         ))
     return out

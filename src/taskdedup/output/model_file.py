@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from taskdedup import __version__
-from taskdedup.clustering.learn import STRENGTH, Learned, Scores
+from taskdedup.clustering.learn import STRENGTH, Scores
 from taskdedup.clustering.match import MatchModel
 from taskdedup.config import DEFAULT_THRESHOLD
 from taskdedup.input.model_file import MODEL_FORMAT
@@ -33,7 +33,8 @@ def _model_line(model: MatchModel) -> str:
     )
 
 
-def model_toml(learned: Learned, builtin: MatchModel, *, survey: str, sources: Sequence[str], overruled: int, strength: float = STRENGTH) -> bytes:
+def model_toml(learning: Learning, *, survey: str, sources: Sequence[str], overruled: int, strength: float = STRENGTH) -> bytes:
+    learned, builtin = learning.learned, learning.builtin
     model = learned.model
     lines = [
         "# A taskdedup match model, learned from the review decisions listed below.",

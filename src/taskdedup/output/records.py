@@ -105,12 +105,6 @@ def _theme_record(t: Theme) -> dict[str, Any]:
     }
 
 
-def team_model_used(result: Result) -> bool:
-    """Whether the run matched with the team's model (--model): it does when the model is for the
-    similarity the run used (pipeline._match_for)."""
-    return result.settings.match is not None and result.settings.match.name == result.match.name
-
-
 def match_record(match: MatchModel) -> dict[str, float]:
     """How scores were mixed and read as probabilities: enough to recompute any figure."""
     return {
@@ -142,7 +136,7 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
             "similarity": result.match.name,
             "match": match_record(result.match),
             # a team model (--model) by its file name, when this run used it; else the shipped one
-            "match_model": Path(result.settings.match_source).name if team_model_used(result) else "built-in",
+            "match_model": Path(result.settings.match_source).name if result.settings.match_source else "built-in",
             "embedding": {"model": result.settings.embedder} if result.match.embedding_weight > 0 else None,
         },
         "summary": {

@@ -46,9 +46,14 @@ def label_requests(
         candidates.extend(LabelRequest(rep, m, c.cluster_id, c.cluster_id, match.probability(m.similarity)) for m in c.members[1:])
     candidates.extend(LabelRequest(m.a, m.b, m.cluster_a, m.cluster_b, match.probability(m.similarity)) for m in misses)
 
+    decisions_of: dict[str, set[int]] = {}
+    for k, ids in enumerate(decided):
+        for row_id in ids:
+            decisions_of.setdefault(row_id, set()).add(k)
+
     def covered(r: LabelRequest) -> bool:
         a, b = r.a.submission.row_id, r.b.submission.row_id
-        return a == b or any(a in ids and b in ids for ids in decided)
+        return a == b or not decisions_of.get(a, set()).isdisjoint(decisions_of.get(b, ()))
 
     seen: set[tuple[str, str]] = set()
     out: list[LabelRequest] = []
