@@ -38,31 +38,45 @@ def label_requests(
     """Up to `limit` pairs, closest to the threshold first (ties: by the two row ids). A pair whose
     two tasks an earlier decision already covers (`decided`: the id sets of earlier decisions) is
     not asked again."""
-    candidates: list[LabelRequest] = []
+    # (a, b, cluster_a, cluster_b, score) per candidate; request objects only for the few chosen.
+    candidates: list[tuple[Member, Member, int, int, float]] = []
     for c in clusters:
         if not c.is_proposal:
             continue
         rep = c.representative
-        candidates.extend(LabelRequest(rep, m, c.cluster_id, c.cluster_id, match.probability(m.similarity)) for m in c.members[1:])
-    candidates.extend(LabelRequest(m.a, m.b, m.cluster_a, m.cluster_b, match.probability(m.similarity)) for m in misses)
+        candidates.extend((rep, m, c.cluster_id, c.cluster_id, m.similarity) for m in c.members[1:])
+    candidates.extend((m.a, m.b, m.cluster_a, m.cluster_b, m.similarity) for m in misses)
+    probability = [match.probability(c[4]) for c in candidates]
+    distance = [round(abs(p - threshold), 9) for p in probability]
 
     decisions_of: dict[str, set[int]] = {}
     for k, ids in enumerate(decided):
         for row_id in ids:
             decisions_of.setdefault(row_id, set()).add(k)
 
-    def covered(r: LabelRequest) -> bool:
-        a, b = r.a.submission.row_id, r.b.submission.row_id
-        return a == b or not decisions_of.get(a, set()).isdisjoint(decisions_of.get(b, ()))
+    def pair(i: int) -> tuple[str, str]:
+        a, b = candidates[i][0].submission.row_id, candidates[i][1].submission.row_id
+        return (a, b) if a <= b else (b, a)
 
+    # Closest first, ties by the two row ids. Only the runs of equal distance that are reached are
+    # ordered by ids: on 85,856 rows there are ~75,000 candidates and 30 are asked.
+    order = sorted(range(len(candidates)), key=distance.__getitem__)
     seen: set[tuple[str, str]] = set()
     out: list[LabelRequest] = []
-    for r in sorted(candidates, key=lambda r: (round(abs(r.probability - threshold), 9), *sorted((r.a.submission.row_id, r.b.submission.row_id)))):
-        key = tuple(sorted((r.a.submission.row_id, r.b.submission.row_id)))
-        if key in seen or covered(r):
-            continue
-        seen.add(key)
-        out.append(r)
-        if len(out) == limit:
-            break
+    start = 0
+    while start < len(order) and len(out) < limit:
+        end = start + 1
+        while end < len(order) and distance[order[end]] == distance[order[start]]:
+            end += 1
+        for i in sorted(order[start:end], key=pair):
+            key = pair(i)
+            a, b = key
+            if key in seen or a == b or not decisions_of.get(a, set()).isdisjoint(decisions_of.get(b, ())):
+                continue
+            seen.add(key)
+            m_a, m_b, cluster_a, cluster_b, _ = candidates[i]
+            out.append(LabelRequest(m_a, m_b, cluster_a, cluster_b, probability[i]))
+            if len(out) == limit:
+                break
+        start = end
     return out
