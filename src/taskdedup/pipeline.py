@@ -22,10 +22,10 @@ from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
 from taskdedup.input.columns import Columns, resolve_columns
 from taskdedup.input.submissions import Submission, to_submissions
 from taskdedup.input.table import Table
-from taskdedup.review.decisions import NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
+from taskdedup.review.decisions import MERGE, NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
 from taskdedup.review.label_requests import LabelRequest, label_requests
 from taskdedup.review.near_misses import NearMiss, near_misses
-from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters
+from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters, proposal_key
 from taskdedup.review.themes import Theme, build_themes, nested_themes
 from taskdedup.text.embeddings import embed_rows, embedded_chars, first_lines
 from taskdedup.text.normalize import normalize
@@ -107,10 +107,18 @@ class Result:
     carried: dict[int, Decided] = field(default_factory=dict)  # cluster id -> earlier decision to pre-fill
     decision_log: list[Decided] = field(default_factory=list)  # earlier split decisions, kept for the next run
     label_requests: list[LabelRequest] = field(default_factory=list)  # the pairs the model is least sure of
+    # Merged groups that new tasks joined since they were decided (재검토): cluster id -> the new ids.
+    reopened: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def proposals(self) -> list[Cluster]:
         return [c for c in self.clusters if c.is_proposal]
+
+    def key_of(self, cluster: Cluster) -> str:
+        """A proposal's key: a merged group keeps the key it was decided under, new members or
+        not; any other proposal's key comes from its member ids (review/proposals.py)."""
+        earlier = self.carried.get(cluster.cluster_id)
+        return earlier.key if earlier is not None and earlier.decision == MERGE and earlier.key else proposal_key(cluster)
 
 
 Progress = Callable[[str, int, int], None]
@@ -333,10 +341,11 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
     agency_of = settings.lexicon.agency
     notices = list(prepared.notices)
     attached: set[int] = set()
+    representatives: set[int] = set()
     with timed(timings, "propose"):
         labels = prepared.cut(settings.threshold)
         if decisions is not None:
-            labels, attached = constrain(labels, [s.row_id for s in prepared.clustered], decisions, notices)
+            labels, attached, representatives = constrain(labels, [s.row_id for s in prepared.clustered], decisions, notices)
         words, word_terms = prepared.vectors.word_part()
         clusters = build_clusters(
             prepared.clustered,
@@ -347,6 +356,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
             keywords=settings.keywords,
             has_agency=prepared.columns.agency is not None,
             agency_of=agency_of,
+            representatives=representatives,
         )
         themes = build_themes(
             clusters,
@@ -366,6 +376,17 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
                 f"{len(carried) + len(decision_log)} earlier decision(s) from {decisions.source} carried forward: "
                 f"{len(carried)} on proposals, {len(decision_log)} split group(s) for the 결정 기록 sheet of a review workbook"
             )
+    reopened = {
+        c.cluster_id: tuple(m.submission.row_id for m in c.members if m.index in attached)
+        for c in clusters
+        if c.cluster_id in carried and carried[c.cluster_id].decision == MERGE and any(m.index in attached for m in c.members)
+    }
+    if reopened:
+        shown = "; ".join(f"#{k} ({', '.join(ids[:5])})" for k, ids in list(reopened.items())[:5])
+        notices.append(
+            f"{len(reopened)} merged group(s) need another look (재검토): new task(s) joined them since they were decided: {shown}; "
+            "mark 제외 on the 과제목록 sheet for any that do not belong"
+        )
     decided_ids = [frozenset(d.ids) for d in decisions.records] if decisions is not None else []
     requests = label_requests(clusters, misses, prepared.match, settings.threshold, decided_ids)
     theme_of = {c.cluster_id: t for t in themes for c in t.clusters}
@@ -408,6 +429,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         carried=carried,
         decision_log=decision_log,
         label_requests=requests,
+        reopened=reopened,
     )
 
 

@@ -63,7 +63,7 @@ def test_xlsx_sheets_headers_and_layout(result) -> None:
     members = wb["과제목록"]
     assert [c.value for c in members[1]][:6] == ["제안번호", "과제 수", "유형", "주제번호", "번호", "행"]
     assert members.freeze_panes == "A2"
-    assert members.auto_filter.ref == "A1:M5"
+    assert members.auto_filter.ref == "A1:N5"
     assert members.max_row == 5
     proposals = wb["병합제안"]
     assert [c.value for c in proposals[1]][:3] == ["제안번호", "제안 키", "유형"]
@@ -95,11 +95,12 @@ def test_review_workbook_has_decisions_lead_agency_and_near_misses() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
     proposals = wb["병합제안"]
     headers = [c.value for c in proposals[1]]
-    assert headers[-3:] == ["과제 번호 목록", "결정", "의견"]
+    assert headers[-4:] == ["과제 번호 목록", "결정", "의견", "검토 상태"]
     lead = headers.index("주관 기관(제안)") + 1
     assert proposals.cell(2, lead).value == result.proposals[0].representative.submission.agency
     validation = proposals.data_validations.dataValidation[0]
     assert validation.formula1 == '"병합,분리,보류"' and str(validation.sqref) == f"M2:M{len(result.proposals) + 1}"
+    assert validation.showErrorMessage and validation.errorStyle in (None, "stop")  # Excel refuses anything else typed in
     pairs = wb["유사쌍"]
     assert pairs["A1"].value == "일치 확률"
     assert pairs["A2"].value == round(result.match.probability(result.near_misses[0].similarity), 4)

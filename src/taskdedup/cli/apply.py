@@ -41,8 +41,13 @@ def apply(
         write_outputs({path: render_applied(applied, path) for path in output})
         if not quiet:
             d = applied.decisions
+            extra = ""
+            if applied.excluded:
+                extra += f"; {applied.excluded} task(s) taken out of merged proposals (제외)"
+            if applied.splits_in_force:
+                extra += f"; {applied.splits_in_force} earlier split(s) still in force (결정 기록)"
             sys.stdout.write(
                 f"{applied.tasks_in} tasks -> {len(applied.projects)} rows: {applied.merged_groups} merged projects from "
                 f"{applied.tasks_merged} tasks, {applied.tasks_in - applied.tasks_merged} tasks as they were "
-                f"(decisions: {d['merge']} merge, {d['split']} split, {d['hold']} hold, {d['undecided']} undecided)\n"
+                f"(decisions: {d['merge']} merge, {d['split']} split, {d['hold']} hold, {d['undecided']} undecided{extra})\n"
             )

@@ -145,20 +145,25 @@ def cluster(
 
 
 def _fail_on(result: Result, fail_on: FailOn | None) -> None:
-    """Exit 3 when proposals of the kind exist; with --decisions, only those nobody has decided yet,
-    so that a scheduled job fails on new work, not on every run after the first finding."""
+    """Exit 3 when proposals of the kind exist; with --decisions, only those nobody has decided yet
+    and the merged groups new tasks joined (재검토), so that a scheduled job fails on new work, not
+    on every run after the first finding."""
     from taskdedup.review.proposals import CROSS_AGENCY
 
     if fail_on is None:
         return
     wanted = [c for c in result.proposals if fail_on is FailOn.any or c.kind == CROSS_AGENCY]
     found = [c for c in wanted if c.cluster_id not in result.carried]
-    if found:
+    reopened = [c for c in wanted if c.cluster_id in result.reopened]
+    if found or reopened:
         kind = "cross-agency " if fail_on is FailOn.cross_agency else ""
-        decided = len(wanted) - len(found)
-        undecided = "undecided " if decided else ""
+        decided = len(wanted) - len(found) - len(reopened)
+        undecided = "undecided " if decided or reopened else ""
+        parts = [f"{len(found)} {undecided}{kind}merge proposal(s) found"] if found else []
+        if reopened:
+            parts.append(f"{len(reopened)} merged {kind}group(s) joined by new tasks (재검토)")
         earlier = f"; {decided} decided earlier" if decided else ""
-        sys.stderr.write(f"taskdedup: {len(found)} {undecided}{kind}merge proposal(s) found (--fail-on {fail_on.value}{earlier})\n")
+        sys.stderr.write(f"taskdedup: {', '.join(parts)} (--fail-on {fail_on.value}{earlier})\n")
         raise typer.Exit(EXIT_FOUND)
 
 

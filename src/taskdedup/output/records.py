@@ -16,7 +16,7 @@ from taskdedup.quality.evaluate import Evaluation
 from taskdedup.quality.explain import Explanation
 from taskdedup.quality.tune import Tuning
 from taskdedup.review.decisions import Decided
-from taskdedup.review.proposals import Cluster, proposal_key
+from taskdedup.review.proposals import Cluster
 from taskdedup.review.themes import Theme
 
 DIGITS = 4
@@ -54,12 +54,16 @@ def member_record(row: RowOutcome, match: MatchModel) -> dict[str, Any]:
     return dict(zip(MEMBER_COLUMNS, member_values(row, match), strict=True))
 
 
-def _proposal_record(c: Cluster, match: MatchModel, earlier: Decided | None = None) -> dict[str, Any]:
+def _proposal_record(c: Cluster, result: Result) -> dict[str, Any]:
     rep = c.representative.submission
+    match = result.match
+    earlier: Decided | None = result.carried.get(c.cluster_id)
     return {
         "cluster_id": c.cluster_id,
-        "key": proposal_key(c),
+        "key": result.key_of(c),
         "earlier_decision": {"decision": earlier.decision, "key": earlier.key, "comment": earlier.comment} if earlier else None,
+        # a merged group that new tasks joined since it was decided: those tasks, for another look
+        "review_again": list(result.reopened.get(c.cluster_id, ())),
         "kind": c.kind,
         "size": c.size,
         "agency_count": len(c.agencies),
@@ -152,7 +156,7 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
             "themes": s.themes,
         },
         "notices": list(result.notices),
-        "proposals": [_proposal_record(c, result.match, result.carried.get(c.cluster_id)) for c in result.proposals] if rows else [],
+        "proposals": [_proposal_record(c, result) for c in result.proposals] if rows else [],
         "themes": [_theme_record(t) for t in result.themes],
         "members": [member_record(r, result.match) for r in result.rows] if rows else [],
     }

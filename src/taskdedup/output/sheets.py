@@ -20,6 +20,7 @@ HEADER_FILL = "#305496"
 REP_FILL = "#E2EFDA"
 DECISION_FILL = "#FFF2CC"
 BAND_FILL = "#EEF3FA"
+REVIEW_FILL = "#FCE4D6"  # a decided group that needs another look
 EPOCH = datetime(2000, 1, 1)
 A4 = 9  # Excel's paper size code
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from taskdedup.output.english import DECISIONS_KO, LABELS_KO, to_english
+from taskdedup.output.english import DECISIONS_KO, EXCLUDE_KO, LABELS_KO, to_english
 from taskdedup.output.records import member_record, result_to_dict, rounded
-from taskdedup.output.sheets import BAND_FILL, REP_FILL, Chart, SheetSpec, workbook_bytes
+from taskdedup.output.sheets import BAND_FILL, REP_FILL, REVIEW_FILL, Chart, SheetSpec, workbook_bytes
 from taskdedup.pipeline import Result
 from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
 from taskdedup.review.labels import LABEL_COLUMN, LABEL_SHEET
-from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, proposal_key
+from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED
 
 KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
 DECISION_KO = dict(zip((MERGE, SPLIT, HOLD), DECISIONS_KO, strict=True))
@@ -21,7 +21,10 @@ SIMILARITY_KO = {"hybrid": "hybrid (단어 + 글자 + 문장 임베딩)", "lexic
 
 DECISION_ERROR = "병합, 분리, 보류 중 하나를 고르세요"
 LABEL_ERROR = "같음 또는 다름을 고르세요"
+EXCLUDE_ERROR = "제외를 고르거나 비워 두세요"
 PROBABILITY = "0.00"
+REVIEW_AGAIN = "재검토"
+EARLIER = "이전 결정"
 
 
 def _summary_sheet(result: Result) -> SheetSpec:
@@ -72,24 +75,36 @@ def _proposals_sheet(result: Result) -> SheetSpec:
     headers = [
         ("제안번호", 10), ("제안 키", 12), ("유형", 14), ("기관 수", 9), ("과제 수", 9), ("참여 기관", 30), ("대표 과제", 40),
         ("주관 기관(제안)", 16), ("핵심어", 30), ("일치 확률", 9), ("가장 먼 과제", 30), ("과제 번호 목록", 24), ("결정", 10), ("의견", 30),
+        ("검토 상태", 24),
     ]
     rows = []
-    for c in result.proposals:
+    fills: dict[int, str] = {}
+    for i, c in enumerate(result.proposals):
         rep = c.representative.submission
         weakest = c.weakest
         earlier = result.carried.get(c.cluster_id)  # decided in the run before: asked once, not again
         rows.append([
-            c.cluster_id, proposal_key(c), KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title,
+            c.cluster_id, result.key_of(c), KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title,
             earlier.lead if earlier and earlier.lead else rep.agency,
             ", ".join(c.keywords), rounded(result.match.probability(c.cohesion)),
             f"{weakest.submission.row_id}: {weakest.submission.title} ({result.match.probability(weakest.mean_similarity):.2f})" if weakest else "",
             proposal_ids_cell([m.submission.row_id for m in c.members]),
-            DECISION_KO[earlier.decision] if earlier else "", earlier.comment if earlier else "",
+            DECISION_KO[earlier.decision] if earlier else "", earlier.comment if earlier else "", _review_state(result, c.cluster_id),
         ])
+        if c.cluster_id in result.reopened:
+            fills[i] = REVIEW_FILL
     return SheetSpec(
-        "병합제안", headers, rows, wrap={6, 7, 9, 11, 12, 14}, number_formats={10: PROBABILITY}, colour_scale=10,
-        decision=13, choices=DECISIONS_KO, choice_error=DECISION_ERROR,
+        "병합제안", headers, rows, wrap={6, 7, 9, 11, 12, 14, 15}, number_formats={10: PROBABILITY}, colour_scale=10,
+        decision=13, choices=DECISIONS_KO, choice_error=DECISION_ERROR, row_fills=fills,
     )
+
+
+def _review_state(result: Result, cluster_id: int) -> str:
+    """Where a proposal stands: new, decided in an earlier round, or decided but joined by new tasks."""
+    new = result.reopened.get(cluster_id)
+    if new:
+        return f"{REVIEW_AGAIN}: 새 과제 {', '.join(new)}"
+    return EARLIER if cluster_id in result.carried else ""
 
 
 def _decision_log_sheet(result: Result) -> SheetSpec:
@@ -128,7 +143,7 @@ def _label_sheet(result: Result) -> SheetSpec:
 def _members_sheet(result: Result) -> SheetSpec:
     headers = [
         ("제안번호", 10), ("과제 수", 9), ("유형", 14), ("주제번호", 10), ("번호", 10), ("행", 7), ("기관", 16),
-        ("분야", 12), ("과제명", 44), ("대표", 7), ("대표와 일치 확률", 12), ("공유 핵심어", 30), ("상태", 22),
+        ("분야", 12), ("과제명", 44), ("대표", 7), ("대표와 일치 확률", 12), ("공유 핵심어", 30), ("상태", 22), ("제외", 8),
     ]
     rows = []
     fills: dict[int, str] = {}
@@ -139,7 +154,7 @@ def _members_sheet(result: Result) -> SheetSpec:
         rows.append([
             r["cluster_id"], r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_id"], r["row_number"],
             r["agency"], r["field"], r["title"], "대표" if r["representative"] else "",
-            r["probability"], ", ".join(r["shared_terms"]), _status_ko(r["status"]),
+            r["probability"], ", ".join(r["shared_terms"]), _status_ko(r["status"]), None,
         ])
         # Members of one proposal read together: proposals are banded, the representative stands out.
         if row.cluster is None or not row.cluster.is_proposal:
@@ -150,7 +165,8 @@ def _members_sheet(result: Result) -> SheetSpec:
             fills[i] = REP_FILL
         elif band:
             fills[i] = BAND_FILL
-    return SheetSpec("과제목록", headers, rows, wrap={9, 12}, number_formats={11: PROBABILITY}, colour_scale=11, row_fills=fills)
+    return SheetSpec("과제목록", headers, rows, wrap={9, 12}, number_formats={11: PROBABILITY}, colour_scale=11, row_fills=fills,
+                     decision=14, choices=EXCLUDE_KO, choice_error=EXCLUDE_ERROR)
 
 
 def _themes_sheet(result: Result) -> SheetSpec:
@@ -165,7 +181,7 @@ def _themes_sheet(result: Result) -> SheetSpec:
 def _status_ko(status: str) -> str:
     return {
         "clustered": "군집됨",
-        "clustered: new, joined a merged group": "신규: 병합 결정된 묶음에 합류",
+        "clustered: new, joined a merged group": "신규: 병합 결정된 묶음에 합류 (재검토)",
         "skipped: empty text": "제외: 내용 없음",
         "skipped: no words in text": "제외: 비교할 단어 없음",
     }.get(status, status)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from taskdedup.errors import InputError
-from taskdedup.review.decisions import HOLD, MERGE, PROPOSALS, SPLIT, TASKS, find_column, find_sheet, parse_decision
+from taskdedup.review.decisions import HOLD, MERGE, PROPOSALS, SPLIT, TASKS, find_column, find_sheet, parse_decision, proposal_records
 
 
 @dataclass(frozen=True)
@@ -36,59 +36,71 @@ class Applied:
     merged_groups: int
     tasks_merged: int
     decisions: dict[str, int]  # merge / split / hold / undecided -> count of proposals
+    excluded: int = 0  # tasks taken out of 병합 proposals (제외, or deleted from the id list)
+    splits_in_force: int = 0  # split decisions of earlier rounds, carried in the 결정 기록 sheet
 
     def reconciles(self) -> bool:
         return self.tasks_in == self.tasks_merged + sum(1 for p in self.projects if not p.merged)
 
 
 def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
+    """The merged list: each 병합 proposal's tasks as `cluster --decisions` reads them (its id list,
+    less the tasks marked 제외 on the tasks sheet) become one project, every other task stays as it was."""
     p_name, proposals = find_sheet(sheets, PROPOSALS, source)
     t_name, tasks = find_sheet(sheets, TASKS, source)
-    key_col, decision_col = find_column(proposals, "key", p_name), find_column(proposals, "decision", p_name)
-    cluster_col, lead_col = find_column(proposals, "cluster", p_name), find_column(proposals, "lead", p_name)
-    comment_col = find_column(proposals, "comment", p_name)
-    t_cluster, t_id = find_column(tasks, "cluster", t_name), find_column(tasks, "id", t_name)
-    t_agency, t_title, t_rep = find_column(tasks, "agency", t_name), find_column(tasks, "title", t_name), find_column(tasks, "rep", t_name)
+    decision_col = find_column(proposals, "decision", p_name)
+    t_id = find_column(tasks, "id", t_name)
+    t_agency, t_title = find_column(tasks, "agency", t_name), find_column(tasks, "title", t_name)
 
     counts = {MERGE: 0, SPLIT: 0, HOLD: 0, "undecided": 0}
-    merged_clusters: dict[str, tuple[str, str, str]] = {}  # cluster id -> (key, lead, comment)
-    for number, row in proposals.iterrows():
-        raw = str(row[decision_col]).strip()
-        if not raw:
-            counts["undecided"] += 1
-            continue
-        decision = parse_decision(raw, source, p_name, int(number))
-        counts[decision] += 1
-        if decision == MERGE:
-            merged_clusters[str(row[cluster_col]).strip()] = (str(row[key_col]), str(row[lead_col]).strip(), str(row[comment_col]).strip())
+    for number, raw in enumerate(proposals[decision_col]):
+        text = str(raw).strip()
+        counts[parse_decision(text, source, p_name, number) if text else "undecided"] += 1
+    records, logged = proposal_records(sheets, source)
 
-    groups: dict[str, list[pd.Series]] = {}
-    projects: list[Project] = []
+    # An id names every row that has it (an id column may repeat values), as in `cluster --decisions`.
+    rows_of: dict[str, list[pd.Series]] = {}
     for _, row in tasks.iterrows():
-        cluster = str(row[t_cluster]).strip()
-        if cluster in merged_clusters:
-            groups.setdefault(cluster, []).append(row)
-        else:
-            projects.append(
-                Project(False, "", str(row[t_agency]), (str(row[t_agency]),) if str(row[t_agency]) else (), (str(row[t_id]),), (str(row[t_title]),))
-            )
+        rows_of.setdefault(str(row[t_id]).strip(), []).append(row)
+    group_of: dict[str, str] = {}
     merged: list[Project] = []
-    for cluster, rows in groups.items():
-        key, lead, comment = merged_clusters[cluster]
-        rows.sort(key=lambda r: (str(r[t_rep]).strip() == "", str(r[t_id])))  # representative first
+    for d in records:
+        if d.decision != MERGE:
+            continue
+        unknown = [i for i in d.ids if i not in rows_of]
+        if unknown:
+            raise InputError(
+                f"{source}: proposal {d.key} is marked 병합 but lists task(s) {', '.join(unknown[:5])} that sheet '{t_name}' does not have; "
+                "fix its 과제 번호 목록"
+            )
+        for i in d.ids:
+            if i in group_of and group_of[i] != d.key:
+                raise InputError(f"{source}: task {i} is in two 병합 proposals ({group_of[i]}, {d.key}); keep it in one of them")
+            group_of[i] = d.key
+        rows = [row for i in dict.fromkeys(d.ids) for row in rows_of[i]]
+        if len(rows) < 2:
+            continue  # one task left: nothing to merge, it stays as it was
+        # the representative first, then by id
+        rows.sort(key=lambda r: (str(r[t_id]).strip() != d.representative, str(r[t_id])))
         agencies = tuple(sorted({str(r[t_agency]) for r in rows if str(r[t_agency])}))
-        merged.append(
-            Project(True, key, lead or str(rows[0][t_agency]), agencies, tuple(str(r[t_id]) for r in rows), tuple(str(r[t_title]) for r in rows), comment)
-        )
-    missing = sorted(set(merged_clusters) - set(groups))
-    if missing:
-        raise InputError(f"{source}: proposal(s) {', '.join(missing)} are marked 병합 but have no tasks in sheet '{t_name}'; was the sheet edited?")
+        merged.append(Project(
+            True, d.key, d.lead or str(rows[0][t_agency]), agencies, tuple(str(r[t_id]) for r in rows),
+            tuple(str(r[t_title]) for r in rows), d.comment,
+        ))
+    in_merged = {i.strip() for p in merged for i in p.ids}
+    projects = [
+        Project(False, "", str(row[t_agency]), (str(row[t_agency]),) if str(row[t_agency]) else (), (str(row[t_id]),), (str(row[t_title]),))
+        for _, row in tasks.iterrows()
+        if str(row[t_id]).strip() not in in_merged
+    ]
     applied = Applied(
         projects=merged + projects,
         tasks_in=len(tasks),
         merged_groups=len(merged),
         tasks_merged=sum(len(p.ids) for p in merged),
         decisions=counts,
+        excluded=sum(len(d.removed) for d in records if d.decision == MERGE),
+        splits_in_force=sum(d.decision == SPLIT for d in logged),
     )
     if not applied.reconciles():  # a broken invariant is a bug, not bad input
         raise RuntimeError(f"{applied.tasks_in} tasks in, {applied.tasks_merged} merged + {len(projects)} untouched")

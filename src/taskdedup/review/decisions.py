@@ -17,6 +17,8 @@ from taskdedup.review.proposals import Cluster
 
 MERGE, SPLIT, HOLD = "merge", "split", "hold"
 _DECISION = {"병합": MERGE, "merge": MERGE, "분리": SPLIT, "split": SPLIT, "보류": HOLD, "hold": HOLD}
+# A member-level decision on the tasks sheet: this task is not part of its 병합 proposal.
+EXCLUDE_WORDS = ("제외", "exclude")
 # Sheet and column names in both workbook languages (see output/english.py).
 PROPOSALS = ("병합제안", "Proposals")
 TASKS = ("과제목록", "Tasks")
@@ -24,6 +26,7 @@ COL = {
     "cluster": ("제안번호", "Proposal"), "key": ("제안 키", "Proposal key"), "decision": ("결정", "Decision"),
     "lead": ("주관 기관(제안)", "Suggested lead"), "comment": ("의견", "Comment"), "id": ("번호", "Id"),
     "agency": ("기관", "Agency"), "title": ("과제명", "Title"), "rep": ("대표", "Representative"), "status": ("상태", "Status"),
+    "exclude": ("제외", "Exclude"),
 }
 
 
@@ -62,9 +65,12 @@ class Decided:
     ids: tuple[str, ...]
     comment: str = ""
     lead: str = ""
-    # Tasks the workbook listed in this proposal that the analyst deleted from its id list: they
-    # are not the same project as the rest (learning reads them as "different").
+    # Tasks the workbook listed in this proposal that the analyst took out (marked 제외 on the tasks
+    # sheet, or deleted from the id list): not the same project as the rest (learning reads them
+    # as "different"), kept apart from the group in the next run, left out of it by `apply`.
     removed: tuple[str, ...] = ()
+    # The task marked 대표 on the tasks sheet, when it is still in the group: a merged group keeps it.
+    representative: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,16 +129,40 @@ def _ids(cell: object) -> tuple[str, ...]:
     return tuple(i.strip() for i in text.replace(";", ",").split(",") if i.strip())
 
 
-def _members(tasks: pd.DataFrame, sheet: str) -> dict[str, tuple[str, ...]]:
-    """Proposal number -> its task ids, from the tasks sheet: the source of truth for a cut id list."""
+@dataclass(frozen=True)
+class Listed:
+    """One proposal as the tasks sheet lists it: the source of truth for a cut id list."""
+
+    ids: tuple[str, ...]
+    excluded: frozenset[str]  # rows marked 제외
+    representative: str  # the row marked 대표 ("" when none is)
+
+
+def listed_members(tasks: pd.DataFrame, sheet: str, source: str) -> dict[str, Listed]:
+    """Proposal number -> its tasks, from the tasks sheet. A 제외 cell must say 제외 (exclude)."""
     cluster_col, id_col = find_column(tasks, "cluster", sheet), find_column(tasks, "id", sheet)
-    out: dict[str, list[str]] = {}
-    for cluster, row_id in zip(tasks[cluster_col], tasks[id_col], strict=True):
-        out.setdefault(str(cluster).strip(), []).append(str(row_id).strip())
-    return {k: tuple(v) for k, v in out.items()}
+    rep_col = next((c for c in COL["rep"] if c in tasks.columns), None)
+    exclude_col = next((c for c in COL["exclude"] if c in tasks.columns), None)  # workbooks before 0.2 have none
+    ids: dict[str, list[str]] = {}
+    excluded: dict[str, set[str]] = {}
+    reps: dict[str, str] = {}
+    for number, row in tasks.iterrows():
+        cluster, row_id = str(row[cluster_col]).strip(), str(row[id_col]).strip()
+        ids.setdefault(cluster, []).append(row_id)
+        if rep_col is not None and str(row[rep_col]).strip():
+            reps.setdefault(cluster, row_id)
+        mark = str(row[exclude_col]).strip() if exclude_col is not None else ""
+        if mark:
+            if mark.lower() not in EXCLUDE_WORDS:
+                raise InputError(
+                    f"{source}: sheet '{sheet}' row {int(number) + 2}: '{mark}' in column '{exclude_col}' is not 제외 (exclude); "
+                    "choose 제외 or clear the cell"
+                )
+            excluded.setdefault(cluster, set()).add(row_id)
+    return {k: Listed(tuple(v), frozenset(excluded.get(k, ())), reps.get(k, "")) for k, v in ids.items()}
 
 
-def _records(frame: pd.DataFrame, sheet: str, source: str, members: dict[str, tuple[str, ...]] | None = None) -> list[Decided]:
+def _records(frame: pd.DataFrame, sheet: str, source: str, members: dict[str, Listed] | None = None) -> list[Decided]:
     key_col, decision_col = find_column(frame, "key", sheet), find_column(frame, "decision", sheet)
     ids_col = next((c for c in ("과제 번호 목록", "Member ids") if c in frame.columns), None)
     if ids_col is None:
@@ -146,9 +176,11 @@ def _records(frame: pd.DataFrame, sheet: str, source: str, members: dict[str, tu
         if not raw:
             continue
         ids = _ids(row[ids_col])
-        listed = members.get(str(row[cluster_col]).strip(), ()) if members is not None and cluster_col is not None else ()
-        if MORE in str(row[ids_col]) and listed:
-            ids = listed
+        listed = members.get(str(row[cluster_col]).strip()) if members is not None and cluster_col is not None else None
+        if listed is not None and MORE in str(row[ids_col]):
+            ids = listed.ids
+        if listed is not None:
+            ids = tuple(i for i in ids if i not in listed.excluded)
         kept = set(ids)
         decided = Decided(
             key=str(row[key_col]).strip(),
@@ -156,13 +188,29 @@ def _records(frame: pd.DataFrame, sheet: str, source: str, members: dict[str, tu
             ids=ids,
             comment=str(row[comment_col]).strip() if comment_col else "",
             lead=str(row[lead_col]).strip() if lead_col else "",
-            removed=tuple(i for i in listed if i not in kept),
+            removed=tuple(i for i in listed.ids if i not in kept) if listed is not None else (),
+            representative=listed.representative if listed is not None and listed.representative in kept else "",
         )
         if out and out[-1].key == decided.key and out[-1].decision == decided.decision:  # a long list over several rows
             out[-1] = replace(out[-1], ids=out[-1].ids + decided.ids)
         else:
             out.append(decided)
     return out
+
+
+def proposal_records(sheets: dict[str, pd.DataFrame], source: str) -> tuple[list[Decided], list[Decided]]:
+    """The decisions of a review workbook: those on its proposals sheet (id lists as the tasks sheet
+    and its 제외 marks leave them), and those carried in its 결정 기록 sheet that no proposal
+    decides again."""
+    p_name, proposals = find_sheet(sheets, PROPOSALS, source)
+    t_name, tasks = find_sheet(sheets, TASKS, source)
+    records = _records(proposals, p_name, source, listed_members(tasks, t_name, source))
+    log_name = next((name for name in LOG if name in sheets), None)
+    logged: list[Decided] = []
+    if log_name is not None:
+        decided = {d.key for d in records}
+        logged = [d for d in _records(sheets[log_name], log_name, source) if d.key not in decided]
+    return records, logged
 
 
 def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
@@ -175,15 +223,10 @@ def read_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Decisions:
     """
     if set(sheets) == {""}:
         return _decisions_from_table(sheets[""], source)
-    p_name, proposals = find_sheet(sheets, PROPOSALS, source)
+    records, logged = proposal_records(sheets, source)
     t_name, tasks = find_sheet(sheets, TASKS, source)
-    records = _records(proposals, p_name, source, _members(tasks, t_name))
-    log_name = next((name for name in LOG if name in sheets), None)
-    if log_name is not None:
-        decided = {d.key for d in records}
-        records += [d for d in _records(sheets[log_name], log_name, source) if d.key not in decided]
     known = frozenset(str(v).strip() for v in tasks[find_column(tasks, "id", t_name)])
-    return Decisions(records=records, known_ids=known, source=source)
+    return Decisions(records=records + logged, known_ids=known, source=source)
 
 
 def carry_forward(decisions: Decisions, clusters: Sequence[Cluster]) -> tuple[dict[int, Decided], list[Decided]]:
@@ -237,14 +280,16 @@ NEW_ATTACHED = "clustered: new, joined a merged group"
 
 def constrain(
     labels: np.ndarray, row_ids: list[str], decisions: Decisions, notices: list[str]
-) -> tuple[np.ndarray, set[int]]:
+) -> tuple[np.ndarray, set[int], set[int]]:
     """Apply earlier decisions to cluster labels (indices in canonical order).
 
     Merged groups stay together (must-link); rows new since the decision that the clustering put
-    with them join them, other earlier rows leave. Split groups stay apart (cannot-link): in any
-    cluster holding several of their rows, all but the first leave as tasks on their own. Held and
-    undecided proposals are clustered as usual. A decision whose rows are gone is reported.
-    Returns the new labels and the indices of new rows that joined a merged group.
+    with them join them, other earlier rows leave, and so do the tasks the analyst took out of the
+    group (제외), new or not. Split groups stay apart (cannot-link): in any cluster holding several
+    of their rows, all but the first leave as tasks on their own. Held and undecided proposals are
+    clustered as usual. A decision whose rows are gone is reported.
+    Returns the new labels, the indices of new rows that joined a merged group, and the indices of
+    the representatives merged groups keep (the task marked 대표 when they were decided).
     """
     labels = labels.copy()
     where: dict[str, list[int]] = {}
@@ -252,6 +297,7 @@ def constrain(
         where.setdefault(row_id, []).append(i)
     fresh = int(labels.max()) + 1 if len(labels) else 0
     attached: set[int] = set()
+    representatives: set[int] = set()
 
     def present(key: str, ids: tuple[str, ...], kind: str) -> list[int]:
         found = [i for row_id in ids for i in where.get(row_id, [])]
@@ -261,20 +307,25 @@ def constrain(
             notices.append(f"decision {kind} {key}: {len(gone)} of {len(ids)} task(s) no longer in the input ({shown}); applied to the rest")
         return found
 
-    for key, ids in decisions.merge:
-        members = present(key, ids, "병합")
+    for d in decisions.records:
+        if d.decision != MERGE:
+            continue
+        members = present(d.key, d.ids, "병합")
         if len(members) < 2:
             continue
         group = set(members)
+        out = set(d.removed)
         touched = {int(labels[i]) for i in members}
         for i in np.flatnonzero(np.isin(labels, list(touched))).tolist():
-            if i not in group and row_ids[i] not in decisions.known_ids:
+            if i not in group and row_ids[i] not in decisions.known_ids and row_ids[i] not in out:
                 group.add(i)
                 attached.add(i)
         leaving = [i for i in np.flatnonzero(np.isin(labels, list(touched))).tolist() if i not in group]
         for i in group:
             labels[i] = fresh
         fresh += 1
+        if d.representative in where:
+            representatives.add(where[d.representative][0])
         # Earlier rows that the clustering had put with the group keep their own clusters apart from it.
         for old in touched:
             rest = [i for i in leaving if labels[i] == old]
@@ -291,4 +342,4 @@ def constrain(
             for i in together[1:]:
                 labels[i] = fresh
                 fresh += 1
-    return labels, attached
+    return labels, attached, representatives

@@ -8,7 +8,7 @@ representative. Cluster ids depend only on content, never on input row order.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -151,8 +151,11 @@ def build_clusters(
     keywords: int,
     has_agency: bool,
     agency_of: Callable[[str], str] = _same,
+    representatives: Collection[int] = (),
 ) -> list[Cluster]:
     """Submissions must be in canonical order (sorted by Submission.sort_key) matching the matrix rows.
+    A group holding one of `representatives` (row indices: merged groups' earlier representatives)
+    has it as representative; any other group its medoid.
 
     The evidence of all proposals is computed in whole-array passes (one sparse product for every
     keyword list, one for every member's shared terms, one sort for each ranking): a Python loop per
@@ -192,6 +195,8 @@ def build_clusters(
     mean_to_others = np.empty(len(pos_row))
     cohesion = np.empty(groups)
     rep_row = np.empty(groups, dtype=np.int64)
+    kept = np.zeros(len(labels), dtype=bool)
+    kept[list(representatives)] = True
     for g, block in enumerate(blocks):
         np.fill_diagonal(block, 1.0)
         size, units = int(sizes[g]), int(unit_start[g + 1] - unit_start[g])
@@ -205,9 +210,14 @@ def build_clusters(
             cohesion[g] = (count @ row_sums - size) / (size * (size - 1))
         # Medoid: highest mean similarity to the others; ties go to the earliest in canonical order
         # (a unit's first copy is its earliest).
-        rep_unit = int(np.argmax(np.round(unit_mean, _TIE_DECIMALS)))
-        rep_row[g] = pos_row[unit_first[unit_start[g] + rep_unit]]
         span = slice(starts[g], starts[g] + size)
+        earlier = np.flatnonzero(kept[pos_row[span]])
+        if len(earlier):  # that very row, even when an identical copy comes first
+            rep_unit = int(local_unit[starts[g] + earlier[0]])
+            rep_row[g] = pos_row[starts[g] + earlier[0]]
+        else:
+            rep_unit = int(np.argmax(np.round(unit_mean, _TIE_DECIMALS)))
+            rep_row[g] = pos_row[unit_first[unit_start[g] + rep_unit]]
         to_rep[span] = block[local_unit[span], rep_unit]
         mean_to_others[span] = unit_mean[local_unit[span]]
 
