@@ -89,6 +89,16 @@ class Prepared:
         return self.tree.cut(self.match.score_at(threshold))
 
 
+@dataclass(frozen=True)
+class RunInfo:
+    """How a run was started, for the review workbook's 요약 and document properties. Empty by
+    default: the date is written only when it was given (`--run-date`), so that the same input and
+    settings give the same bytes."""
+
+    command: str = ""
+    date: str = ""  # YYYY-MM-DD
+
+
 @dataclass
 class Result:
     source: str
@@ -109,6 +119,7 @@ class Result:
     label_requests: list[LabelRequest] = field(default_factory=list)  # the pairs the model is least sure of
     # Merged groups that new tasks joined since they were decided (재검토): cluster id -> the new ids.
     reopened: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    run: RunInfo = field(default_factory=RunInfo)
 
     @property
     def proposals(self) -> list[Cluster]:
@@ -234,8 +245,9 @@ def prepare(
         if not table.other_sheets:
             raise
         raise ColumnError(f"{exc}{sheet_hint(table)}") from None
-    submissions = to_submissions(frame, columns)
-    notices = input_notices(table, columns, submissions)
+    entities: list[str] = []
+    submissions = to_submissions(frame, columns, entities)
+    notices = input_notices(table, columns, submissions) + entities
     chars_by_user = settings.char_weight is not None
 
     if settings.similarity == "auto" and settings.match is not None and settings.match.name == "lexical":

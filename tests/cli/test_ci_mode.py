@@ -91,8 +91,9 @@ def test_fail_on_with_decisions_counts_only_what_nobody_has_decided(fixtures: Pa
 
     wb = openpyxl.load_workbook(review)
     ws = wb["병합제안"]
-    ws.cell(2, 13).value = "병합"
-    ws.cell(2, 14).value = "한 사업"
+    headers = [c.value for c in ws[1]]
+    ws.cell(2, headers.index("결정") + 1).value = "병합"
+    ws.cell(2, headers.index("의견") + 1).value = "한 사업"
     wb.save(review)
     one_left = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "--format", "json", "--decisions", str(review), "--fail-on", "cross-agency"])
     assert one_left.exit_code == 3
@@ -100,9 +101,9 @@ def test_fail_on_with_decisions_counts_only_what_nobody_has_decided(fixtures: Pa
     doc = json.loads(one_left.stdout)
     jsonschema.validate(doc, SCHEMA)
     decided = [p for p in doc["proposals"] if p["earlier_decision"]]
-    assert [p["earlier_decision"] for p in decided] == [{"decision": "merge", "key": ws.cell(2, 2).value, "comment": "한 사업"}]
+    assert [p["earlier_decision"] for p in decided] == [{"decision": "merge", "key": ws.cell(2, headers.index("제안 키") + 1).value, "comment": "한 사업"}]
 
-    ws.cell(3, 13).value = "보류"
+    ws.cell(3, headers.index("결정") + 1).value = "보류"
     wb.save(review)
     all_decided = runner.invoke(app, ["cluster", str(fixtures / "survey_utf8.csv"), "-q", "--decisions", str(review), "--fail-on", "cross-agency"])
     assert (all_decided.exit_code, all_decided.stderr) == (0, "")

@@ -32,7 +32,7 @@ def test_sample_with_every_output(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[0] == "columns: text=과제명 + 과제내용, id=연번, agency=기관명, field=분야"
     assert result.stdout.splitlines()[0].startswith("taskdedup: ")
-    assert openpyxl.load_workbook(xlsx).sheetnames == ["요약", "병합제안", "과제목록", "주제", "유사쌍", "라벨 요청"]
+    assert openpyxl.load_workbook(xlsx).sheetnames == ["사용법", "요약", "병합제안", "과제목록", "주제", "유사쌍", "라벨 요청"]
     frame = pd.read_csv(csv_path, encoding="utf-8-sig", dtype=str)
     assert len(frame) == 52 and "행정안전부" in set(frame["agency"])
     assert json.loads(json_path.read_text(encoding="utf-8"))["summary"]["rows_read"] == 52

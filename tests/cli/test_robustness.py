@@ -39,7 +39,7 @@ def test_control_characters_are_spaces_in_the_workbook_only_and_said_once(tmp_pa
         "2 row(s) hold control characters (as text pasted from HWP or PDF does), data row(s) 6, 7: "
         "they are ignored for matching and written as spaces in an .xlsx, which cannot store them"
     ]
-    titles = [c.value for c in openpyxl.load_workbook(tmp_path / "r.xlsx")["과제목록"]["I"]]
+    titles = [c.value for c in openpyxl.load_workbook(tmp_path / "r.xlsx")["과제목록"]["C"]]
     assert "민원 상담 챗봇 [0m 구축 " in titles
     assert CONTROL.strip() in (tmp_path / "m.csv").read_text(encoding="utf-8-sig")  # the other exports keep them
 

@@ -59,18 +59,88 @@ def test_csv_neutralises_formulas(formula_result) -> None:
 
 def test_xlsx_sheets_headers_and_layout(result) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
-    assert wb.sheetnames == ["요약", "병합제안", "과제목록", "주제", "유사쌍", "라벨 요청"]
+    assert wb.sheetnames == ["사용법", "요약", "병합제안", "과제목록", "주제", "유사쌍", "라벨 요청"]
+    assert wb.active.title == "요약"
     members = wb["과제목록"]
-    assert [c.value for c in members[1]][:6] == ["제안번호", "과제 수", "유형", "주제번호", "번호", "행"]
-    assert members.freeze_panes == "A2"
-    assert members.auto_filter.ref == "A1:N5"
+    assert [c.value for c in members[1]][:8] == ["제안번호", "번호", "과제명", "기관", "대표", "대표와 일치 확률", "과제내용", "제외"]
+    assert members.freeze_panes == "D2"  # the proposal, the id and the title stay in view
+    assert members.print_area == "'과제목록'!$A$1:$G$5"
+    assert members.auto_filter.ref == "A1:O5"
     assert members.max_row == 5
     proposals = wb["병합제안"]
-    assert [c.value for c in proposals[1]][:3] == ["제안번호", "제안 키", "유형"]
-    assert proposals["C2"].value == "기관 간 중복"
-    assert 40 <= proposals.column_dimensions["G"].width < 41  # Excel shows 40: the file stores it with the cell padding
+    assert [c.value for c in proposals[1]][:4] == ["제안번호", "대표 과제", "과제 보기", "결정"]
+    assert proposals.freeze_panes == "C2"
+    assert proposals.print_area == "'병합제안'!$A$1:$J$2"
+    assert proposals["F2"].value == "기관 간 중복"
+    assert 40 <= proposals.column_dimensions["B"].width < 41  # Excel shows 40: the file stores it with the cell padding
     summary = {row[0].value: row[1].value for row in wb["요약"].iter_rows(min_row=2)}
     assert summary["읽은 과제 수"] == 4 and summary["제외된 과제 수 (내용 없음)"] == 2
+    assert summary["실행 날짜"] == "기록 안 함 (--run-date로 지정)" and summary["실행 명령"] == "(라이브러리에서 실행)"
+
+
+def test_each_proposal_links_to_its_first_member_row(result) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
+    proposals, members = wb["병합제안"], wb["과제목록"]
+    for r in range(2, proposals.max_row + 1):
+        link = proposals.cell(r, 3).hyperlink
+        assert link is not None and link.location.startswith("'과제목록'!A")
+        target = int(link.location.rsplit("A", 1)[1])
+        assert members.cell(target, 1).value == proposals.cell(r, 1).value  # the proposal's number
+        assert members.cell(target - 1, 1).value != proposals.cell(r, 1).value  # and its first row
+    assert openpyxl.load_workbook(io.BytesIO(to_xlsx(result, "en")))["Proposals"]["C2"].hyperlink.location.startswith("'Tasks'!A")
+
+
+def test_wrapped_rows_get_the_height_their_text_needs() -> None:
+    samples = Path(__file__).parents[2] / "data" / "samples"
+    result = run(read_table(str(samples / "survey_2018.csv")), Settings())
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))["과제목록"]
+    headers = [c.value for c in ws[1]]
+    description = headers.index("과제내용") + 1
+    for r in range(2, ws.max_row + 1):
+        text = ws.cell(r, description).value or ""
+        height = ws.row_dimensions[r].height
+        # A description wider than its column (about two columns per Hangul) gets more than one line.
+        if (len(text.encode()) + len(text)) // 2 > 60:
+            assert height is not None and height >= 30, (r, text)
+        if height is not None:
+            assert height <= 15 * 12
+
+
+def test_run_metadata_in_the_summary_and_the_document_properties() -> None:
+    from taskdedup.pipeline import RunInfo
+
+    samples = Path(__file__).parents[2] / "data" / "samples"
+    result = run(read_table(str(samples / "survey_2018.csv")), Settings())
+    result.run = RunInfo(command="taskdedup cluster survey_2018.csv -o review.xlsx", date="2026-12-01")
+    data = to_xlsx(result)
+    assert data == to_xlsx(result)  # the date is a setting: the same one gives the same bytes
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    summary = {row[0].value: row[1].value for row in wb["요약"].iter_rows(min_row=2)}
+    assert summary["실행 날짜"] == "2026-12-01" and summary["실행 명령"] == "taskdedup cluster survey_2018.csv -o review.xlsx"
+    assert wb.properties.created.date().isoformat() == "2026-12-01"
+    assert wb.properties.description == "taskdedup cluster survey_2018.csv -o review.xlsx"
+    assert wb.properties.title == "taskdedup 검토: survey_2018.csv"
+
+
+def test_the_colour_scale_runs_white_to_green_with_no_red(result) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
+    for name in ("병합제안", "과제목록", "유사쌍", "라벨 요청"):
+        rules = [rule for cf in wb[name].conditional_formatting for rule in cf.rules]
+        assert rules and all(rule.colorScale is not None for rule in rules)
+        colours = [c.rgb for rule in rules for c in rule.colorScale.color]
+        assert colours == ["FFFFFFFF", "FF63BE7B"] * len(rules), name
+
+
+def test_html_character_references_are_read_as_characters(tmp_path: Path) -> None:
+    survey = tmp_path / "web.csv"
+    survey.write_text(
+        "번호,제목,내용\n1,&lt;청년&gt; 주거 지원 확대,청년&#39;s 월세 지원&nbsp;확대\n2,청년 주거 지원 확대,청년 월세 지원 &amp; 확대\n",
+        encoding="utf-8",
+    )
+    result = run(read_table(str(survey)), Settings(similarity="lexical"))
+    titles = {r.submission.row_id: (r.submission.title, r.submission.description) for r in result.rows}
+    assert titles == {"1": ("<청년> 주거 지원 확대", "청년's 월세 지원 확대"), "2": ("청년 주거 지원 확대", "청년 월세 지원 & 확대")}
+    assert "3 cell(s) held HTML markup or character references (<p>, &quot;, &nbsp; ...): read as the text a web page shows" in result.notices
 
 
 def test_xlsx_keeps_formula_text_as_text(formula_result) -> None:
@@ -95,11 +165,11 @@ def test_review_workbook_has_decisions_lead_agency_and_near_misses() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
     proposals = wb["병합제안"]
     headers = [c.value for c in proposals[1]]
-    assert headers[-4:] == ["과제 번호 목록", "결정", "의견", "검토 상태"]
+    assert headers[3:5] == ["결정", "의견"] and "검토 상태" in headers and "과제 번호 목록" in headers
     lead = headers.index("주관 기관(제안)") + 1
     assert proposals.cell(2, lead).value == result.proposals[0].representative.submission.agency
     validation = proposals.data_validations.dataValidation[0]
-    assert validation.formula1 == '"병합,분리,보류"' and str(validation.sqref) == f"M2:M{len(result.proposals) + 1}"
+    assert validation.formula1 == '"병합,분리,보류"' and str(validation.sqref) == f"D2:D{len(result.proposals) + 1}"
     assert validation.showErrorMessage and validation.errorStyle in (None, "stop")  # Excel refuses anything else typed in
     pairs = wb["유사쌍"]
     assert pairs["A1"].value == "일치 확률"
@@ -112,11 +182,14 @@ def test_english_workbook() -> None:
     samples = Path(__file__).parents[2] / "data" / "samples"
     result = run(read_table(str(samples / "survey_2018.csv")), Settings())
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(result, "en")))
-    assert wb.sheetnames == ["Summary", "Proposals", "Tasks", "Themes", "Near misses", "Please label"]
-    assert [c.value for c in wb["Proposals"][1]][:3] == ["Proposal", "Proposal key", "Kind"]
-    assert wb["Proposals"]["C2"].value == "cross-agency"
+    assert wb.sheetnames == ["How to use", "Summary", "Proposals", "Tasks", "Themes", "Near misses", "Please label"]
+    assert [c.value for c in wb["Proposals"][1]][:4] == ["Proposal", "Representative task", "Open", "Decision"]
+    assert wb["Proposals"]["F2"].value == "cross-agency"
+    assert all(isinstance(v, str) and v.isascii() for row in wb["How to use"].iter_rows(values_only=True) for v in row if v)
+    assert wb["Tasks"]["H1"].value == "Exclude" and wb["Tasks"].data_validations.dataValidation[0].formula1 == '"exclude"'
+    assert wb["Summary"]["A3"].value == "Command"
     assert wb["Proposals"].data_validations.dataValidation[0].formula1 == '"merge,split,hold"'
-    assert wb["Tasks"]["A1"].value == "Proposal" and wb["Summary"]["A3"].value == "Rows read"
+    assert wb["Tasks"]["A1"].value == "Proposal" and wb["Summary"]["A5"].value == "Rows read"
 
 
 def test_proposal_keys_depend_on_members_only() -> None:

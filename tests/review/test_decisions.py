@@ -28,7 +28,7 @@ def review(tmp_path: Path, *extra: str) -> Path:
     return path
 
 
-def decide(path: Path, decisions: list[str], sheet: str = "병합제안", column: int = 13) -> Path:
+def decide(path: Path, decisions: list[str], sheet: str = "병합제안", column: int = 4) -> Path:
     wb = openpyxl.load_workbook(path)
     ws = wb[sheet]
     for row, decision in enumerate(decisions, start=2):

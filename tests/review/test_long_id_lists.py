@@ -33,7 +33,7 @@ def test_a_decision_on_a_proposal_too_long_for_a_cell_keeps_all_its_tasks(tmp_pa
     assert ("notice: proposal #1 has 1500 tasks, more ids than an Excel cell holds: its 과제 번호 목록 cell lists the first ones, "
             "and the 과제목록 (Tasks) sheet, which `cluster --decisions` and `apply` read, has them all") in result.stderr.splitlines()
     book = openpyxl.load_workbook(review)
-    book["병합제안"]["M2"] = "분리"
+    book["병합제안"]["D2"] = "분리"
     book.save(review)
     again = tmp_path / "round2.xlsx"
     result = runner.invoke(app, ["cluster", str(survey), "--decisions", str(review), "-o", str(again), "--format", "json"])

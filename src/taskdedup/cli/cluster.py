@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from typer._click.core import ParameterSource
 
-from taskdedup.cli.common import prepare_input, read_decisions_file, read_input, say_columns, settle, show, stderr_console
+from taskdedup.cli.common import (
+    command_line,
+    prepare_input,
+    read_decisions_file,
+    read_input,
+    run_date_option,
+    say_columns,
+    settle,
+    show,
+    stderr_console,
+)
 from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups, positive
 from taskdedup.cli.root import app
@@ -93,6 +103,11 @@ def cluster(
         Optional[FailOn],
         typer.Option("--fail-on", metavar="cross-agency|any", help=f"Exit {EXIT_FOUND} when such proposals exist (for CI jobs)."),
     ] = None,
+    run_date: Annotated[
+        Optional[str],
+        typer.Option("--run-date", metavar="YYYY-MM-DD|today", callback=run_date_option,
+                     help="Date written in the review workbook's 요약 and properties; left out when not given, so equal runs give equal files."),
+    ] = None,
     report: ReportOptions = ReportOptions(),
 ) -> None:
     """Group similar task proposals and propose merges."""
@@ -104,6 +119,7 @@ def cluster(
         from taskdedup.output.formats import check_fits, render_export
         from taskdedup.output.jsonfile import to_json
         from taskdedup.output.terminal import progress_bars, render_plain, render_rich
+        from taskdedup.pipeline import RunInfo
 
         for path in outputs:
             check_output_path(path, input_path=input)
@@ -126,6 +142,7 @@ def cluster(
             result = _cut(prepared, auto, decided)
             settle()
             result.timings = {"read": read_seconds, **result.timings}
+            result.run = RunInfo(command=command_line(ctx), date=run_date or "")
             workbook = []
             if any(p.suffix.lower() == ".xlsx" for p in outputs):
                 from taskdedup.output.workbook import workbook_notices  # XlsxWriter: only when a workbook is written

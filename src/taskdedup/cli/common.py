@@ -125,3 +125,61 @@ def show(report: ReportOptions, as_json: Callable[[], str], as_text: Callable[[]
         as_rich(Console())
     else:
         sys.stdout.write(as_text())
+
+
+_FILE_SUFFIXES = {".xlsx", ".xls", ".csv", ".tsv", ".txt", ".json", ".html", ".toml"}
+
+
+def command_line(ctx: Any) -> str:
+    """The command as the user gave it, rebuilt from what came from the command line (not from
+    defaults or taskdedup.toml): for the workbook's 요약, so a reader can run it again. Files are
+    named without their folders, like the input file everywhere else: the same run from another
+    folder gives the same bytes, and a shared workbook does not show where its author keeps files."""
+    import shlex
+    from enum import Enum
+
+    from typer._click.core import ParameterSource
+
+    from taskdedup.input.table import readable
+
+    def text(value: Any) -> str:
+        value = readable(str(value.value if isinstance(value, Enum) else value))
+        path = Path(value)
+        return path.name if path.suffix.lower() in _FILE_SUFFIXES else value
+
+    parts = ["taskdedup", ctx.info_name or ""]
+    for param in ctx.command.params:
+        if not param.name or ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params.get(param.name)
+        if param.param_type_name == "argument":
+            parts.extend(text(v) for v in (value if isinstance(value, list | tuple) else [value]))
+            continue
+        name = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        if getattr(param, "is_flag", False):
+            if value:
+                parts.append(name)
+            elif param.secondary_opts:
+                parts.append(param.secondary_opts[0])
+        elif isinstance(value, list | tuple):
+            for v in value:
+                parts += [name, text(v)]
+        elif value is not None:
+            parts += [name, text(value)]
+    return shlex.join(p for p in parts if p)
+
+
+def run_date_option(value: str | None) -> str:
+    """--run-date: YYYY-MM-DD, or 'today'; '' when not given."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    if value == "today":
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        import typer
+
+        raise typer.BadParameter(f"'{value}' is not a date; give YYYY-MM-DD or 'today'") from None

@@ -23,7 +23,21 @@ ENGLISH = {
     "제안번호 A": "Proposal A", "번호 B": "Id B", "기관 B": "Agency B", "과제 B": "Task B", "제안번호 B": "Proposal B",
     "기관 간 중복": "cross-agency", "기관 내 중복": "same-agency", "기관 미상": "unattributed", "단독": "singleton",
     "군집됨": "clustered", "신규: 병합 결정된 묶음에 합류 (재검토)": "new: joined a merged group (review again)",
-    "검토 상태": "Review state", "이전 결정": "decided earlier", "제외": "Exclude", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
+    "검토 상태": "Review state", "과제내용": "Description", "과제 보기": "Open", "▶ 보기": "▶ open", "실행 명령": "Command", "실행 날짜": "Run date",
+    "기록 안 함 (--run-date로 지정)": "not recorded (give --run-date)", "(라이브러리에서 실행)": "(run from the library)",
+    "사용법": "How to use", "단계": "Step", "할 일": "What to do",
+    "병합제안: 제안마다 대표 과제(과제 보기를 누르면 과제목록의 그 제안 과제로 이동), 핵심어, 일치 확률을 보고 결정 열에서 병합, 분리, 보류 중 하나를 고릅니다. 이유는 의견 열에 적습니다.":
+        "Proposals: for each proposal, read its representative task (Open shows the proposal's tasks on the Tasks sheet), keywords and match probability, then choose merge, split or hold in the Decision column. Write why in Comment.",
+    "한 과제만 빼려면: 과제목록에서 그 과제 행의 제외 열에 제외를 고릅니다 (과제 번호 목록에서 그 번호를 지워도 같습니다). 대표 과제를 바꾸려면 과제목록의 대표 표시를 다른 과제로 옮깁니다.":
+        "To take one task out: on the Tasks sheet, choose exclude in that task's Exclude column (deleting its id from Member ids means the same). To change the representative, move the Representative mark on the Tasks sheet to another task.",
+    "라벨 요청: 모델이 가장 판단하기 어려워한 과제 쌍입니다. 같음 또는 다름을 고르면 taskdedup learn 이 팀의 판단을 배웁니다.":
+        "Please label: the pairs the model was least sure of. Choose same or different, and taskdedup learn learns your team's judgement.",
+    "다음 차수: taskdedup cluster 새설문.xlsx --decisions 이파일.xlsx -o 검토2.xlsx. 병합한 묶음은 유지되고, 분리한 과제는 계속 떨어져 있으며, 새 과제가 병합한 묶음에 들어오면 재검토로 표시됩니다.":
+        "Next round: taskdedup cluster new-survey.xlsx --decisions this-file.xlsx -o review2.xlsx. Merged groups stay merged, split tasks stay apart, and a merged group that a new task joins is marked review again.",
+    "통합 목록: taskdedup apply 이파일.xlsx -o 통합.xlsx. 병합 결정을 반영한 과제 목록을 만듭니다.":
+        "Merged list: taskdedup apply this-file.xlsx -o merged.xlsx makes the task list with the merges applied.",
+    "색: 일치 확률이 높을수록 진한 초록입니다. 주황색 행은 새 과제가 들어와 다시 볼 묶음(재검토)입니다. 인쇄하면 각 시트의 앞쪽 열(번호, 과제, 결정)이 A4 가로에 맞게 나옵니다.":
+        "Colours: the likelier one project, the greener. An orange row is a merged group a new task joined (review again). Printed, each sheet's first columns (number, task, decision) fit A4 landscape.", "이전 결정": "decided earlier", "제외": "Exclude", "제외: 내용 없음": "skipped: empty text", "제외: 비교할 단어 없음": "skipped: no words in text",
     "입력 파일": "Input file", "병합 제안": "Merge proposals", "읽은 과제 수": "Rows read", "제외된 과제 수 (내용 없음)": "Rows skipped (no text)",
     "무시한 빈 행": "Blank rows ignored", "군집 수 (단독 포함)": "Clusters (with singletons)", "병합 제안 수": "Merge proposals",
     "  기관 간 중복": "  cross-agency", "  기관 내 중복": "  same-agency", "  기관 미상": "  unattributed",
@@ -59,6 +73,13 @@ def _english(value: Any) -> Any:
     return value
 
 
+def _english_link(target: str) -> str:
+    """internal:'과제목록'!A5 -> internal:'Tasks'!A5"""
+    head, _, rest = target.partition("'")
+    name, _, cell = rest.partition("'")
+    return f"{head}'{_english(name)}'{cell}" if rest else target
+
+
 def to_english(sheets: list[SheetSpec]) -> list[SheetSpec]:
     """The same sheets with English names, headers, fixed words and decision choices."""
     out = []
@@ -68,6 +89,7 @@ def to_english(sheets: list[SheetSpec]) -> list[SheetSpec]:
             at = spec.decision - 1
             rows = [[CHOICES_EN.get(v, v) if j == at else v for j, v in enumerate(row)] for row in rows]
         chart = replace(spec.chart, title=_english(spec.chart.title)) if spec.chart else None
+        links = {row: (column, _english_link(target)) for row, (column, target) in spec.links.items()}
         out.append(replace(
             spec,
             name=_english(spec.name),
@@ -77,5 +99,6 @@ def to_english(sheets: list[SheetSpec]) -> list[SheetSpec]:
             choices=tuple(CHOICES_EN.get(c, c) for c in spec.choices),
             choice_error=_english(spec.choice_error),
             chart=chart,
+            links=links,
         ))
     return out

@@ -23,6 +23,20 @@ BAND_FILL = "#EEF3FA"
 REVIEW_FILL = "#FCE4D6"  # a decided group that needs another look
 EPOCH = datetime(2000, 1, 1)
 A4 = 9  # Excel's paper size code
+LINE_POINTS = 15.0  # one line of 11 pt text
+MAX_LINES = 12  # a row grows to show this many lines of its longest wrapped cell, then the cell is cut
+
+
+def text_width(text: str) -> int:
+    """Columns a line of text takes: a Hangul (or other CJK) character is about two, Latin one.
+    UTF-8 spends 3 bytes on those and 1 on ASCII, which gives that count without a loop."""
+    return (len(text.encode("utf-8")) + len(text)) // 2
+
+
+def lines_needed(text: str, width: int) -> int:
+    """Lines a wrapped cell of `width` columns needs for `text` (its own line breaks included)."""
+    room = max(1.0, width * 0.9)  # a little short of the width: lines break between words
+    return sum(max(1, -(-text_width(line) // int(room))) for line in text.split("\n"))
 
 
 @dataclass
@@ -55,6 +69,9 @@ class SheetSpec:
     autofilter: bool = True
     cells: list[tuple[int, int, Any]] = field(default_factory=list)  # extra unstyled cells (row, column), 0-based
     chart: Chart | None = None
+    freeze_columns: int = 0  # columns that stay in view when scrolling right (the key and the title)
+    print_columns: int | None = None  # the first N columns are printed; the rest are for the screen
+    links: dict[int, tuple[int, str]] = field(default_factory=dict)  # data row -> (column, "internal:'Sheet'!A5")
 
 
 class _Formats:
@@ -81,8 +98,15 @@ class _Formats:
             found = self.cache[key] = self.book.add_format(props)
         return found
 
+    def link(self) -> Any:
+        """A wrapped, top-aligned hyperlink cell."""
+        found = self.cache.get(("link",))
+        if found is None:
+            found = self.cache[("link",)] = self.book.add_format({"valign": "top", "text_wrap": True, "font_color": "#0563C1", "underline": 1})
+        return found
 
-def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
+
+def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> Any:
     ws = book.add_worksheet(spec.name)
     columns = range(1, len(spec.headers) + 1)
 
@@ -94,10 +118,22 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
     for j, ((name, width), style) in enumerate(zip(spec.headers, styles(None), strict=True)):
         ws.write_string(0, j, name, formats.header)
         ws.set_column(j, j, width, style)
+    header_lines = max(lines_needed(name, width) for name, width in spec.headers)
+    if header_lines > 1:
+        ws.set_row(0, LINE_POINTS * min(header_lines, 3))
     filled = {fill: styles(fill) for fill in {*spec.row_fills.values(), DECISION_FILL}}
     decision = spec.decision - 1 if spec.decision else -1
+    # Heights follow the printed columns: on screen a taller cell shows all when selected, on paper not.
+    sized = spec.print_columns or len(spec.headers)
+    wrapped = [(j - 1, spec.headers[j - 1][1]) for j in sorted(spec.wrap) if j <= sized]
+    link_style = formats.link()
     for i, values in enumerate(spec.rows):
         row = i + 1
+        # Wrapped text gets the row height it needs: LibreOffice prints an unsized row one line high
+        # and lets the rest run over the rows below.
+        lines = max((lines_needed(v, w) for j, w in wrapped if type(v := values[j]) is str and v), default=1)
+        if lines > 1:
+            ws.set_row(row, LINE_POINTS * min(lines, MAX_LINES))
         fill = spec.row_fills.get(i)
         own = filled[fill] if fill else None
         for j, value in enumerate(values):
@@ -107,6 +143,10 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
                     ws.write_blank(row, j, None, style)
             elif type(value) is str:
                 text = value if value.isprintable() else CONTROL_CHARACTERS.sub(" ", value)
+                link = spec.links.get(i)
+                if link is not None and link[0] == j + 1:
+                    ws.write_url(row, j, link[1], link_style, string=text)
+                    continue
                 if text.startswith(FORMULA_START):  # Excel's own quote prefix: shown as typed, never evaluated
                     style = formats.get(j + 1 in spec.wrap, fill or (DECISION_FILL if j == decision else None), spec.number_formats.get(j + 1), True)
                 ws.write_string(row, j, text, style)
@@ -119,14 +159,16 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
     last = max(1, len(spec.rows))  # 0-based index of the last data row (row 1 when there is none)
     for row, column, value in spec.cells:
         ws.write(row, column, value)
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(1, spec.freeze_columns)
     if spec.autofilter:
         ws.autofilter(0, 0, len(spec.rows), len(spec.headers) - 1)
     if spec.colour_scale:
         c = spec.colour_scale - 1
+        # White to green: the greener, the likelier one project. No red: a pair at p 0.4 is a
+        # question for the analyst, not an alarm.
         ws.conditional_format(1, c, last, c, {
-            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
-            "mid_type": "num", "mid_value": 0.5, "mid_color": "#FFEB84", "max_type": "num", "max_value": 1, "max_color": "#63BE7B",
+            "type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
+            "max_type": "num", "max_value": 1, "max_color": "#63BE7B",
         })
     if spec.decision:
         c = spec.decision - 1
@@ -138,6 +180,8 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
     ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
+    if spec.print_columns:
+        ws.print_area(0, 0, max(1, len(spec.rows)), spec.print_columns - 1)
     if spec.chart:
         chart = book.add_chart({"type": "bar"})
         first, col, stop = spec.chart.categories
@@ -151,18 +195,22 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> None:
         chart.set_legend({"none": True})
         chart.set_size({"width": spec.chart.size[0], "height": spec.chart.size[1]})
         ws.insert_chart(spec.chart.anchor, chart)
+    return ws
 
 
-def workbook_bytes(sheets: list[SheetSpec]) -> bytes:
-    """The workbook of `sheets`, with fixed metadata and timestamps."""
+def workbook_bytes(sheets: list[SheetSpec], properties: dict[str, Any] | None = None, active: int = 0) -> bytes:
+    """The workbook of `sheets`, with fixed metadata and timestamps unless `properties` give them;
+    it opens on sheet `active`."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"author": "taskdedup", "created": EPOCH})
+    book.set_properties({"author": "taskdedup", "created": EPOCH, **(properties or {})})
     formats = _Formats(book)
-    for spec in sheets:
-        _write_table(book, formats, spec)
+    for k, spec in enumerate(sheets):
+        ws = _write_table(book, formats, spec)
+        if k == active:
+            ws.activate()
     book.close()
     # Reproducible as written: XlsxWriter dates every zip entry 1980-01-01 and the document
     # properties with `created`.

@@ -4,6 +4,8 @@ are carried forward."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from taskdedup.output.english import DECISIONS_KO, EXCLUDE_KO, LABELS_KO, to_english
@@ -24,6 +26,10 @@ LABEL_ERROR = "같음 또는 다름을 고르세요"
 EXCLUDE_ERROR = "제외를 고르거나 비워 두세요"
 PROBABILITY = "0.00"
 REVIEW_AGAIN = "재검토"
+TASKS_SHEET = "과제목록"
+OPEN = "▶ 보기"
+NO_DATE = "기록 안 함 (--run-date로 지정)"
+DESCRIPTION_CHARS = 300  # about 11 lines of the 과제내용 column, within the row height limit: a summary to print; the source has the rest
 EARLIER = "이전 결정"
 
 
@@ -32,6 +38,8 @@ def _summary_sheet(result: Result) -> SheetSpec:
     s, cols = d["summary"], d["input"]["columns"]
     rows: list[list[Any]] = [
         ["입력 파일", d["input"]["file"]],
+        ["실행 명령", result.run.command or "(라이브러리에서 실행)"],
+        ["실행 날짜", result.run.date or NO_DATE],
         ["읽은 과제 수", s["rows_read"]],
         ["제외된 과제 수 (내용 없음)", s["rows_skipped"]],
         ["무시한 빈 행", s["blank_rows_ignored"]],
@@ -71,31 +79,46 @@ def _summary_sheet(result: Result) -> SheetSpec:
     return SheetSpec("요약", [("항목", 30), ("값", 60)], rows, autofilter=False, cells=cells, chart=chart)
 
 
+def _first_rows(result: Result) -> dict[int, int]:
+    """Cluster id -> the 과제목록 data row of its first member (rows are grouped by cluster)."""
+    first: dict[int, int] = {}
+    for i, row in enumerate(result.rows):
+        if row.cluster is not None:
+            first.setdefault(row.cluster.cluster_id, i)
+    return first
+
+
 def _proposals_sheet(result: Result) -> SheetSpec:
+    # What is printed comes first (the key, the title and the decision stay in view when scrolling);
+    # the rest is for working on screen.
     headers = [
-        ("제안번호", 10), ("제안 키", 12), ("유형", 14), ("기관 수", 9), ("과제 수", 9), ("참여 기관", 30), ("대표 과제", 40),
-        ("주관 기관(제안)", 16), ("핵심어", 30), ("일치 확률", 9), ("가장 먼 과제", 30), ("과제 번호 목록", 24), ("결정", 10), ("의견", 30),
-        ("검토 상태", 24),
+        ("제안번호", 8), ("대표 과제", 40), ("과제 보기", 7), ("결정", 8), ("의견", 24), ("유형", 12), ("과제 수", 7), ("참여 기관", 28),
+        ("핵심어", 22), ("일치 확률", 8),
+        ("검토 상태", 20), ("기관 수", 7), ("주관 기관(제안)", 16), ("가장 먼 과제", 30), ("과제 번호 목록", 24), ("제안 키", 12),
     ]
     rows = []
     fills: dict[int, str] = {}
+    links: dict[int, tuple[int, str]] = {}
+    first = _first_rows(result)
     for i, c in enumerate(result.proposals):
         rep = c.representative.submission
         weakest = c.weakest
         earlier = result.carried.get(c.cluster_id)  # decided in the run before: asked once, not again
         rows.append([
-            c.cluster_id, result.key_of(c), KIND_KO[c.kind], len(c.agencies), c.size, ", ".join(c.agencies), rep.title,
-            earlier.lead if earlier and earlier.lead else rep.agency,
-            ", ".join(c.keywords), rounded(result.match.probability(c.cohesion)),
+            c.cluster_id, rep.title, OPEN, DECISION_KO[earlier.decision] if earlier else "", earlier.comment if earlier else "",
+            KIND_KO[c.kind], c.size, ", ".join(c.agencies), ", ".join(c.keywords), rounded(result.match.probability(c.cohesion)),
+            _review_state(result, c.cluster_id), len(c.agencies), earlier.lead if earlier and earlier.lead else rep.agency,
             f"{weakest.submission.row_id}: {weakest.submission.title} ({result.match.probability(weakest.mean_similarity):.2f})" if weakest else "",
-            proposal_ids_cell([m.submission.row_id for m in c.members]),
-            DECISION_KO[earlier.decision] if earlier else "", earlier.comment if earlier else "", _review_state(result, c.cluster_id),
+            proposal_ids_cell([m.submission.row_id for m in c.members]), result.key_of(c),
         ])
+        # A short cell of its own opens the proposal's member rows: LibreOffice neither wraps a
+        # linked title nor keeps a link on a number.
+        links[i] = (3, f"internal:'{TASKS_SHEET}'!A{first[c.cluster_id] + 2}")
         if c.cluster_id in result.reopened:
             fills[i] = REVIEW_FILL
     return SheetSpec(
-        "병합제안", headers, rows, wrap={6, 7, 9, 11, 12, 14, 15}, number_formats={10: PROBABILITY}, colour_scale=10,
-        decision=13, choices=DECISIONS_KO, choice_error=DECISION_ERROR, row_fills=fills,
+        "병합제안", headers, rows, wrap={2, 5, 8, 9, 11, 13, 14, 15}, number_formats={10: PROBABILITY}, colour_scale=10,
+        decision=4, choices=DECISIONS_KO, choice_error=DECISION_ERROR, row_fills=fills, freeze_columns=2, print_columns=10, links=links,
     )
 
 
@@ -142,8 +165,8 @@ def _label_sheet(result: Result) -> SheetSpec:
 
 def _members_sheet(result: Result) -> SheetSpec:
     headers = [
-        ("제안번호", 10), ("과제 수", 9), ("유형", 14), ("주제번호", 10), ("번호", 10), ("행", 7), ("기관", 16),
-        ("분야", 12), ("과제명", 44), ("대표", 7), ("대표와 일치 확률", 12), ("공유 핵심어", 30), ("상태", 22), ("제외", 8),
+        ("제안번호", 8), ("번호", 8), ("과제명", 36), ("기관", 14), ("대표", 6), ("대표와 일치 확률", 10), ("과제내용", 60),
+        ("제외", 8), ("상태", 20), ("분야", 12), ("공유 핵심어", 24), ("과제 수", 7), ("유형", 12), ("주제번호", 8), ("행", 7),
     ]
     rows = []
     fills: dict[int, str] = {}
@@ -152,9 +175,9 @@ def _members_sheet(result: Result) -> SheetSpec:
     for i, row in enumerate(result.rows):
         r = member_record(row, result.match)
         rows.append([
-            r["cluster_id"], r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_id"], r["row_number"],
-            r["agency"], r["field"], r["title"], "대표" if r["representative"] else "",
-            r["probability"], ", ".join(r["shared_terms"]), _status_ko(r["status"]), None,
+            r["cluster_id"], r["row_id"], r["title"], r["agency"], "대표" if r["representative"] else "", r["probability"],
+            _shown_description(row.submission.description), None, _status_ko(r["status"]), r["field"], ", ".join(r["shared_terms"]),
+            r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_number"],
         ])
         # Members of one proposal read together: proposals are banded, the representative stands out.
         if row.cluster is None or not row.cluster.is_proposal:
@@ -165,8 +188,15 @@ def _members_sheet(result: Result) -> SheetSpec:
             fills[i] = REP_FILL
         elif band:
             fills[i] = BAND_FILL
-    return SheetSpec("과제목록", headers, rows, wrap={9, 12}, number_formats={11: PROBABILITY}, colour_scale=11, row_fills=fills,
-                     decision=14, choices=EXCLUDE_KO, choice_error=EXCLUDE_ERROR)
+    return SheetSpec(
+        TASKS_SHEET, headers, rows, wrap={3, 4, 7, 9, 11}, number_formats={6: PROBABILITY}, colour_scale=6, row_fills=fills,
+        decision=8, choices=EXCLUDE_KO, choice_error=EXCLUDE_ERROR, freeze_columns=3, print_columns=7,
+    )
+
+
+def _shown_description(text: str) -> str:
+    """A description as the 과제목록 shows it: whole up to a printed page's worth, then cut."""
+    return text if len(text) <= DESCRIPTION_CHARS else text[: DESCRIPTION_CHARS - 1] + "…"
 
 
 def _themes_sheet(result: Result) -> SheetSpec:
@@ -187,14 +217,41 @@ def _status_ko(status: str) -> str:
     }.get(status, status)
 
 
+HOW_TO = [
+    ["1", "병합제안: 제안마다 대표 과제(과제 보기를 누르면 과제목록의 그 제안 과제로 이동), 핵심어, 일치 확률을 보고 결정 열에서 병합, 분리, 보류 중 하나를 고릅니다. 이유는 의견 열에 적습니다."],
+    ["2", "한 과제만 빼려면: 과제목록에서 그 과제 행의 제외 열에 제외를 고릅니다 (과제 번호 목록에서 그 번호를 지워도 같습니다). 대표 과제를 바꾸려면 과제목록의 대표 표시를 다른 과제로 옮깁니다."],
+    ["3", "라벨 요청: 모델이 가장 판단하기 어려워한 과제 쌍입니다. 같음 또는 다름을 고르면 taskdedup learn 이 팀의 판단을 배웁니다."],
+    ["4", "다음 차수: taskdedup cluster 새설문.xlsx --decisions 이파일.xlsx -o 검토2.xlsx. 병합한 묶음은 유지되고, 분리한 과제는 계속 떨어져 있으며, 새 과제가 병합한 묶음에 들어오면 재검토로 표시됩니다."],
+    ["5", "통합 목록: taskdedup apply 이파일.xlsx -o 통합.xlsx. 병합 결정을 반영한 과제 목록을 만듭니다."],
+    ["6", "색: 일치 확률이 높을수록 진한 초록입니다. 주황색 행은 새 과제가 들어와 다시 볼 묶음(재검토)입니다. 인쇄하면 각 시트의 앞쪽 열(번호, 과제, 결정)이 A4 가로에 맞게 나옵니다."],
+]
+
+
+def _how_to_sheet() -> SheetSpec:
+    return SheetSpec("사용법", [("단계", 6), ("할 일", 110)], [list(r) for r in HOW_TO], wrap={2}, autofilter=False)
+
+
+def properties(result: Result) -> dict[str, Any]:
+    """Document properties (File > Properties): what was run on what, and the date when one was given."""
+    props: dict[str, Any] = {
+        "title": f"taskdedup 검토: {Path(result.source).name}",
+        "subject": "병합 제안 검토 (merge proposals to review)",
+        "comments": result.run.command,
+        "keywords": "taskdedup",
+    }
+    if result.run.date:
+        props["created"] = datetime.fromisoformat(result.run.date)
+    return props
+
+
 def to_xlsx(result: Result, lang: str = "ko") -> bytes:
-    """The review workbook: 요약, 병합제안 (with a decision drop-down), 과제목록, 주제, 유사쌍, and
-    결정 기록 when earlier split decisions are carried forward."""
-    sheets = [_summary_sheet(result), _proposals_sheet(result), _members_sheet(result), _themes_sheet(result), _pairs_sheet(result),
-              _label_sheet(result)]
+    """The review workbook: 사용법, 요약, 병합제안 (with a decision drop-down), 과제목록 (with a 제외
+    drop-down), 주제, 유사쌍, 라벨 요청, and 결정 기록 when earlier split decisions are carried forward."""
+    sheets = [_how_to_sheet(), _summary_sheet(result), _proposals_sheet(result), _members_sheet(result), _themes_sheet(result),
+              _pairs_sheet(result), _label_sheet(result)]
     if result.decision_log:
         sheets.append(_decision_log_sheet(result))
-    return workbook_bytes(to_english(sheets) if lang == "en" else sheets)
+    return workbook_bytes(to_english(sheets) if lang == "en" else sheets, properties(result), active=1)
 
 
 def workbook_notices(result: Result) -> list[str]:
