@@ -91,7 +91,8 @@ def test_explain_lists_the_terms_behind_a_similarity(fixtures: Path) -> None:
     assert result.stdout == (
         "A a3 보건복지부: 독거노인 안부 확인 서비스\n"
         "B a4 전라남도: 홀몸어르신 안부 확인\n"
-        "probability 0.5879 of one project (threshold 0.5): grouped together\n"
+        "probability 0.5879 that this pair is one project (threshold 0.5)\n"
+        "grouping compares whole groups: the groups holding A and B join at an average link of p 0.5879 >= 0.5: grouped together\n"
         "score 0.3583 = words 0.3583; p = 1 / (1 + exp(-6.093 x (score - 0.3)))\n"
         "shared terms (weight in A x weight in B = contribution):\n"
         "  안부\t0.397 x 0.452 = 0.1792\n"

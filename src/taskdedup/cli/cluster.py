@@ -43,6 +43,7 @@ class FailOn(str, Enum):
 
 
 AUTO = "auto"
+DEFAULT_TOP = 20  # a screenful; the workbook and JSON hold every proposal
 AUTO_RANGE = (0.05, 0.95, 0.05)  # thresholds (probabilities) --threshold auto chooses among
 
 
@@ -76,7 +77,7 @@ def cluster(
     input: InputArg,
     output: Annotated[
         Optional[list[Path]],
-        typer.Option("--output", "-o", metavar="PATH", help="Write results here; format by suffix: .xlsx, .csv (members), .json. Repeatable."),
+        typer.Option("--output", "-o", metavar="PATH", help="Write results here; format by suffix: .xlsx (review workbook), .csv (members), .json, .html (report). Repeatable."),
     ] = None,
     threshold: Annotated[
         str,
@@ -108,6 +109,9 @@ def cluster(
         typer.Option("--run-date", metavar="YYYY-MM-DD|today", callback=run_date_option,
                      help="Date written in the review workbook's 요약 and properties; left out when not given, so equal runs give equal files."),
     ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=0, metavar="N", help="Proposals and themes shown on the terminal, strongest first; 0 shows all.")
+    ] = DEFAULT_TOP,
     report: ReportOptions = ReportOptions(),
 ) -> None:
     """Group similar task proposals and propose merges."""
@@ -118,7 +122,7 @@ def cluster(
         from taskdedup.output.files import check_output_path, write_outputs
         from taskdedup.output.formats import check_fits, render_export
         from taskdedup.output.jsonfile import to_json
-        from taskdedup.output.terminal import progress_bars, render_plain, render_rich
+        from taskdedup.output.terminal import progress_bars, render_plain, render_rich, timings_line
         from taskdedup.pipeline import RunInfo
 
         for path in outputs:
@@ -148,13 +152,16 @@ def cluster(
                 from taskdedup.output.workbook import workbook_notices  # XlsxWriter: only when a workbook is written
 
                 workbook = workbook_notices(result)
-            say_columns(err, result.columns.describe(), [*result.notices, *workbook], quiet)
+            say_columns(progress.console or err, result.columns.describe(), [*result.notices, *workbook], quiet)
             started = time.perf_counter()
             progress("writing", 0, 1)
             write_outputs({path: render_export(result, path, lang.value) for path in outputs})
             progress("writing", 1, 1)
             result.timings["write"] = time.perf_counter() - started
-        show(report, lambda: to_json(result).decode("utf-8"), lambda: render_plain(result), lambda console: render_rich(result, console))
+        if report.verbose and not quiet:
+            err.print(timings_line(result.timings), style="dim")
+        show(report, lambda: to_json(result, timings=report.verbose).decode("utf-8"), lambda: render_plain(result, top),
+             lambda console: render_rich(result, console, top))
         if not quiet:
             for path in outputs:
                 err.print(f"wrote {path}")

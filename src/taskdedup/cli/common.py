@@ -114,14 +114,16 @@ def say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool
 
 
 def show(report: ReportOptions, as_json: Callable[[], str], as_text: Callable[[], str], as_rich: Callable[[Console], Any] | None = None) -> None:
-    """A command's result on stdout: JSON for scripts, a Rich table on a terminal, plain text when piped."""
+    """A command's result on stdout: JSON for scripts, a Rich table on a terminal, plain text when piped.
+    JSON is printed under --quiet too: a script that asks for it wants it, and only it."""
     from rich.console import Console
 
-    if report.quiet:
-        return
     if report.format is OutputFormat.json:
         sys.stdout.write(as_json())
-    elif as_rich is not None and sys.stdout.isatty():
+        return
+    if report.quiet:
+        return
+    if as_rich is not None and sys.stdout.isatty():
         as_rich(Console())
     else:
         sys.stdout.write(as_text())

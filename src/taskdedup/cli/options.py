@@ -62,7 +62,8 @@ ThresholdOpt = Annotated[
     float,
     typer.Option(min=0.0, max=1.0, metavar="P", callback=positive, help="Probability (0-1] that tasks are one project at which they are grouped; lower merges more."),
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and the JSON that --format json asks for).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print how long each stage took (and put the timings in --format json).")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 
@@ -153,6 +154,7 @@ class ReportOptions:
         OutputFormat.text
     )
     quiet: QuietOpt = False
+    verbose: VerboseOpt = False
     debug: DebugOpt = False
 
 

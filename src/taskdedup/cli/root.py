@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 from typer._click import ClickException  # Typer's own copy of Click, whose errors its parameters raise
+from typer._click.exceptions import UsageError
 
 from taskdedup import __version__
 from taskdedup.cli.failures import error
@@ -14,12 +15,23 @@ from taskdedup.errors import TaskdedupError
 from taskdedup.input.config_file import read_config
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion for bash, zsh, fish and PowerShell
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     help="Find duplicate and overlapping task proposals across agencies, and propose merges.",
 )
+
+def _usage_line(self: UsageError, file: object = None) -> None:
+    """A usage error as one line, like every other error: what is wrong and where help is. Click
+    prints the usage line, a hint and a blank line before it (four lines for one mistake)."""
+    where = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+    error(f"{self.format_message()}{where}")
+
+
+# Typer's private copy of Click belongs to this application alone; NoArgsIsHelpError (a bare
+# `taskdedup`) keeps its own show(), the help text.
+UsageError.show = _usage_line  # type: ignore[method-assign]
 
 # Arguments are never defaults: a configuration file names options only.
 _ARGUMENTS = {"input", "first", "second", "review", "reviews"}

@@ -57,8 +57,10 @@ def tune(
         tuning = run_tuning(prepared, thresholds_between(start, stop, step), gold)
         if plot is not None:
             try:
-                image = plot_tuning(tuning)
+                image = plot_tuning(tuning, DEFAULT_THRESHOLD)
             except ImportError:
                 raise TaskdedupError("--plot needs matplotlib: pip install 'taskdedup[plot]'") from None
             write_outputs({plot: image})
+            if not report.quiet:
+                stderr_console().print(f"wrote {plot}")
         show(report, lambda: dumps(tuning_to_dict(tuning)), lambda: render_tuning(tuning), lambda console: render_tuning_rich(tuning, console))

@@ -75,6 +75,7 @@ def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Prog
             scratch.put((sums, touched))
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    progress("similarity", 0, n)
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         for part in pool.map(block, range(0, n, CHUNK_ROWS)):
             parts.append(part)
@@ -193,6 +194,7 @@ def _chain(
     chain = np.zeros(units + 1, dtype=np.int64)
     first_node = n + len(children)
     done = False
+    progress("clustering", 0, units)
     while not done:
         done, lists, vectors = chain_kernel.run_chain(
             lists, start, length, vectors, vec_start, vec_length, sizes, alive, node_of, pending, chain, state,

@@ -58,6 +58,25 @@ class MergeTree:
         label[np.argsort(first)] = np.arange(len(first))
         return label[inverse.ravel()]
 
+    def join_similarity(self, i: int, j: int) -> float | None:
+        """The similarity at which items i and j first share a cluster: the linkage score of the
+        merge of the two groups that hold them (an average over both groups for average linkage),
+        not the similarity of i and j alone. None when the tree never joins them."""
+        if i == j:
+            return 1.0
+        parent = np.full(self.n + len(self.children), -1, dtype=np.int64)
+        parent[self.children[:, 0]] = np.arange(len(self.children)) + self.n
+        parent[self.children[:, 1]] = np.arange(len(self.children)) + self.n
+        above: set[int] = set()
+        node = i
+        while node >= 0:
+            above.add(node)
+            node = int(parent[node])
+        node = j
+        while node >= 0 and node not in above:
+            node = int(parent[node])
+        return None if node < 0 else round(1.0 - float(self.distances[node - self.n]), DECIMALS)
+
 
 def build_tree(similarity: np.ndarray, linkage: Linkage) -> MergeTree:
     """The full tree of the dense n x n similarities. This is what scikit-learn's

@@ -16,10 +16,12 @@ from taskdedup.quality.evaluate import Evaluation
 from taskdedup.quality.explain import Explanation
 from taskdedup.quality.tune import Tuning
 from taskdedup.review.decisions import Decided
-from taskdedup.review.proposals import Cluster
+from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, Cluster
 from taskdedup.review.themes import Theme
 
 DIGITS = 4
+# The kinds of cluster as the Korean exports (workbook, report) name them.
+KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
 # A spreadsheet runs text starting with these as a formula (CSV injection); OWASP's list.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -228,6 +230,8 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
         "signals": {name: rounded(value) for name, value in ex.signals},
         "threshold": ex.threshold,
         "same_cluster": ex.same_cluster,
+        "group_link": None if ex.group_link is None else rounded(ex.group_link),
+        "group_probability": None if ex.group_probability is None else rounded(ex.group_probability),
         "shared_terms": [share(t) for t in ex.shared],
         "only_in_a": [share(t) for t in ex.only_a],
         "only_in_b": [share(t) for t in ex.only_b],

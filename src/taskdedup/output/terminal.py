@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group
@@ -17,6 +18,7 @@ from taskdedup.quality.evaluate import Evaluation, PairExample
 from taskdedup.quality.explain import Explanation
 from taskdedup.quality.tune import Tuning
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, Cluster
+from taskdedup.text.vectors import CHAR_PREFIX
 
 KIND_STYLE = {CROSS_AGENCY: "bold green", SAME_AGENCY: "yellow"}
 
@@ -41,13 +43,37 @@ def settings_line(result: Result) -> str:
     return f"{result.match.name} similarity, tokenizer {st.tokenizer}, threshold p >= {st.threshold:g}, {st.linkage} linkage, {total:.1f} s"
 
 
-def render_plain(result: Result) -> str:
-    """Stable text for pipes and logs: one header line per proposal, one indented line per member."""
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 agency', '2 agencies'."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _agencies(n: int) -> str:
+    return plural(n, "agency", "agencies")
+
+
+def _shown(items: list, top: int) -> list:
+    return items if top <= 0 else items[:top]
+
+
+def _more(kind: str, total: int, top: int) -> str | None:
+    hidden = total - len(_shown(list(range(total)), top))
+    return f"... {hidden} more {kind} not shown (--top 0 shows all; the .xlsx and .json exports have every one)" if hidden > 0 else None
+
+
+def timings_line(timings: dict[str, float]) -> str:
+    """--verbose: where the run's time went, stage by stage."""
+    return "timings: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()) + f"; total {sum(timings.values()):.1f} s"
+
+
+def render_plain(result: Result, top: int = 0) -> str:
+    """Stable text for pipes and logs: one header line per proposal, one indented line per member;
+    the first `top` proposals and themes (0: all)."""
     lines = [f"taskdedup: {result.source}: {summary_line(result)}", settings_line(result)]
-    for c in result.proposals:
+    for c in _shown(result.proposals, top):
         lines.append("")
         lines.append(
-            f"#{c.cluster_id} {c.kind}: {c.size} tasks, {len(c.agencies)} agencies, p {result.match.probability(c.cohesion):.2f}, "
+            f"#{c.cluster_id} {c.kind}: {c.size} tasks, {_agencies(len(c.agencies))}, p {result.match.probability(c.cohesion):.2f}, "
             f"keywords: {', '.join(c.keywords)}"
         )
         for m in c.members:
@@ -55,36 +81,48 @@ def render_plain(result: Result) -> str:
             mark = "*" if m is c.representative else " "
             shared = f" [{', '.join(m.shared_terms)}]" if m.shared_terms and m is not c.representative else ""
             lines.append(f"  {mark} {s.row_id}\t{s.agency or '-'}\t{s.title}\t{result.match.probability(m.similarity):.2f}{shared}")
+    more = _more("proposals", len(result.proposals), top)
+    if more:
+        lines += ["", more]
     if not result.proposals:
         lines.append("")
         lines.append("No merge proposals at this threshold; try a lower --threshold.")
     if result.themes:
         lines.append("")
         lines.append(f"Themes spanning several clusters (p >= {result.settings.themes_at:g}):")
-        for t in result.themes:
+        for t in _shown(result.themes, top):
             lines.append(
-                f"  T{t.theme_id}: {t.size} tasks, {len(t.agencies)} agencies, clusters {', '.join(f'#{c.cluster_id}' for c in t.clusters)}; "
+                f"  T{t.theme_id}: {t.size} tasks, {_agencies(len(t.agencies))}, clusters {', '.join(f'#{c.cluster_id}' for c in t.clusters)}; "
                 f"keywords: {', '.join(t.keywords)}"
             )
+        more = _more("themes", len(result.themes), top)
+        if more:
+            lines.append(more)
     return "\n".join(lines) + "\n"
 
 
-def _members_text(c: Cluster, match: MatchModel) -> Text:
+def _members_text(c: Cluster, match: MatchModel, keywords: bool) -> Text:
     text = Text()
     for k, m in enumerate(c.members):
         s = m.submission
         if k:
             text.append("\n")
         if m is c.representative:
-            text.append("★ ", style="bold")
+            text.append("  ★ ", style="bold")
         else:
             text.append(f"{match.probability(m.similarity):.2f} ", style="dim")
+        text.append(f"{s.row_id} ", style="bold")
         text.append(f"{s.agency or '-'}", style="cyan")
         text.append(f" {s.title}")
+    if keywords and c.keywords:
+        text.append(f"\nkeywords: {', '.join(c.keywords)}", style="dim")
     return text
 
 
-def render_rich(result: Result, console: Console) -> None:
+NARROW = 100  # columns below which keywords go under the tasks instead of beside them
+
+
+def render_rich(result: Result, console: Console, top: int = 0) -> None:
     header = Text.assemble(("taskdedup ", "bold"), (result.source, "bold cyan"))
     console.print(header)
     console.print(summary_line(result))
@@ -92,16 +130,24 @@ def render_rich(result: Result, console: Console) -> None:
     if not result.proposals:
         console.print("No merge proposals at this threshold; try a lower --threshold.")
         return
+    narrow = console.width < NARROW
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True, width=3)
-    table.add_column("ag/p", no_wrap=True, width=6)
-    table.add_column("tasks (★ representative; p with it)", ratio=3)
-    table.add_column("keywords", ratio=1)
-    for c in result.proposals:
-        kind = Text(f"{len(c.agencies)} ag.\np {result.match.probability(c.cohesion):.2f}", style=KIND_STYLE.get(c.kind, ""))
-        table.add_row(str(c.cluster_id), kind, _members_text(c, result.match), ", ".join(c.keywords))
+    table.add_column("#", justify="right", no_wrap=True, width=4)
+    table.add_column("group", no_wrap=True, width=11)
+    table.add_column("tasks: p with ★ (the representative), id, agency, title", ratio=3, overflow="fold")
+    if not narrow:
+        table.add_column("keywords", ratio=1)
+    for c in _shown(result.proposals, top):
+        kind = Text(f"{_agencies(len(c.agencies))}\np {result.match.probability(c.cohesion):.2f}", style=KIND_STYLE.get(c.kind, ""))
+        if c.cluster_id in result.reopened:
+            kind.append("\n재검토", style="bold red")
+        cells = [str(c.cluster_id), kind, _members_text(c, result.match, narrow)]
+        table.add_row(*cells, *([] if narrow else [", ".join(c.keywords)]))
     console.print(Group(table))
-    console.print("ag/p: number of agencies, and the probability that the group is one project (at its average link)", style="dim")
+    console.print("group: agencies in it, and p, the probability that it is one project (at its average link)", style="dim")
+    more = _more("proposals", len(result.proposals), top)
+    if more:
+        console.print(more, style="dim")
     if result.themes:
         themes = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, title=f"Themes (p >= {result.settings.themes_at:g})")
         themes.add_column("theme", no_wrap=True, width=5)
@@ -109,11 +155,14 @@ def render_rich(result: Result, console: Console) -> None:
         themes.add_column("tasks", justify="right", width=5)
         themes.add_column("clusters", ratio=1)
         themes.add_column("keywords", ratio=2)
-        for t in result.themes:
+        for t in _shown(result.themes, top):
             themes.add_row(
                 f"T{t.theme_id}", str(len(t.agencies)), str(t.size), ", ".join(f"#{c.cluster_id}" for c in t.clusters), ", ".join(t.keywords)
             )
         console.print(themes)
+        more = _more("themes", len(result.themes), top)
+        if more:
+            console.print(more, style="dim")
 
 
 # --- reports of evaluate, tune, explain: plain text (stable for logs and tests) -----------------
@@ -179,41 +228,75 @@ def render_tuning_rich(tuning: Tuning, console: Console) -> None:
     console.print(f"recommended threshold: {tuning.recommended:g} ({tuning.rule})")
 
 
-def render_explanation(ex: Explanation) -> str:
+def _term(term: str) -> str:
+    """A character n-gram with its spaces made visible: '~ 빅' is the gram ' 빅', a word's start."""
+    return CHAR_PREFIX + term[len(CHAR_PREFIX):].replace(" ", "␣") if term.startswith(CHAR_PREFIX) else term
+
+
+def _verdict(ex: Explanation) -> str:
+    """Grouping compares groups, not pairs: say at which average the groups of A and B join."""
+    if ex.group_probability is None:
+        return "the groups holding A and B never join above the lowest threshold computed: not grouped"
+    if ex.a.row_id == ex.b.row_id and ex.a.row_number == ex.b.row_number:
+        return "the same row"
     verdict = "grouped together" if ex.same_cluster else "not grouped"
+    sign = ">=" if ex.same_cluster else "<"
+    return (f"grouping compares whole groups: the groups holding A and B join at an average link of p {ex.group_probability:.4f} "
+            f"{sign} {ex.threshold:g}: {verdict}")
+
+
+def render_explanation(ex: Explanation) -> str:
     lines = [
         f"A {ex.a.row_id} {ex.a.agency or '-'}: {ex.a.title}",
         f"B {ex.b.row_id} {ex.b.agency or '-'}: {ex.b.title}",
-        f"probability {ex.probability:.4f} of one project (threshold {ex.threshold:g}): {verdict}",
+        f"probability {ex.probability:.4f} that this pair is one project (threshold {ex.threshold:g})",
+        _verdict(ex),
         f"score {ex.similarity:.4f} = " + " + ".join(f"{name} {value:.4f}" for name, value in ex.signals)
         + f"; p = 1 / (1 + exp(-{ex.slope:g} x (score - {ex.midpoint:g})))",
         "shared terms (weight in A x weight in B = contribution):",
     ]
-    lines.extend(f"  {t.term}\t{t.weight_a:.3f} x {t.weight_b:.3f} = {t.contribution:.4f}" for t in ex.shared)
+    lines.extend(f"  {_term(t.term)}\t{t.weight_a:.3f} x {t.weight_b:.3f} = {t.contribution:.4f}" for t in ex.shared)
     if not ex.shared:
         lines.append("  none")
-    lines.append("only in A: " + (", ".join(f"{t.term} ({t.weight_a:.2f})" for t in ex.only_a) or "-"))
-    lines.append("only in B: " + (", ".join(f"{t.term} ({t.weight_b:.2f})" for t in ex.only_b) or "-"))
+    lines.append("only in A: " + (", ".join(f"{_term(t.term)} ({t.weight_a:.2f})" for t in ex.only_a) or "-"))
+    lines.append("only in B: " + (", ".join(f"{_term(t.term)} ({t.weight_b:.2f})" for t in ex.only_b) or "-"))
+    if any(t.term.startswith(CHAR_PREFIX) for t in [*ex.shared, *ex.only_a, *ex.only_b]):
+        lines.append("~ marks a character n-gram, ␣ a space in it (the start or end of a word)")
     return "\n".join(lines) + "\n"
 
 
-def _quiet_progress(stage: str, done: int, total: int) -> None:
-    pass
+class Bars:
+    """The library's progress callback on a terminal: a bar per stage, shown when the stage starts
+    (done 0) and removed when it ends, so that finished stages leave nothing behind. Lines printed
+    meanwhile go through `console`, the bars' own, which puts them above the bars, never into one."""
+
+    def __init__(self, bars: Progress | None, console: Console | None) -> None:
+        self.bars = bars
+        self.console = console
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bars is None:
+            return
+        task = self.tasks.get(stage)
+        if done >= total:
+            if task is not None:
+                self.bars.remove_task(task)
+                del self.tasks[stage]
+            return
+        if task is None:
+            self.tasks[stage] = self.bars.add_task(stage, total=total, completed=done)
+        else:
+            self.bars.update(task, completed=done, total=total)
 
 
 @contextmanager
-def progress_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress callback for the library's long stages: Rich bars on stderr, or nothing."""
+def progress_bars(enabled: bool) -> Iterator[Bars]:
+    """Rich bars on stderr while the long stages run, or a callback that does nothing."""
     if not enabled:
-        yield _quiet_progress
+        yield Bars(None, None)
         return
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     columns = (TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bars:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(stage, total=total)
-            bars.update(tasks[stage], completed=done, total=total)
-
-        yield update
+    with Progress(*columns, console=console, transient=True) as bars:
+        yield Bars(bars, console)

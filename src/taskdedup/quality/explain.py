@@ -36,6 +36,10 @@ class Explanation:
     midpoint: float
     threshold: float  # a probability
     same_cluster: bool
+    # The score at which the groups holding A and B join in the tree (their average link for
+    # average linkage): what the threshold is compared with. None: they never join.
+    group_link: float | None
+    group_probability: float | None
     shared: list[TermShare]  # by contribution; the contributions add up to the similarity
     only_a: list[TermShare]  # heaviest terms of a that b lacks
     only_b: list[TermShare]
@@ -87,6 +91,7 @@ def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Expl
     )
     labels = prepared.cut(prepared.settings.threshold)
     score = prepared.similarity.pair(i, j)
+    link = prepared.tree.join_similarity(i, j)
     return Explanation(
         a=prepared.clustered[i],
         b=prepared.clustered[j],
@@ -97,6 +102,8 @@ def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Expl
         midpoint=prepared.match.midpoint,
         threshold=prepared.settings.threshold,
         same_cluster=bool(labels[i] == labels[j]),
+        group_link=link,
+        group_probability=None if link is None else prepared.match.probability(link),
         shared=shared[:limit],
         only_a=only_a[:limit],
         only_b=only_b[:limit],

@@ -106,8 +106,10 @@ def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | 
     return Tuning(points, best.threshold, "best silhouette")
 
 
-def plot_tuning(tuning: Tuning) -> bytes:
-    """A PNG of proposals (and F1 or silhouette) against the threshold. Needs matplotlib."""
+def plot_tuning(tuning: Tuning, default: float | None = None) -> bytes:
+    """A PNG of proposals, and precision, recall and F1 against a gold grouping (or the silhouette
+    without one), against the threshold; the recommended and the `default` threshold marked. Needs
+    matplotlib."""
     import io
 
     import matplotlib
@@ -118,17 +120,26 @@ def plot_tuning(tuning: Tuning) -> bytes:
     xs = [p.threshold for p in tuning.points]
     fig, left = plt.subplots(figsize=(7, 4), dpi=100)
     left.plot(xs, [p.proposals for p in tuning.points], marker="o", color="#305496", label="merge proposals")
-    left.set_xlabel("similarity threshold")
     left.set_ylabel("merge proposals", color="#305496")
     right = left.twinx()
     if tuning.points and tuning.points[0].f1 is not None:
+        # F1 alone hides which way a threshold errs: precision (fewer false merges) and recall
+        # (fewer missed pairs) beside it.
+        right.plot(xs, [p.precision for p in tuning.points], marker="^", color="#548235", label="pairwise precision")
+        right.plot(xs, [p.recall for p in tuning.points], marker="v", color="#7030A0", label="pairwise recall")
         right.plot(xs, [p.f1 for p in tuning.points], marker="s", color="#C55A11", label="pairwise F1")
-        right.set_ylabel("pairwise F1 (gold)", color="#C55A11")
+        right.set_ylabel("pairwise precision, recall, F1 (gold)")
     else:
-        right.plot(xs, [p.silhouette if p.silhouette is not None else np.nan for p in tuning.points], marker="s", color="#C55A11")
+        right.plot(xs, [p.silhouette if p.silhouette is not None else np.nan for p in tuning.points], marker="s", color="#C55A11",
+                   label="silhouette")
         right.set_ylabel("silhouette", color="#C55A11")
     right.set_ylim(bottom=0)
-    left.axvline(tuning.recommended, color="grey", linestyle="--")
+    left.set_xlabel("threshold (probability of one project)")
+    left.axvline(tuning.recommended, color="grey", linestyle="--", label=f"recommended {tuning.recommended:g}")
+    if default is not None:
+        left.axvline(default, color="black", linestyle=":", label=f"default {default:g}")
+    handles = [h for axis in (left, right) for h in axis.get_legend_handles_labels()[0]]
+    left.legend(handles=handles, loc="best", fontsize="small")
     left.set_title(f"recommended threshold {tuning.recommended:g} ({tuning.rule})")
     fig.tight_layout()
     buffer = io.BytesIO()

@@ -127,6 +127,7 @@ def cached_embeddings(
     todo = sorted({t for k, t in enumerate(prepared) if not cache or keys[k] not in known})
     fresh: dict[str, np.ndarray] = {}
     total = len(todo)
+    report("embedding", 0, total)  # the bar shows from the start: a first batch takes seconds
     for start in range(0, total, BATCH):
         batch = todo[start : start + BATCH]
         fresh.update(zip(batch, embedder.embed(batch), strict=True))

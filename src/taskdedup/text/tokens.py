@@ -58,6 +58,7 @@ def _work(texts: list[str]) -> list[list[str]]:
 
 PARALLEL_MIN_TEXTS = 20000  # below this, starting workers costs more than it saves
 CHUNK_TEXTS = 5000
+REPORT_TEXTS = 1000
 
 
 def tokens_parallel(
@@ -73,14 +74,14 @@ def tokens_parallel(
     40,000 titles). Workers are spawned, never forked: a forked child of a process with a JVM
     hangs. JVM analysers use threads over the one JVM instead, which JPype allows.
     """
-    chunks = [list(normalised[i : i + CHUNK_TEXTS]) for i in range(0, len(normalised), CHUNK_TEXTS)]
     out: list[list[str]] = []
     if jobs <= 1 or len(normalised) < PARALLEL_MIN_TEXTS:
-        for chunk in chunks:
-            out.extend(tokens_of(chunk, tokenizer, lexicon))
+        for start in range(0, len(normalised), REPORT_TEXTS):  # in one process, progress every 1,000 texts
+            out.extend(tokens_of(normalised[start : start + REPORT_TEXTS], tokenizer, lexicon))
             if report:
                 report(len(out))
         return out
+    chunks = [list(normalised[i : i + CHUNK_TEXTS]) for i in range(0, len(normalised), CHUNK_TEXTS)]
     if tokenizer.name in JVM_BACKENDS:
         tokenizer.start()
         with ThreadPoolExecutor(jobs) as pool:
@@ -122,6 +123,7 @@ def cached_tokens(
     todo = [k for k in range(len(distinct)) if not cache or keys[k] not in known]
     total = len(distinct)
     cached = total - len(todo)
+    report("tokenising", cached, total)
     fresh = tokens_parallel(
         [distinct[k] for k in todo], tokenizer, lexicon, jobs,
         lambda done: report("tokenising", cached + done, total),
