@@ -1,33 +1,63 @@
-"""Result -> one self-contained HTML report: summary, proposal cards, themes, and a 2-D map of all
-tasks drawn as inline SVG. No scripts, fonts or styles from the network; opens offline."""
+"""Result -> one self-contained HTML report: summary, a search box over the proposals, and a card
+per proposal with a small graph of its members (the pair probabilities on the edges, like Splink's
+cluster studio), then the themes. Nothing from the network: styles and the search script are
+inline, so the file opens offline and can be mailed as it is."""
 
 from __future__ import annotations
 
 import html
-import warnings
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
 
 from taskdedup.clustering.match import MatchModel
+from taskdedup.output.records import KIND_KO
 from taskdedup.pipeline import Result
 from taskdedup.review.proposals import Cluster
 
-MAP_POINTS = 5000  # beyond this, singletons are thinned (every proposal member is always drawn)
-WIDTH, HEIGHT, PAD = 900, 560, 24
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f")
+GRAPH_MEMBERS = 12  # a group this size or smaller is drawn with every pair; larger ones as a star around the representative
+GRAPH_PROPOSALS = 1000  # graphs for the strongest proposals only: the page stays light on 10^4 proposals
+LABEL_MEMBERS = 6  # edge labels (the probability) are written out up to this size; larger graphs show them on hover
+SIZE = 220  # the graph's square, in px
+PAIR_HEIGHT = 56
+# Edge colours by probability of one project: light for a weak link, deep green for a sure one.
+STEPS = ((0.9, "#1a7f37"), (0.7, "#4caf50"), (0.5, "#a5d6a7"), (0.0, "#d0d0d0"))
 
 _STYLE = """
-body{font-family:'Noto Sans KR','Malgun Gothic','Apple SD Gothic Neo',sans-serif;margin:24px;color:#222;max-width:1100px}
+*{box-sizing:border-box}
+body{font-family:'Noto Sans KR','Malgun Gothic','Apple SD Gothic Neo',sans-serif;margin:16px auto;padding:0 12px;color:#222;max-width:1200px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:2px solid #305496}
-.summary td{padding:2px 12px 2px 0}.cards{display:flex;flex-wrap:wrap;gap:12px}
-.card{border:1px solid #ccc;border-radius:6px;padding:10px 12px;width:330px;background:#fafafa}
-.card h3{font-size:15px;margin:0 0 6px}.kind{font-size:12px;color:#555}.terms{font-size:12px;color:#305496}
-.card li{font-size:13px;margin:2px 0}.rep{font-weight:bold}.sim{color:#777;font-size:12px}
-table.themes{border-collapse:collapse}table.themes td,table.themes th{border:1px solid #ccc;padding:4px 8px;font-size:13px}
-svg{border:1px solid #ddd;background:white}
+.summary td{padding:2px 12px 2px 0;vertical-align:top}.summary td:first-child{white-space:nowrap}
+.search{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:12px 0}
+.search input{flex:1 1 260px;font-size:16px;padding:6px 8px;border:1px solid #999;border-radius:4px}
+.legend{display:flex;flex-wrap:wrap;gap:14px;font-size:12px;color:#444;margin:6px 0 12px}
+.legend span{display:inline-flex;align-items:center;gap:4px}
+.swatch{display:inline-block;width:22px;height:4px}
+.dot{display:inline-block;width:10px;height:10px;border-radius:50%}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+.card{border:1px solid #ccc;border-radius:6px;padding:10px 12px;background:#fafafa;min-width:0}
+.card h3{font-size:15px;margin:0 0 6px;overflow-wrap:anywhere}.kind{font-size:12px;color:#555}.terms{font-size:12px;color:#305496}
+.card ul{padding-left:18px;margin:6px 0}.card li{font-size:13px;margin:2px 0;overflow-wrap:anywhere}
+.rep{font-weight:bold}.sim{color:#777;font-size:12px}.id{font-family:monospace;color:#555}
+.again{color:#b02a00;font-weight:bold}
+.graph{display:block;width:100%;max-width:260px;height:auto;margin:4px auto}
+table.themes{border-collapse:collapse;width:100%}table.themes td,table.themes th{border:1px solid #ccc;padding:4px 8px;font-size:13px;overflow-wrap:anywhere}
+@media (max-width:600px){body{margin:8px auto;padding:0 8px}.cards{grid-template-columns:1fr}table.themes td,table.themes th{padding:3px 4px}}
+"""
+
+# Filters the cards as one types; the text searched is each card's own (titles, agencies, ids,
+# keywords). The address's #q=... starts the page filtered, so a filtered view can be shared.
+_SCRIPT = """
+(function(){
+var box=document.getElementById('q'),cards=document.querySelectorAll('.card'),count=document.getElementById('shown');
+function apply(){var words=box.value.toLowerCase().split(/\\s+/).filter(Boolean),n=0;
+cards.forEach(function(c){var t=c.getAttribute('data-text'),ok=words.every(function(w){return t.indexOf(w)>=0});
+c.hidden=!ok;if(ok)n++});count.textContent=n;}
+box.addEventListener('input',apply);
+var m=/[#&]q=([^&]*)/.exec(location.hash);if(m){box.value=decodeURIComponent(m[1]);}
+apply();})();
 """
 
 
@@ -35,68 +65,95 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def map_coordinates(matrix: sp.csr_matrix) -> np.ndarray:
-    """2-D positions of the rows: the two leading components of the TF-IDF matrix (fixed seed)."""
-    n, terms = matrix.shape
-    if n < 3 or terms < 3:
-        return np.zeros((n, 2))
-    svd = TruncatedSVD(n_components=2, random_state=0)
-    with warnings.catch_warnings():
-        # All rows alike (a duplicate campaign): the explained-variance ratio it reports is 0/0.
-        # The positions are still right, and the warning would only worry an analyst.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return svd.fit_transform(matrix)
+def edge_colour(probability: float) -> str:
+    return next(colour for low, colour in STEPS if probability >= low)
 
 
-def _colour(cluster: Cluster, order: dict[int, int]) -> str:
-    if not cluster.is_proposal:
-        return "#c8c8c8"
-    return PALETTE[order[cluster.cluster_id] % len(PALETTE)]
+def pair_scores(matrix: sp.csr_matrix, indices: Sequence[int]) -> np.ndarray:
+    """The mixed scores between the given rows: their vectors are weighted and concatenated so that
+    one inner product is the score the clustering used (text/vectors.py)."""
+    block = matrix[list(indices)]
+    return np.asarray((block @ block.T).todense())
 
 
-def _map_svg(result: Result, coords: np.ndarray) -> str:
-    members = [(m, c) for c in result.clusters for m in c.members]
-    proposal_order = {c.cluster_id: k for k, c in enumerate(result.proposals)}
-    singles = [(m, c) for m, c in members if not c.is_proposal]
-    drawn = [(m, c) for m, c in members if c.is_proposal]
-    room = max(0, MAP_POINTS - len(drawn))
-    if len(singles) > room:
-        step = len(singles) / room if room else len(singles) + 1
-        singles = [singles[int(k * step)] for k in range(room)]
-    drawn = singles + drawn  # proposals drawn last, on top
-    if not drawn:
-        return ""
-    xy = coords[[m.index for m, _ in drawn]]
-    low, high = xy.min(axis=0), xy.max(axis=0)
-    span = np.where(high - low > 0, high - low, 1.0)
-    scaled = (xy - low) / span
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="map of tasks">']
-    for (m, c), (x, y) in zip(drawn, scaled, strict=True):
-        cx = PAD + x * (WIDTH - 2 * PAD)
-        cy = HEIGHT - PAD - y * (HEIGHT - 2 * PAD)
-        radius = 6 if c.is_proposal else 3
-        label = f"#{c.cluster_id} {m.submission.agency} {m.submission.title}".strip()
+def _graph(c: Cluster, match: MatchModel, matrix: sp.csr_matrix | None) -> str:
+    """The members on a circle, the representative on top; an edge per pair (a star around the
+    representative for large groups), coloured and labelled by the pair's probability."""
+    members = c.members
+    n = len(members)
+    height = PAIR_HEIGHT if n == 2 else SIZE
+    centre, radius = SIZE / 2, SIZE / 2 - 26
+    if n == 2:  # side by side: a pair needs no square
+        points = [(40.0, height / 2), (SIZE - 40.0, height / 2)]
+    else:
+        points = [(centre + radius * math.sin(2 * math.pi * k / n), centre - radius * math.cos(2 * math.pi * k / n)) for k in range(n)]
+    full = n <= GRAPH_MEMBERS and matrix is not None
+    if full:
+        scores = pair_scores(matrix, [m.index for m in members])
+        pairs = [(a, b, float(scores[a, b])) for a in range(n) for b in range(a + 1, n)]
+    else:
+        pairs = [(0, b, members[b].similarity) for b in range(1, n)]
+    parts = [f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {height}" role="img" '
+             f'aria-label="#{c.cluster_id}: {n}개 과제의 쌍별 일치 확률">']
+    labels = []
+    for a, b, score in sorted(pairs, key=lambda p: p[2]):  # the strongest links drawn last, on top
+        p = match.probability(score)
+        (x1, y1), (x2, y2) = points[a], points[b]
+        width = 1 + 3 * p
         parts.append(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="{_colour(c, proposal_order)}" fill-opacity="0.8">'
-            f"<title>{_e(label)}</title></circle>"
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{edge_colour(p)}" stroke-width="{width:.1f}">'
+            f"<title>{_e(members[a].submission.row_id)} – {_e(members[b].submission.row_id)}: 일치 확률 {p:.2f}</title></line>"
+        )
+        if n <= LABEL_MEMBERS:
+            labels.append(
+                f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 + 3:.1f}" font-size="10" text-anchor="middle" fill="#333" '
+                f'stroke="#fafafa" stroke-width="3" paint-order="stroke">{p:.2f}</text>'
+            )
+    parts.extend(labels)
+    for k, (m, (x, y)) in enumerate(zip(members, points, strict=True)):
+        s = m.submission
+        fill = "#305496" if k == 0 else "#7fa7d9"
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{9 if k == 0 else 7}" fill="{fill}" stroke="white" stroke-width="1.5">'
+            f"<title>{_e(s.row_id)} {_e(s.agency or '-')}: {_e(s.title)}</title></circle>"
+            f'<text x="{x:.1f}" y="{y - 12 if y < centre or n == 2 else y + 20:.1f}" font-size="11" text-anchor="middle" fill="#222">{_e(s.row_id)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _card(c: Cluster, match: MatchModel) -> str:
+def _card(c: Cluster, result: Result, with_graph: bool) -> str:
+    match = result.match
+    new = set(result.reopened.get(c.cluster_id, ()))
     items = []
     for m in c.members:
         s = m.submission
         rep = ' class="rep"' if m is c.representative else ""
         sim = "대표" if m is c.representative else f"{match.probability(m.similarity):.2f}"
         shared = f' <span class="terms">[{_e(", ".join(m.shared_terms))}]</span>' if m.shared_terms and m is not c.representative else ""
-        items.append(f"<li{rep}>{_e(s.agency or '-')} · {_e(s.title)} <span class=\"sim\">{sim}</span>{shared}</li>")
+        joined = ' <span class="again">새 과제</span>' if s.row_id in new else ""
+        items.append(f'<li{rep}><span class="id">{_e(s.row_id)}</span> {_e(s.agency or "-")} · {_e(s.title)} <span class="sim">{sim}</span>{shared}{joined}</li>')
+    text = " ".join([f"#{c.cluster_id}", KIND_KO[c.kind], *c.keywords, *c.agencies,
+                     *(f"{m.submission.row_id} {m.submission.title}" for m in c.members)]).lower()
+    again = ' · <span class="again">재검토</span>' if new else ""
     return (
-        f'<div class="card" id="p{c.cluster_id}"><h3>#{c.cluster_id} {_e(c.representative.submission.title)}</h3>'
-        f'<div class="kind">{_e(c.kind)} · 기관 {len(c.agencies)} · 과제 {c.size} · 일치 확률 {match.probability(c.cohesion):.2f}</div>'
-        f'<div class="terms">핵심어: {_e(", ".join(c.keywords))}</div><ul>{"".join(items)}</ul>'
-        f'<div class="kind">참여 기관: {_e(", ".join(c.agencies) or "-")}</div></div>'
+        f'<div class="card" id="p{c.cluster_id}" data-text="{_e(text)}"><h3>#{c.cluster_id} {_e(c.representative.submission.title)}</h3>'
+        f'<div class="kind">{KIND_KO[c.kind]} · 기관 {len(c.agencies)} · 과제 {c.size} · 일치 확률 {match.probability(c.cohesion):.2f}{again}</div>'
+        f'<div class="terms">핵심어: {_e(", ".join(c.keywords))}</div>'
+        + (_graph(c, match, result.matrix) if with_graph else "")
+        + f'<ul>{"".join(items)}</ul><div class="kind">참여 기관: {_e(", ".join(c.agencies) or "-")}</div></div>'
+    )
+
+
+def _legend() -> str:
+    edges = "".join(
+        f'<span><i class="swatch" style="background:{colour}"></i>{"p ≥ " + format(low, "g") if low else "p < 0.5"}</span>'
+        for low, colour in STEPS
+    )
+    return (
+        '<div class="legend"><span><i class="dot" style="background:#305496"></i>대표 과제</span>'
+        '<span><i class="dot" style="background:#7fa7d9"></i>구성 과제</span>'
+        f"{edges}<span>선: 두 과제가 같은 사업일 확률 (굵고 진할수록 높음)</span></div>"
     )
 
 
@@ -104,36 +161,40 @@ def _cluster_link(c: Cluster) -> str:
     return f'<a href="#p{c.cluster_id}">#{c.cluster_id}</a>' if c.is_proposal else f"#{c.cluster_id}"
 
 
-def to_html(result: Result, coords: np.ndarray | None = None) -> bytes:
+def to_html(result: Result) -> bytes:
     s = result.summary
     st = result.settings
-    if coords is None:
-        coords = map_coordinates(result.matrix) if result.matrix is not None else np.zeros((0, 2))
     rows: Sequence[tuple[str, object]] = (
         ("입력 파일", result.source.split("/")[-1]),
         ("읽은 과제 수", s.rows_read),
         ("제외된 과제 수", s.rows_skipped),
-        ("병합 제안", f"{s.proposals} (기관 간 {s.cross_agency}, 기관 내 {s.same_agency})"),
+        ("병합 제안", f"{s.proposals} (기관 간 {s.cross_agency}, 기관 내 {s.same_agency}, 기관 미상 {s.unattributed})"),
         ("주제", s.themes),
         ("설정", f"{result.match.name}, {st.tokenizer}, 병합 임계값 (같은 과제일 확률) {st.threshold:g}, {st.linkage} linkage"),
     )
+    proposals = result.proposals
     themes = "".join(
         f"<tr><td>T{t.theme_id}</td><td>{len(t.agencies)}</td><td>{t.size}</td><td>{_e(', '.join(t.keywords))}</td>"
         f"<td>{' '.join(_cluster_link(c) for c in t.clusters)}</td></tr>"
         for t in result.themes
     )
+    more = (f'<p class="kind">그래프는 앞의 {GRAPH_PROPOSALS}개 제안에만 그립니다 (전체 {len(proposals)}개는 카드와 검토 통합문서에 모두 있습니다).</p>'
+            if len(proposals) > GRAPH_PROPOSALS else "")
     body = [
         "<!DOCTYPE html>",
-        '<html lang="ko"><head><meta charset="utf-8"><title>taskdedup 병합 제안 보고서</title>',
-        f"<style>{_STYLE}</style></head><body>",
+        '<html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>taskdedup 병합 제안 보고서</title><style>{_STYLE}</style></head><body>",
         "<h1>taskdedup 병합 제안 보고서</h1>",
         '<table class="summary">' + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows) + "</table>",
-        "<h2>과제 지도</h2><p class=\"kind\">비슷한 과제일수록 가까이 놓입니다. 색은 병합 제안, 회색은 단독 과제입니다. 점에 마우스를 올리면 과제명이 보입니다.</p>",
-        _map_svg(result, coords),
         f"<h2>병합 제안 ({s.proposals})</h2>",
-        '<div class="cards">' + "".join(_card(c, result.match) for c in result.proposals) + "</div>",
+        '<div class="search"><label for="q">찾기</label><input id="q" type="search" placeholder="과제명, 기관, 번호, 핵심어 (여러 낱말은 모두 포함)" '
+        f'autocomplete="off"><span class="kind"><span id="shown">{len(proposals)}</span> / {len(proposals)}개 제안</span></div>',
+        _legend(),
+        more,
+        '<div class="cards">' + "".join(_card(c, result, k < GRAPH_PROPOSALS) for k, c in enumerate(proposals)) + "</div>",
         f"<h2>여러 기관에 걸친 주제 ({s.themes})</h2>",
         '<table class="themes"><tr><th>주제</th><th>기관 수</th><th>과제 수</th><th>핵심어</th><th>군집</th></tr>' + themes + "</table>",
+        f"<script>{_SCRIPT}</script>",
         "</body></html>",
     ]
     return ("\n".join(body) + "\n").encode("utf-8")

@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from taskdedup.output.english import DECISIONS_KO, EXCLUDE_KO, LABELS_KO, to_english
-from taskdedup.output.records import member_record, result_to_dict, rounded
+from taskdedup.output.records import KIND_KO, member_record, result_to_dict, rounded
 from taskdedup.output.sheets import BAND_FILL, REP_FILL, REVIEW_FILL, Chart, SheetSpec, workbook_bytes
 from taskdedup.pipeline import Result
 from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
 from taskdedup.review.labels import LABEL_COLUMN, LABEL_SHEET
-from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED
 
-KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
 DECISION_KO = dict(zip((MERGE, SPLIT, HOLD), DECISIONS_KO, strict=True))
 TOP_THEMES = 5
 SIMILARITY_KO = {"hybrid": "hybrid (단어 + 글자 + 문장 임베딩)", "lexical": "lexical (단어 + 글자)"}
