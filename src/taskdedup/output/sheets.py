@@ -63,6 +63,7 @@ class SheetSpec:
     number_formats: dict[int, str] = field(default_factory=dict)
     colour_scale: int | None = None  # a probability column, red (unlikely) to green (likely)
     decision: int | None = None  # the column with the 결정 drop-down
+    decision_fill: bool = True  # shade it as the cells to fill in (not on a sheet of every input row: 85,856 more cells)
     choices: tuple[str, ...] = ()
     choice_error: str = ""
     row_fills: dict[int, str] = field(default_factory=dict)  # data row -> fill of all its cells
@@ -122,18 +123,24 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> Any:
     if header_lines > 1:
         ws.set_row(0, LINE_POINTS * min(header_lines, 3))
     filled = {fill: styles(fill) for fill in {*spec.row_fills.values(), DECISION_FILL}}
-    decision = spec.decision - 1 if spec.decision else -1
+    decision = spec.decision - 1 if spec.decision and spec.decision_fill else -1
     # Heights follow the printed columns: on screen a taller cell shows all when selected, on paper not.
     sized = spec.print_columns or len(spec.headers)
-    wrapped = [(j - 1, spec.headers[j - 1][1]) for j in sorted(spec.wrap) if j <= sized]
+    # A cell of at most this many characters fits one line whatever its script (two columns a character).
+    wrapped = [(j - 1, spec.headers[j - 1][1], int(spec.headers[j - 1][1] * 0.9) // 2) for j in sorted(spec.wrap) if j <= sized]
     link_style = formats.link()
     for i, values in enumerate(spec.rows):
         row = i + 1
         # Wrapped text gets the row height it needs: LibreOffice prints an unsized row one line high
         # and lets the rest run over the rows below.
-        lines = max((lines_needed(v, w) for j, w in wrapped if type(v := values[j]) is str and v), default=1)
+        lines = 1
+        for j, width, short in wrapped:
+            v = values[j]
+            if type(v) is str and (len(v) > short or "\n" in v):
+                lines = max(lines, lines_needed(v, width))
         if lines > 1:
             ws.set_row(row, LINE_POINTS * min(lines, MAX_LINES))
+        link = spec.links.get(i)
         fill = spec.row_fills.get(i)
         own = filled[fill] if fill else None
         for j, value in enumerate(values):
@@ -143,7 +150,6 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> Any:
                     ws.write_blank(row, j, None, style)
             elif type(value) is str:
                 text = value if value.isprintable() else CONTROL_CHARACTERS.sub(" ", value)
-                link = spec.links.get(i)
                 if link is not None and link[0] == j + 1:
                     ws.write_url(row, j, link[1], link_style, string=text)
                     continue

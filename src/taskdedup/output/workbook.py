@@ -188,7 +188,7 @@ def _members_sheet(result: Result) -> SheetSpec:
             fills[i] = BAND_FILL
     return SheetSpec(
         TASKS_SHEET, headers, rows, wrap={3, 4, 7, 9, 11}, number_formats={6: PROBABILITY}, colour_scale=6, row_fills=fills,
-        decision=8, choices=EXCLUDE_KO, choice_error=EXCLUDE_ERROR, freeze_columns=3, print_columns=7,
+        decision=8, choices=EXCLUDE_KO, choice_error=EXCLUDE_ERROR, decision_fill=False, freeze_columns=3, print_columns=7,
     )
 
 
