@@ -22,6 +22,7 @@ from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
 from taskdedup.input.columns import Columns, resolve_columns
 from taskdedup.input.submissions import Submission, to_submissions
 from taskdedup.input.table import Table
+from taskdedup.messages import msg
 from taskdedup.review.decisions import MERGE, NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
 from taskdedup.review.label_requests import LabelRequest, label_requests
 from taskdedup.review.near_misses import NearMiss, near_misses
@@ -174,11 +175,11 @@ def _embedding_plan(settings: Settings, texts: list[str], notices: list[str]) ->
         return settings, False
     titles = first_lines(texts)
     if titles != texts and (forced or (rows <= HYBRID_MAX_ROWS and embedded_chars(titles, EMBED_BUDGET) <= EMBED_BUDGET)):
-        notices.append(f"{rows} rows of long text: the sentence embedding reads each row's first line (the title) only, for speed")
+        notices.append(msg("{rows} rows of long text: the sentence embedding reads each row's first line (the title) only, for speed", rows=rows))
         return settings, True
     if forced:
         return settings, False
-    notices.append(f"{rows} rows: matching on words and characters, without sentence embeddings, for speed (--similarity hybrid adds them)")
+    notices.append(msg('{rows} rows: matching on words and characters, without sentence embeddings, for speed (--similarity hybrid adds them)', rows=rows))
     return replace(settings, similarity="lexical"), False
 
 
@@ -188,10 +189,10 @@ def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settin
         return settings
     if settings.char_weight is None:
         default = match_model(settings.similarity).char_weight
-        notices.append(f"{rows} rows: character n-grams off for speed (--char-weight {default:g} turns them on)")
+        notices.append(msg('{rows} rows: character n-grams off for speed (--char-weight {default:g} turns them on)', rows=rows, default=default))
         settings = replace(settings, char_weight=0.0)
     if settings.themes_at < settings.threshold and settings.theme_threshold_is_default:
-        notices.append(f"{rows} rows: themes off for speed (--theme-threshold P turns them on)")
+        notices.append(msg('{rows} rows: themes off for speed (--theme-threshold P turns them on)', rows=rows))
         settings = replace(settings, theme_threshold=settings.threshold)
     return settings
 
@@ -202,8 +203,11 @@ def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> t
     team = settings.match is not None and settings.match.name == settings.similarity
     if settings.match is not None and not team:
         notices.append(
-            f"{settings.match_source} was learned for --similarity {settings.match.name}, but this run matches "
-            f"{settings.similarity}: using the built-in {settings.similarity} model"
+            msg(
+                '{match_source} was learned for --similarity {name}, but this run matches {similarity}: using the built-in '
+                '{similarity} model',
+                match_source=settings.match_source, name=settings.match.name, similarity=settings.similarity
+            )
         )
     model = settings.match if team and settings.match is not None else match_model(settings.similarity)
     if settings.char_weight is None or settings.char_weight == model.char_weight:
@@ -212,11 +216,14 @@ def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> t
         return model.with_char_weight(settings.char_weight), team
     if settings.char_weight + model.embedding_weight >= 1.0:
         raise InputError(
-            f"--char-weight {settings.char_weight:g} leaves no share for words: the sentence embedding takes "
-            f"{model.embedding_weight:g}; use at most {1 - model.embedding_weight - 0.05:.2f}, or --similarity lexical"
+            msg(
+                '--char-weight {char_weight:g} leaves no share for words: the sentence embedding takes {embedding_weight:g}; '
+                'use at most {most:.2f}, or --similarity lexical',
+                char_weight=settings.char_weight, embedding_weight=model.embedding_weight, most=1 - model.embedding_weight - 0.05
+            )
         )
     notices.append(
-        f"--char-weight {settings.char_weight:g}: probabilities are approximate (calibrated at {model.char_weight:g})"
+        msg('--char-weight {char_weight:g}: probabilities are approximate (calibrated at {char_weight2:g})', char_weight=settings.char_weight, char_weight2=model.char_weight)
     )
     return model.with_char_weight(settings.char_weight), team
 
@@ -238,13 +245,13 @@ def prepare(
     timings: dict[str, float] = {}
     frame = table.frame
     if frame.empty:
-        raise NothingToCluster(f"{table.source}: no data rows below the header; check the sheet (--sheet) or the file{sheet_hint(table)}")
+        raise NothingToCluster(msg('{source}: no data rows below the header; check the sheet (--sheet) or the file{hint}', source=table.source, hint=sheet_hint(table)))
     try:
         columns = resolve_columns(list(frame.columns), settings.columns)
     except ColumnError as exc:
         if not table.other_sheets:
             raise
-        raise ColumnError(f"{exc}{sheet_hint(table)}") from None
+        raise ColumnError(msg('{exc}{hint}', exc=exc, hint=sheet_hint(table))) from None
     entities: list[str] = []
     submissions = to_submissions(frame, columns, entities)
     notices = input_notices(table, columns, submissions) + entities
@@ -286,7 +293,7 @@ def prepare(
             skipped.append(RowOutcome(submissions[i], SKIPPED_NO_WORDS))
     if not kept:
         cols = " + ".join(f"'{c}'" for c in columns.text)
-        raise NothingToCluster(f"{table.source}: no row has text to compare in {cols}; choose the text columns with --text-col{formula_hint(table)}")
+        raise NothingToCluster(msg('{source}: no row has text to compare in {cols}; choose the text columns with --text-col{hint}', source=table.source, cols=cols, hint=formula_hint(table)))
     skipped.sort(key=lambda r: r.submission.sort_key())
 
     embeddings = None
@@ -319,8 +326,11 @@ def prepare(
             _, component = connected_components(join.edges, directed=False)
             largest = int(np.bincount(component, weights=join.sizes).max()) if len(component) else 0
             notices.append(
-                f"{len(kept)} rows clustered exactly without an n x n matrix: {join.row_pairs()} similar pairs at p >= {lowest_threshold:g}, "
-                f"largest connected group {largest} rows"
+                msg(
+                    '{n_kept} rows clustered exactly without an n x n matrix: {pairs} similar pairs at p >= {lowest_threshold:g}, '
+                    'largest connected group {largest} rows',
+                    n_kept=len(kept), pairs=join.row_pairs(), lowest_threshold=lowest_threshold, largest=largest
+                )
             )
     return Prepared(
         source=table.source,
@@ -385,8 +395,11 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         carried, decision_log = carry_forward(decisions, clusters)
         if carried or decision_log:
             notices.append(
-                f"{len(carried) + len(decision_log)} earlier decision(s) from {decisions.source} carried forward: "
-                f"{len(carried)} on proposals, {len(decision_log)} split group(s) for the 결정 기록 sheet of a review workbook"
+                msg(
+                    '{n_total} earlier decision(s) from {source} carried forward: {n_carried} on proposals, {n_decision_log} split '
+                    'group(s) for the 결정 기록 sheet of a review workbook',
+                    n_total=len(carried) + len(decision_log), source=decisions.source, n_carried=len(carried), n_decision_log=len(decision_log)
+                )
             )
     reopened = {
         c.cluster_id: tuple(m.submission.row_id for m in c.members if m.index in attached)
@@ -396,8 +409,11 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
     if reopened:
         shown = "; ".join(f"#{k} ({', '.join(ids[:5])})" for k, ids in list(reopened.items())[:5])
         notices.append(
-            f"{len(reopened)} merged group(s) need another look (재검토): new task(s) joined them since they were decided: {shown}; "
-            "mark 제외 on the 과제목록 sheet for any that do not belong"
+            msg(
+                '{n_reopened} merged group(s) need another look (재검토): new task(s) joined them since they were decided: '
+                '{shown}; mark 제외 on the 과제목록 sheet for any that do not belong',
+                n_reopened=len(reopened), shown=shown
+            )
         )
     decided_ids = [frozenset(d.ids) for d in decisions.records] if decisions is not None else []
     requests = label_requests(clusters, misses, prepared.match, settings.threshold, decided_ids)

@@ -48,8 +48,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted; no output was written\n")
         raise SystemExit(130) from None
+    from taskdedup.cli.help import help_language, localized
+
     try:
-        app()
+        localized(app, help_language())()
     except SystemExit as done:  # how every command ends, well or not
         _leave(done.code)
 

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from taskdedup.cli import language
 from taskdedup.cli.failures import errors_to_exit
-from taskdedup.cli.options import DebugOpt, QuietOpt
+from taskdedup.cli.options import DebugOpt, LangOpt, QuietOpt
 from taskdedup.cli.root import app
+from taskdedup.messages import msg
 
 if TYPE_CHECKING:
     pass
@@ -24,11 +26,12 @@ def apply(
     ],
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Turn the decisions in a review workbook into the merged task list."""
     for path in output:
         if path.suffix.lower() not in (".xlsx", ".csv"):
-            raise typer.BadParameter(f"'{path}' has no known format; end the name with .xlsx or .csv", param_hint="--output")
+            raise typer.BadParameter(msg("'{path}' has no known format; end the name with .xlsx or .csv", path=path), param_hint="--output")
     with errors_to_exit(debug):
         from taskdedup.input.workbooks import read_workbook_sheets
         from taskdedup.output.applied import render_applied
@@ -43,11 +46,14 @@ def apply(
             d = applied.decisions
             extra = ""
             if applied.excluded:
-                extra += f"; {applied.excluded} task(s) taken out of merged proposals (제외)"
+                extra += msg("; {count} task(s) taken out of merged proposals (제외)", count=applied.excluded).translate(language.messages())
             if applied.splits_in_force:
-                extra += f"; {applied.splits_in_force} earlier split(s) still in force (결정 기록)"
-            sys.stdout.write(
-                f"{applied.tasks_in} tasks -> {len(applied.projects)} rows: {applied.merged_groups} merged projects from "
-                f"{applied.tasks_merged} tasks, {applied.tasks_in - applied.tasks_merged} tasks as they were "
-                f"(decisions: {d['merge']} merge, {d['split']} split, {d['hold']} hold, {d['undecided']} undecided{extra})\n"
+                extra += msg("; {count} earlier split(s) still in force (결정 기록)", count=applied.splits_in_force).translate(language.messages())
+            line = msg(
+                "{tasks} tasks -> {rows} rows: {groups} merged projects from {merged} tasks, {kept} tasks as they were "
+                "(decisions: {merge} merge, {split} split, {hold} hold, {undecided} undecided{extra})",
+                tasks=applied.tasks_in, rows=len(applied.projects), groups=applied.merged_groups, merged=applied.tasks_merged,
+                kept=applied.tasks_in - applied.tasks_merged, merge=d["merge"], split=d["split"], hold=d["hold"], undecided=d["undecided"],
+                extra=extra,
             )
+            sys.stdout.write(line.translate(language.messages()) + "\n")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from typer._click.core import ParameterSource
 
+from taskdedup.cli import language
 from taskdedup.cli.common import (
     command_line,
     prepare_input,
@@ -26,15 +27,11 @@ from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups, positive
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_KEYWORDS, DEFAULT_THEME_THRESHOLD, DEFAULT_THRESHOLD
+from taskdedup.messages import msg
 
 if TYPE_CHECKING:
     from taskdedup.pipeline import Prepared, Result
     from taskdedup.review.decisions import Decisions
-
-
-class Lang(str, Enum):
-    ko = "ko"
-    en = "en"
 
 
 class FailOn(str, Enum):
@@ -53,9 +50,9 @@ def _threshold_or_auto(value: str) -> str:
     try:
         number = float(value)
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is neither a number in (0, 1] nor 'auto'") from None
+        raise typer.BadParameter(msg("'{value}' is neither a number in (0, 1] nor 'auto'", value=value)) from None
     if not 0 < number <= 1:
-        raise typer.BadParameter(f"{value} is not in (0, 1] (1 groups only identical texts)")
+        raise typer.BadParameter(msg("{value} is not in (0, 1] (1 groups only identical texts)", value=value))
     return value
 
 
@@ -65,7 +62,7 @@ def _check_suffixes(outputs: list[Path]) -> list[Path]:
     for path in outputs:
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             raise typer.BadParameter(
-                f"'{path}' has no known format; end the name with {', '.join(EXPORT_SUFFIXES)}", param_hint="--output"
+                msg("'{path}' has no known format; end the name with {suffixes}", path=path, suffixes=", ".join(EXPORT_SUFFIXES)), param_hint="--output"
             )
     return outputs
 
@@ -95,7 +92,6 @@ def cluster(
     ] = None,
     opts: InputOptions = InputOptions(),
     keywords: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="Keywords shown per proposal.")] = DEFAULT_KEYWORDS,
-    lang: Annotated[Lang, typer.Option("--lang", metavar="ko|en", help="Language of the .xlsx review workbook.")] = Lang.ko,
     decisions: Annotated[
         Optional[str],
         typer.Option("--decisions", metavar="REVIEW", help="A review workbook (or decisions CSV) from an earlier run: its 병합 groups stay together, 분리 ones apart."),
@@ -117,6 +113,7 @@ def cluster(
     """Group similar task proposals and propose merges."""
     outputs = _check_suffixes(output or [])
     err = stderr_console()
+    lang = language.messages()
     quiet = report.quiet
     with errors_to_exit(report.debug):
         from taskdedup.output.files import check_output_path, write_outputs
@@ -155,16 +152,16 @@ def cluster(
             say_columns(progress.console or err, result.columns.describe(), [*result.notices, *workbook], quiet)
             started = time.perf_counter()
             progress("writing", 0, 1)
-            write_outputs({path: render_export(result, path, lang.value) for path in outputs})
+            write_outputs({path: render_export(result, path, language.exports()) for path in outputs})
             progress("writing", 1, 1)
             result.timings["write"] = time.perf_counter() - started
         if report.verbose and not quiet:
-            err.print(timings_line(result.timings), style="dim")
-        show(report, lambda: to_json(result, timings=report.verbose).decode("utf-8"), lambda: render_plain(result, top),
-             lambda console: render_rich(result, console, top))
+            err.print(timings_line(result.timings, lang), style="dim")
+        show(report, lambda: to_json(result, timings=report.verbose).decode("utf-8"), lambda: render_plain(result, top, lang),
+             lambda console: render_rich(result, console, top, lang))
         if not quiet:
             for path in outputs:
-                err.print(f"wrote {path}")
+                err.print(msg("wrote {path}", path=path).translate(lang))
     _fail_on(result, fail_on)
 
 
@@ -180,14 +177,24 @@ def _fail_on(result: Result, fail_on: FailOn | None) -> None:
     found = [c for c in wanted if c.cluster_id not in result.carried]
     reopened = [c for c in wanted if c.cluster_id in result.reopened]
     if found or reopened:
-        kind = "cross-agency " if fail_on is FailOn.cross_agency else ""
+        cross = fail_on is FailOn.cross_agency
         decided = len(wanted) - len(found) - len(reopened)
-        undecided = "undecided " if decided or reopened else ""
-        parts = [f"{len(found)} {undecided}{kind}merge proposal(s) found"] if found else []
+        parts = []
+        if found:
+            if decided or reopened:
+                parts.append(msg("{count} undecided cross-agency merge proposal(s) found", count=len(found)) if cross
+                             else msg("{count} undecided merge proposal(s) found", count=len(found)))
+            else:
+                parts.append(msg("{count} cross-agency merge proposal(s) found", count=len(found)) if cross
+                             else msg("{count} merge proposal(s) found", count=len(found)))
         if reopened:
-            parts.append(f"{len(reopened)} merged {kind}group(s) joined by new tasks (재검토)")
-        earlier = f"; {decided} decided earlier" if decided else ""
-        sys.stderr.write(f"taskdedup: {', '.join(parts)} (--fail-on {fail_on.value}{earlier})\n")
+            parts.append(msg("{count} merged cross-agency group(s) joined by new tasks (재검토)", count=len(reopened)) if cross
+                         else msg("{count} merged group(s) joined by new tasks (재검토)", count=len(reopened)))
+        lang = language.messages()
+        found_text = ", ".join(p.translate(lang) for p in parts)
+        line = (msg("{found} (--fail-on {kind}; {decided} decided earlier)", found=found_text, kind=fail_on.value, decided=decided) if decided
+                else msg("{found} (--fail-on {kind})", found=found_text, kind=fail_on.value))
+        sys.stderr.write(f"taskdedup: {line.translate(lang)}\n")
         raise typer.Exit(EXIT_FOUND)
 
 
@@ -198,6 +205,6 @@ def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:
 
     if auto:
         tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
-        prepared.notices.append(f"threshold auto: {tuning.recommended:g} ({tuning.rule} between {AUTO_RANGE[0]:g} and {AUTO_RANGE[1]:g})")
+        prepared.notices.append(msg('threshold auto: {recommended:g} ({rule} between {low:g} and {high:g})', recommended=tuning.recommended, rule=tuning.rule, low=AUTO_RANGE[0], high=AUTO_RANGE[1]))
         return assemble(prepared, tuning.recommended, decided)
     return assemble(prepared, decisions=decided)

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from taskdedup.cli import language
 from taskdedup.cli.options import InputOptions, OutputFormat, ReportOptions
 from taskdedup.config import Settings
+from taskdedup.messages import msg
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,9 +110,10 @@ def settle() -> None:
 def say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool) -> None:
     if quiet:
         return
-    err.print(f"columns: {columns_line}")
+    lang = language.messages()
+    err.print(msg("columns: {columns}", columns=columns_line).translate(lang))
     for notice in notices:
-        err.print(f"notice: {notice}")
+        err.print(msg("notice: {notice}", notice=notice).translate(lang))
 
 
 def show(report: ReportOptions, as_json: Callable[[], str], as_text: Callable[[], str], as_rich: Callable[[Console], Any] | None = None) -> None:
@@ -184,4 +187,4 @@ def run_date_option(value: str | None) -> str:
     except ValueError:
         import typer
 
-        raise typer.BadParameter(f"'{value}' is not a date; give YYYY-MM-DD or 'today'") from None
+        raise typer.BadParameter(msg("'{value}' is not a date; give YYYY-MM-DD or 'today'", value=value)) from None

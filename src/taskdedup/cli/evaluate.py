@@ -12,6 +12,7 @@ from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, ThresholdOpt, expand_groups
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
+from taskdedup.messages import msg
 
 if TYPE_CHECKING:
     pass
@@ -33,7 +34,7 @@ def evaluate(
 ) -> None:
     """Score the clustering against a gold grouping column or labelled pairs."""
     if (gold_col is None) == (pairs is None):
-        raise typer.BadParameter("give exactly one of --gold-col COL or --pairs FILE", param_hint="--gold-col / --pairs")
+        raise typer.BadParameter(msg("give exactly one of --gold-col COL or --pairs FILE"), param_hint="--gold-col / --pairs")
     with errors_to_exit(report.debug):
         from taskdedup.input.pairs import read_pairs
         from taskdedup.output.jsonfile import dumps

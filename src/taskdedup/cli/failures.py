@@ -9,7 +9,9 @@ from contextlib import contextmanager
 
 import typer
 
+from taskdedup.cli import language
 from taskdedup.errors import TaskdedupError
+from taskdedup.messages import msg
 
 EXIT_FOUND = 3  # --fail-on: proposals of the named kind exist
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -17,7 +19,8 @@ EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: what a C tool reports when the reader (
 
 
 def error(message: str) -> None:
-    sys.stderr.write(f"Error: {message}\n")
+    """One line on stderr, in the language of the run (a message made with msg() is translated)."""
+    sys.stderr.write(msg("Error: {message}", message=message).translate(language.messages()) + "\n")
     sys.stderr.flush()
 
 
@@ -29,10 +32,10 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
     except TaskdedupError as exc:
         if debug:
             raise
-        error(str(exc))
+        error(exc.args[0] if exc.args else str(exc))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        error("interrupted; no output was written")
+        error(msg('interrupted; no output was written'))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         # The reader of stdout went away (`| head`): stop quietly. Later writes, including the
@@ -47,8 +50,7 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
         if debug:
             raise
         error(
-            "out of memory; no output was written. The similar pairs kept for clustering grow as the threshold "
-            "falls: raise --threshold (and --theme-threshold, or tune's --from), or use a machine with more memory"
+            msg("out of memory; no output was written. The similar pairs kept for clustering grow as the threshold falls: raise --threshold (and --theme-threshold, or tune's --from), or use a machine with more memory")
         )
         raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort):
@@ -56,11 +58,11 @@ def errors_to_exit(debug: bool) -> Iterator[None]:
     except Exception as exc:  # a bug: still one line, with the way to see more
         if isinstance(exc, SystemError) and _interrupted(exc):
             # Ctrl-C inside a compiled (numba) loop surfaces as a SystemError caused by the interrupt.
-            error("interrupted; no output was written")
+            error(msg('interrupted; no output was written'))
             raise typer.Exit(EXIT_INTERRUPTED) from None
         if debug:
             raise
-        error(f"unexpected {type(exc).__name__}: {exc}; rerun with --debug and report the traceback")
+        error(msg('unexpected {kind}: {exc}; rerun with --debug and report the traceback', kind=type(exc).__name__, exc=exc))
         raise typer.Exit(1) from None
 
 

@@ -12,6 +12,7 @@ from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
+from taskdedup.messages import msg
 
 
 @app.command()
@@ -28,7 +29,7 @@ def learn(
 ) -> None:
     """Fit the match model to your team's decisions (병합 = same project, 분리 = not)."""
     if output.suffix.lower() != ".toml":
-        raise typer.BadParameter(f"'{output}' is not a .toml file; end the name with .toml", param_hint="--output")
+        raise typer.BadParameter(msg("'{output}' is not a .toml file; end the name with .toml", output=output), param_hint="--output")
     with errors_to_exit(report.debug):
         from taskdedup.output.files import check_output_path, write_outputs
         from taskdedup.output.model_file import learning_json, learning_report, model_toml

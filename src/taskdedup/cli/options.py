@@ -19,6 +19,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
+from taskdedup.cli.language import Lang, choose
 from taskdedup.config import (
     DEFAULT_KEYWORDS,
     DEFAULT_THEME_THRESHOLD,
@@ -65,6 +66,11 @@ ThresholdOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and the JSON that --format json asks for).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print how long each stage took (and put the timings in --format json).")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+LangOpt = Annotated[
+    Optional[Lang],
+    typer.Option("--lang", metavar="ko|en", is_eager=True, callback=choose,
+                 help="Language of messages and exports [default: the locale's (LANG); Korean exports and English messages when it names none]."),
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +162,7 @@ class ReportOptions:
     quiet: QuietOpt = False
     verbose: VerboseOpt = False
     debug: DebugOpt = False
+    lang: LangOpt = None
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,12 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 from typer._click import ClickException  # Typer's own copy of Click, whose errors its parameters raise
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError, _join_param_hints
 
 from taskdedup import __version__
+from taskdedup.cli import language
 from taskdedup.cli.failures import error
 from taskdedup.errors import TaskdedupError
 from taskdedup.input.config_file import read_config
+from taskdedup.messages import msg
 
 app = typer.Typer(
     add_completion=True,  # --install-completion for bash, zsh, fish and PowerShell
@@ -25,8 +27,31 @@ app = typer.Typer(
 def _usage_line(self: UsageError, file: object = None) -> None:
     """A usage error as one line, like every other error: what is wrong and where help is. Click
     prints the usage line, a hint and a blank line before it (four lines for one mistake)."""
-    where = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
-    error(f"{self.format_message()}{where}")
+    where = msg(" (see '{command} --help')", command=self.ctx.command_path) if self.ctx is not None else ""
+    error(msg("{problem}{where}", problem=_problem(self), where=where))
+
+
+def _problem(exc: UsageError) -> str:
+    """Click's wording for the common usage errors, rebuilt from their parts so it can be translated;
+    any other one as Click words it."""
+    if isinstance(exc, MissingParameter):
+        hint = _join_param_hints(exc.param_hint if exc.param_hint is not None else exc.param.get_error_hint() if exc.param else None)
+        kind = exc.param_type or (exc.param.param_type_name if exc.param else None)
+        if not exc.message and kind == "option":
+            return msg("Missing option {hint}.", hint=hint)
+        if not exc.message and kind == "argument":
+            return msg("Missing argument {hint}.", hint=hint)
+    elif isinstance(exc, BadParameter):
+        hint = exc.param_hint if exc.param_hint is not None else exc.param.get_error_hint() if exc.param else None
+        if hint is None:
+            return msg("Invalid value: {problem}", problem=exc.message)
+        return msg("Invalid value for {hint}: {problem}", hint=_join_param_hints(hint), problem=exc.message)
+    elif isinstance(exc, NoSuchOption) and exc.message == f"No such option: {exc.option_name}":
+        found = msg("No such option: {name}", name=exc.option_name)
+        if exc.possibilities:
+            return msg("{problem} (Possible options: {options})", problem=found, options=", ".join(sorted(exc.possibilities)))
+        return found
+    return exc.format_message()
 
 
 # Typer's private copy of Click belongs to this application alone; NoArgsIsHelpError (a bare
@@ -59,11 +84,12 @@ def root(
     Options in the configuration file apply to every command that has them; flags on the command
     line override them.
     """
+    language.choose(None)  # a run's language is its own (one process runs many under test)
     try:
         options, source = read_config(config, Path.cwd())
         ctx.default_map = _default_map(ctx, options, source)
     except TaskdedupError as exc:
-        error(str(exc))
+        error(exc.args[0] if exc.args else str(exc))
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -77,7 +103,7 @@ def _default_map(ctx: typer.Context, options: dict[str, object], source: str | N
     unknown = sorted(k for k in values if k not in known or k in _ARGUMENTS)
     if unknown:
         listed = ", ".join(sorted(k.replace("_", "-") for k in known - _ARGUMENTS))
-        raise TaskdedupError(f"{source}: unknown option '{unknown[0].replace('_', '-')}'; known options: {listed}")
+        raise TaskdedupError(msg("{source}: unknown option '{option}'; known options: {listed}", source=source, option=unknown[0].replace('_', '-'), listed=listed))
     out: dict[str, dict[str, object]] = {}
     for name, cmd in commands.items():
         command_ctx = typer.Context(cmd, parent=ctx, info_name=name)
@@ -92,7 +118,7 @@ def _default_map(ctx: typer.Context, options: dict[str, object], source: str | N
                 param.process_value(command_ctx, value)
             except ClickException as exc:  # BadParameter and kin: say which file and key, not a usage block
                 key = param.name.replace("_", "-")
-                raise TaskdedupError(f"{source}: {key} = {value!r} is not valid ({exc.format_message()}); fix it in the file") from None
+                raise TaskdedupError(msg('{source}: {key} = {value!r} is not valid ({reason}); fix it in the file', source=source, key=key, value=value, reason=exc.format_message())) from None
             out[name][param.name] = value
     return out
 

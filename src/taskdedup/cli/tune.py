@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from taskdedup.cli import language
 from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
 from taskdedup.errors import TaskdedupError
+from taskdedup.messages import msg
 
 if TYPE_CHECKING:
     pass
@@ -33,9 +35,9 @@ def tune(
 ) -> None:
     """Cut one clustering at many thresholds and recommend one."""
     if start > stop:
-        raise typer.BadParameter(f"--from {start:g} is above --to {stop:g}", param_hint="--from")
+        raise typer.BadParameter(msg("--from {start:g} is above --to {stop:g}", start=start, stop=stop), param_hint="--from")
     if plot is not None and plot.suffix.lower() != ".png":
-        raise typer.BadParameter(f"'{plot}' must end in .png", param_hint="--plot")
+        raise typer.BadParameter(msg("'{plot}' must end in .png", plot=plot), param_hint="--plot")
     with errors_to_exit(report.debug):
         from taskdedup.output.files import check_output_path, write_outputs
         from taskdedup.output.jsonfile import dumps
@@ -59,8 +61,8 @@ def tune(
             try:
                 image = plot_tuning(tuning, DEFAULT_THRESHOLD)
             except ImportError:
-                raise TaskdedupError("--plot needs matplotlib: pip install 'taskdedup[plot]'") from None
+                raise TaskdedupError(msg("--plot needs matplotlib: pip install 'taskdedup[plot]'")) from None
             write_outputs({plot: image})
             if not report.quiet:
-                stderr_console().print(f"wrote {plot}")
+                stderr_console().print(msg("wrote {path}", path=plot).translate(language.messages()))
         show(report, lambda: dumps(tuning_to_dict(tuning)), lambda: render_tuning(tuning), lambda console: render_tuning_rich(tuning, console))

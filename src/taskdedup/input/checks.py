@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from taskdedup.input.columns import Columns
 from taskdedup.input.submissions import Submission
 from taskdedup.input.table import Table
+from taskdedup.messages import msg
 
 # Control characters (what text pasted from HWP or PDF carries: \x0b line tabs, \x0c page breaks,
 # escape codes); tab, newline and carriage return are ordinary text. An XML file cannot hold them,
@@ -23,20 +24,23 @@ def _rows(numbers: Sequence[int]) -> str:
 def input_notices(table: Table, columns: Columns, submissions: Sequence[Submission]) -> list[str]:
     notices = [*table.notices]
     if table.blank_rows:
-        notices.append(f"ignored {table.blank_rows} completely blank row(s)")
+        notices.append(msg('ignored {blank_rows} completely blank row(s)', blank_rows=table.blank_rows))
     if columns.id:
         ids = [s.row_id for s in submissions]
         duplicated = len(ids) - len(set(ids))
         if duplicated:
-            notices.append(f"id column '{columns.id}' repeats {duplicated} value(s); rows stay separate")
+            notices.append(msg("id column '{id}' repeats {duplicated} value(s); rows stay separate", id=columns.id, duplicated=duplicated))
     fields = [(s.text, s.title, s.agency, s.field, s.row_id) for s in submissions]
     control: list[int] = []
     if CONTROL_CHARACTERS.search("\n".join(v for row in fields for v in row)):  # one scan: almost no input has any
         control = [s.row_number for s, row in zip(submissions, fields, strict=True) if any(CONTROL_CHARACTERS.search(v) for v in row)]
     if control:
         notices.append(
-            f"{len(control)} row(s) hold control characters (as text pasted from HWP or PDF does), data row(s) {_rows(control)}: "
-            "they are ignored for matching and written as spaces in an .xlsx, which cannot store them"
+            msg(
+                '{n_control} row(s) hold control characters (as text pasted from HWP or PDF does), data row(s) {row_list}: they '
+                'are ignored for matching and written as spaces in an .xlsx, which cannot store them',
+                n_control=len(control), row_list=_rows(control)
+            )
         )
     return notices
 
@@ -46,12 +50,12 @@ def sheet_hint(table: Table) -> str:
     if not table.other_sheets:
         return ""
     listed = ", ".join(f"'{n}'" for n in table.other_sheets[:10])
-    return f" (sheet '{table.sheet}' was read; the workbook also has {listed}: choose one with --sheet)"
+    return msg(" (sheet '{sheet}' was read; the workbook also has {listed}: choose one with --sheet)", sheet=table.sheet, listed=listed)
 
 
 def formula_hint(table: Table) -> str:
     """For an error: text that is empty because its formulas were never calculated."""
     if not table.unsaved_formulas:
         return ""
-    return (f" ({table.unsaved_formulas} formula cell(s) have no saved value: "
-            "open the file in Excel or LibreOffice, save it, and run again)")
+    return msg(" ({count} formula cell(s) have no saved value: open the file in Excel or LibreOffice, save it, and run again)",
+               count=table.unsaved_formulas)

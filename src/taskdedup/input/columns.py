@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from taskdedup.config import ColumnSpec
 from taskdedup.errors import ColumnError
+from taskdedup.messages import msg
 
 # Header names by role, most specific first. Headers are compared after _key(): lower-cased, with
 # spaces, underscores, hyphens, dots, slashes and brackets removed ("과제 명" == "과제명").
@@ -65,7 +66,7 @@ def _named(headers: Sequence[str], name: str, flag: str) -> str:
     loose = [h for h in headers if _key(h) == _key(name)]
     if len(loose) == 1:
         return loose[0]
-    raise ColumnError(f"no column '{name}' for {flag}; available columns: {_available(headers)}")
+    raise ColumnError(msg("no column '{name}' for {flag}; available columns: {available}", name=name, flag=flag, available=_available(headers)))
 
 
 def _detect(headers: Sequence[str], names: Sequence[str], taken: set[str], *, contains: bool = True) -> str | None:
@@ -114,7 +115,6 @@ def resolve_columns(headers: Sequence[str], spec: ColumnSpec) -> Columns:
                 text.append(found)
     if not text:
         raise ColumnError(
-            f"no title or description column found among {_available(headers)}; "
-            "name it with --text-col (repeat it to join several columns)"
+            msg('no title or description column found among {available}; name it with --text-col (repeat it to join several columns)', available=_available(headers))
         )
     return Columns(text=tuple(text), id=id_col, agency=agency, field=field)

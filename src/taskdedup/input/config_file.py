@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 from taskdedup.errors import InputError
+from taskdedup.messages import msg
 
 CONFIG_FILE = "taskdedup.toml"
 
@@ -15,9 +16,9 @@ def load_toml(path: Path, what: str, fix: str) -> dict[str, object]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the {what} ({exc})") from None
+        raise InputError(msg('{path}: cannot read the {what} ({exc})', path=path, what=what, exc=exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc}); {fix}") from None
+        raise InputError(msg('{path}: not valid TOML ({exc}); {fix}', path=path, exc=exc, fix=fix)) from None
 
 
 def read_config(path: str | None, folder: Path) -> tuple[dict[str, object], str | None]:
@@ -32,7 +33,7 @@ def read_config(path: str | None, folder: Path) -> tuple[dict[str, object], str 
     for candidate, in_pyproject in candidates:
         if not candidate.is_file():
             if path is not None:
-                raise InputError(f"{candidate}: no such configuration file; check --config")
+                raise InputError(msg('{candidate}: no such configuration file; check --config', candidate=candidate))
             continue
         data = load_toml(candidate, "configuration", "fix the file or pass --config")
         if in_pyproject:

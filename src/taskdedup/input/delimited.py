@@ -13,6 +13,7 @@ import pandas as pd
 from taskdedup.errors import InputError
 from taskdedup.input.header import SCAN_ROWS, find_header, header_notice, unique_names
 from taskdedup.input.table import Table, drop_blank_rows
+from taskdedup.messages import msg
 
 _SNIFF_DELIMITERS = ",\t;|"
 
@@ -28,15 +29,18 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(f"unknown encoding '{encoding}'; try --encoding utf-8 or --encoding cp949") from None
+            raise InputError(msg("unknown encoding '{encoding}'; try --encoding utf-8 or --encoding cp949", encoding=encoding)) from None
         if data.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name != "utf-8":
             data = data[len(codecs.BOM_UTF8) :]  # a mark some tools add whatever the encoding
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{source}: cannot decode as {encoding} (byte {exc.start}); "
-                "try another --encoding (cp949 for Korean Excel files, utf-8 otherwise) or leave it out to detect"
+                msg(
+                    '{source}: cannot decode as {encoding} (byte {start}); try another --encoding (cp949 for Korean Excel files, '
+                    'utf-8 otherwise) or leave it out to detect',
+                    source=source, encoding=encoding, start=exc.start
+                )
             ) from None
     if data.startswith(codecs.BOM_UTF8):
         body = data[len(codecs.BOM_UTF8) :]
@@ -48,8 +52,11 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
                 return body.decode("cp949"), "cp949 (after a UTF-8 mark)"
             except UnicodeDecodeError:
                 raise InputError(
-                    f"{source}: starts with a UTF-8 mark but is not UTF-8 (byte {exc.start + len(codecs.BOM_UTF8)}) nor CP949; "
-                    "pass the file's encoding, for example --encoding cp949"
+                    msg(
+                        "{source}: starts with a UTF-8 mark but is not UTF-8 (byte {byte}) nor CP949; pass the file's encoding, for "
+                        'example --encoding cp949',
+                        source=source, byte=exc.start + len(codecs.BOM_UTF8)
+                    )
                 ) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export: UTF-16 with a BOM, tab-separated.
@@ -59,7 +66,7 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
     except UnicodeDecodeError:
         pass
     if b"\x00" in data:
-        raise InputError(f"{source}: looks like a binary file, not text; export the survey as .csv or .xlsx")
+        raise InputError(msg('{source}: looks like a binary file, not text; export the survey as .csv or .xlsx', source=source))
     try:
         return data.decode("cp949"), "cp949"
     except UnicodeDecodeError:
@@ -67,7 +74,7 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
     best = charset_normalizer.from_bytes(data).best()
     if best is not None:
         return str(best), best.encoding
-    raise InputError(f"{source}: cannot tell the text encoding; pass --encoding (for example --encoding cp949)")
+    raise InputError(msg('{source}: cannot tell the text encoding; pass --encoding (for example --encoding cp949)', source=source))
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
@@ -102,9 +109,9 @@ def _first_records(text: str, delimiter: str, count: int) -> tuple[list[list[str
 def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | None, header_row: int | None = None) -> Table:
     text, used = decode_text(data, source, encoding)
     if "\x00" in text:
-        raise InputError(f"{source}: contains NUL characters, so it is not a text table; export it again as .csv or .xlsx")
+        raise InputError(msg('{source}: contains NUL characters, so it is not a text table; export it again as .csv or .xlsx', source=source))
     if not text.strip():
-        raise InputError(f"{source}: the file is empty; export the survey with a header row and data")
+        raise InputError(msg('{source}: the file is empty; export the survey with a header row and data', source=source))
     delimiter = _sniff_delimiter(text, suffix)
     rows, starts = _first_records(text, delimiter, max(SCAN_ROWS + 1, (header_row or 0) + 1))
     header = find_header(rows, header_row, source)
@@ -131,9 +138,9 @@ def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | No
         )
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
-        raise InputError(f"{source}: not a well-formed table ({detail}); check quoting and delimiters on that line") from None
+        raise InputError(msg('{source}: not a well-formed table ({detail}); check quoting and delimiters on that line', source=source, detail=detail)) from None
     except pd.errors.EmptyDataError:
-        raise InputError(f"{source}: the file is empty; export the survey with a header row and data") from None
+        raise InputError(msg('{source}: the file is empty; export the survey with a header row and data', source=source)) from None
     frame.columns = [str(c) for c in frame.columns]
     frame, blank = drop_blank_rows(frame)
     notice = header_notice(header, starts)
@@ -146,9 +153,9 @@ def read_text_file(path: str) -> str:
     """A small text file such as a lexicon: UTF-8 (with or without BOM) or CP949."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{path}: no such file; check the path")
+        raise InputError(msg('{path}: no such file; check the path', path=path))
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        raise InputError(msg('{path}: cannot read the file ({strerror})', path=path, strerror=exc.strerror)) from exc
     return decode_text(data, path)[0]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from taskdedup.errors import InputError
 from taskdedup.input.columns import AGENCY_NAMES, DESCRIPTION_NAMES, FIELD_NAMES, ID_NAMES, TITLE_NAMES, header_key
+from taskdedup.messages import msg
 
 SCAN_ROWS = 20  # the header is looked for in this many rows from the top
 _KNOWN = frozenset(header_key(n) for n in (*ID_NAMES, *AGENCY_NAMES, *FIELD_NAMES, *TITLE_NAMES, *DESCRIPTION_NAMES))
@@ -40,7 +41,7 @@ def find_header(rows: Sequence[Sequence[str]], forced: int | None = None, source
     """
     if forced is not None:
         if forced > len(rows):
-            raise InputError(f"{source}: --header-row {forced} is past the last row ({len(rows)}); count the rows from 1 at the top")
+            raise InputError(msg('{source}: --header-row {forced} is past the last row ({n_rows}); count the rows from 1 at the top', source=source, forced=forced, n_rows=len(rows)))
         return Header(forced - 1)
     scores = [header_score(r) for r in rows[:SCAN_ROWS]]
     best = max(scores, default=0)
@@ -78,5 +79,5 @@ def header_notice(header: Header, line_of: Sequence[int] | None = None) -> str |
         return None
     row = (line_of[header.first] if line_of else header.first + 1)
     if header.rows == 2:
-        return f"header read from rows {row}-{row + 1} (a two-row header; each column named by its lower cell); --header-row N chooses another row"
-    return f"header read from row {row} (the rows above it look like a title or group labels); --header-row N chooses another row"
+        return msg("header read from rows {row}-{next} (a two-row header; each column named by its lower cell); --header-row N chooses another row", row=row, next=row + 1)
+    return msg("header read from row {row} (the rows above it look like a title or group labels); --header-row N chooses another row", row=row)

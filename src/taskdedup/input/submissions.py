@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from taskdedup.input.columns import Columns
+from taskdedup.messages import msg
 
 TITLE_WIDTH = 80
 
@@ -88,7 +89,7 @@ def to_submissions(frame: pd.DataFrame, columns: Columns, notices: list[str] | N
     agencies, fields = (_column(frame, c, changed) for c in (columns.agency, columns.field))
     ids = _column(frame, columns.id)
     if changed[0] and notices is not None:
-        notices.append(f"{changed[0]} cell(s) held HTML markup or character references (<p>, &quot;, &nbsp; ...): read as the text a web page shows")
+        notices.append(msg('{changed} cell(s) held HTML markup or character references (<p>, &quot;, &nbsp; ...): read as the text a web page shows', changed=changed[0]))
     out: list[Submission] = []
     for k, row_number in enumerate(frame.index.tolist()):
         parts = [t[k] for t in texts]

@@ -13,6 +13,7 @@ from taskdedup.errors import InputError
 from taskdedup.input.delimited import read_text_table
 from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, STDIN, TEXT_SUFFIXES, ZIP_MAGIC, Table, readable
 from taskdedup.input.workbooks import read_workbook_table
+from taskdedup.messages import msg
 
 
 def read_table(path: str, *, encoding: str | None = None, sheet: str | None = None, header_row: int | None = None) -> Table:
@@ -24,22 +25,22 @@ def read_table(path: str, *, encoding: str | None = None, sheet: str | None = No
         return read_text_table(data, "<stdin>", suffix=".csv", encoding=encoding, header_row=header_row)
     p, path = Path(path), readable(path)
     if not p.exists():
-        raise InputError(f"{path}: no such file; check the path")
+        raise InputError(msg('{path}: no such file; check the path', path=path))
     if p.is_dir():
-        raise InputError(f"{path}: is a directory, not a file; give the survey file inside it")
+        raise InputError(msg('{path}: is a directory, not a file; give the survey file inside it', path=path))
     suffix = p.suffix.lower()
     if suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES | LEGACY_EXCEL_SUFFIXES:
         raise InputError(
-            f"{path}: unsupported file type '{p.suffix or '(none)'}'; use .xlsx, .xls, .csv, .tsv or .txt"
+            msg("{path}: unsupported file type '{suffix}'; use .xlsx, .xls, .csv, .tsv or .txt", path=path, suffix=p.suffix or '(none)')
         )
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror}); check its permissions") from exc
+        raise InputError(msg('{path}: cannot read the file ({strerror}); check its permissions', path=path, strerror=exc.strerror)) from exc
     if not data.strip():
-        raise InputError(f"{path}: the file is empty; export the survey with a header row and data")
+        raise InputError(msg('{path}: the file is empty; export the survey with a header row and data', path=path))
     if suffix in TEXT_SUFFIXES:
         if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
-            raise InputError(f"{path}: this is an Excel workbook saved with a '{p.suffix}' name; rename it to .xlsx (or .xls)")
+            raise InputError(msg("{path}: this is an Excel workbook saved with a '{suffix}' name; rename it to .xlsx (or .xls)", path=path, suffix=p.suffix))
         return read_text_table(data, path, suffix=suffix, encoding=encoding, header_row=header_row)
     return read_workbook_table(data, path, suffix=suffix, sheet=sheet, header_row=header_row)

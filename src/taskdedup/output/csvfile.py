@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from taskdedup.output.records import FORMULA_START, MEMBER_COLUMNS, member_values
+from taskdedup.output.records import FORMULA_START, KIND_KO, MEMBER_COLUMNS, MEMBER_COLUMNS_KO, STATUS_KO, member_values
 from taskdedup.pipeline import Result
 
 CHUNK_ROWS = 20_000
@@ -51,13 +51,25 @@ def csv_column(values: list[Any]) -> list[str]:
     return ["" if v is None else str(v) for v in values]
 
 
-def to_csv(result: Result) -> bytes:
-    """The members table, UTF-8 with BOM so that Excel shows Korean correctly."""
+# Columns whose values are words, and those words for --lang ko (the English ones are the schema's).
+_KO_VALUES = {MEMBER_COLUMNS.index("kind"): KIND_KO, MEMBER_COLUMNS.index("status"): STATUS_KO}
+_KO_FLAG = MEMBER_COLUMNS.index("representative")
+
+
+def to_csv(result: Result, lang: str = "en") -> bytes:
+    """The members table, UTF-8 with BOM so that Excel shows Korean correctly. English column names
+    and values (the schema scripts read) by default; with lang 'ko' the workbook's words."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(MEMBER_COLUMNS)
+    korean = lang == "ko"
+    writer.writerow(MEMBER_COLUMNS_KO if korean else MEMBER_COLUMNS)
     match = result.match
     for start in range(0, len(result.rows), CHUNK_ROWS):  # in chunks: the converted cells never all live at once
         rows = [member_values(row, match) for row in result.rows[start : start + CHUNK_ROWS]]
-        writer.writerows(zip(*(csv_column(list(column)) for column in zip(*rows, strict=True)), strict=True))
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        if korean:
+            for at, words in _KO_VALUES.items():
+                columns[at] = [words.get(v, v) if v is not None else None for v in columns[at]]
+            columns[_KO_FLAG] = ["예" if v else "" for v in columns[_KO_FLAG]]
+        writer.writerows(zip(*(csv_column(column) for column in columns), strict=True))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

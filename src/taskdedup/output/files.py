@@ -9,19 +9,20 @@ from pathlib import Path
 
 from taskdedup.errors import OutputError
 from taskdedup.input.table import STDIN
+from taskdedup.messages import msg
 
 
 def check_output_path(path: Path, *, input_path: str | None = None) -> None:
     """Fail before any work if an output cannot be written where asked."""
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
-        raise OutputError(f"{path}: the folder {parent} does not exist; create it first")
+        raise OutputError(msg('{path}: the folder {parent} does not exist; create it first', path=path, parent=parent))
     if not os.access(parent, os.W_OK):
-        raise OutputError(f"{path}: cannot write in {parent}; choose another folder")
+        raise OutputError(msg('{path}: cannot write in {parent}; choose another folder', path=path, parent=parent))
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name such as {path / 'result.xlsx'}")
+        raise OutputError(msg('{path}: is a folder; give a file name such as {example}', path=path, example=path / 'result.xlsx'))
     if input_path and input_path != STDIN and path.exists() and Path(input_path).resolve() == path.resolve():
-        raise OutputError(f"{path}: is the input file; choose another output name")
+        raise OutputError(msg('{path}: is the input file; choose another output name', path=path))
 
 
 def _umask() -> int:
@@ -53,5 +54,5 @@ def write_outputs(contents: Mapping[Path, bytes]) -> None:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}; check the folder and free space") from None
+            raise OutputError(msg('cannot write {filename}: {strerror}; check the folder and free space', filename=exc.filename or 'output', strerror=exc.strerror)) from None
         raise

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from taskdedup.errors import OutputError
+from taskdedup.messages import msg
 from taskdedup.output.csvfile import to_csv
 from taskdedup.output.jsonfile import to_json
 from taskdedup.pipeline import Result
@@ -19,22 +19,31 @@ def check_fits(path: Path, rows: int) -> None:
     """Fail before the long work when the output format cannot hold one line per input row."""
     if path.suffix.lower() == ".xlsx" and rows + 1 > XLSX_ROWS:
         raise OutputError(
-            f"{path}: an .xlsx sheet holds {XLSX_ROWS - 1:,} rows below its header and the input has {rows:,}; "
-            "write .csv or .json instead"
+            msg(
+                '{path}: an .xlsx sheet holds {limit:,} rows below its header and the input has {rows:,}; write .csv or .json '
+                'instead',
+                path=path, limit=XLSX_ROWS - 1, rows=rows
+            )
         )
 
 
-def render_export(result: Result, path: Path, lang: str = "ko") -> bytes:
-    """The bytes of the export `path` names by its suffix; writing them is files.py's job."""
+def render_export(result: Result, path: Path, lang: str | None = None) -> bytes:
+    """The bytes of the export `path` names by its suffix; writing them is files.py's job.
+
+    `lang` (ko, en) is the language of the workbook, the report and the CSV's columns and values;
+    None keeps each one's default: a Korean workbook and report (their readers are the council), an
+    English CSV (the column names scripts read). JSON is the machine interface: one schema, English
+    keys and values, whatever the language."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         check_fits(path, len(result.rows))
         from taskdedup.output.workbook import to_xlsx  # XlsxWriter only for workbook writers
 
-        return to_xlsx(result, lang)
+        return to_xlsx(result, lang or "ko")
     if suffix == ".html":
         from taskdedup.output.report import to_html  # only report writers pay for the 2-D layout
 
         return to_html(result)
-    exporters: dict[str, Callable[[Result], bytes]] = {".csv": to_csv, ".json": to_json}
-    return exporters[suffix](result)
+    if suffix == ".csv":
+        return to_csv(result, lang or "en")
+    return to_json(result)

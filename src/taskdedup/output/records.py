@@ -22,12 +22,23 @@ from taskdedup.review.themes import Theme
 DIGITS = 4
 # The kinds of cluster as the Korean exports (workbook, report) name them.
 KIND_KO = {CROSS_AGENCY: "기관 간 중복", SAME_AGENCY: "기관 내 중복", UNATTRIBUTED: "기관 미상", SINGLETON: "단독"}
+STATUS_KO = {
+    "clustered": "군집됨",
+    "clustered: new, joined a merged group": "신규: 병합 결정된 묶음에 합류 (재검토)",
+    "skipped: empty text": "제외: 내용 없음",
+    "skipped: no words in text": "제외: 비교할 단어 없음",
+}
 # A spreadsheet runs text starting with these as a formula (CSV injection); OWASP's list.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 MEMBER_COLUMNS = (
     "cluster_id", "cluster_size", "kind", "theme_id", "row_id", "row_number", "agency", "field", "title",
     "representative", "probability", "similarity_to_representative", "shared_terms", "status",
+)
+# The same columns for --lang ko, in the words of the review workbook's 과제목록 sheet.
+MEMBER_COLUMNS_KO = (
+    "군집번호", "과제 수", "유형", "주제번호", "번호", "행", "기관", "분야", "과제명",
+    "대표", "대표와 일치 확률", "대표와 유사도", "공유 핵심어", "상태",
 )
 
 def neutralise(value: str) -> str:

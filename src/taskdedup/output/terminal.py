@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from taskdedup.clustering.match import MatchModel
+from taskdedup.messages import msg, translate
+from taskdedup.output.records import KIND_KO
 from taskdedup.pipeline import Result
 from taskdedup.quality.evaluate import Evaluation, PairExample
 from taskdedup.quality.explain import Explanation
@@ -23,24 +25,24 @@ from taskdedup.text.vectors import CHAR_PREFIX
 KIND_STYLE = {CROSS_AGENCY: "bold green", SAME_AGENCY: "yellow"}
 
 
-def summary_line(result: Result) -> str:
+def summary_line(result: Result, lang: str = "en") -> str:
     s = result.summary
-    parts = [
-        f"{s.rows_read} rows read",
-        f"{s.rows_skipped} skipped",
-        f"{s.clusters} clusters",
-        f"{s.proposals} merge proposals ({s.cross_agency} cross-agency, {s.same_agency} same-agency"
-        + (f", {s.unattributed} unattributed" if s.unattributed else "")
-        + ")",
-        f"{s.themes} themes",
-    ]
-    return ", ".join(parts)
+    kinds = msg("{cross} cross-agency, {same} same-agency", cross=s.cross_agency, same=s.same_agency)
+    if s.unattributed:
+        kinds = msg("{kinds}, {unattributed} unattributed", kinds=kinds, unattributed=s.unattributed)
+    return translate(msg(
+        "{read} rows read, {skipped} skipped, {clusters} clusters, {proposals} merge proposals ({kinds}), {themes} themes",
+        read=s.rows_read, skipped=s.rows_skipped, clusters=s.clusters, proposals=s.proposals, kinds=kinds, themes=s.themes,
+    ), lang)
 
 
-def settings_line(result: Result) -> str:
+def settings_line(result: Result, lang: str = "en") -> str:
     st = result.settings
     total = sum(result.timings.values())
-    return f"{result.match.name} similarity, tokenizer {st.tokenizer}, threshold p >= {st.threshold:g}, {st.linkage} linkage, {total:.1f} s"
+    return translate(msg(
+        "{similarity} similarity, tokenizer {tokenizer}, threshold p >= {threshold:g}, {linkage} linkage, {seconds:.1f} s",
+        similarity=result.match.name, tokenizer=st.tokenizer, threshold=st.threshold, linkage=st.linkage, seconds=total,
+    ), lang)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -48,60 +50,73 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def _agencies(n: int) -> str:
-    return plural(n, "agency", "agencies")
+def _agencies(n: int, lang: str = "en") -> str:
+    return translate(msg("1 agency") if n == 1 else msg("{n} agencies", n=n), lang)
 
 
 def _shown(items: list, top: int) -> list:
     return items if top <= 0 else items[:top]
 
 
-def _more(kind: str, total: int, top: int) -> str | None:
+def _more(kind: str, total: int, top: int, lang: str = "en") -> str | None:
     hidden = total - len(_shown(list(range(total)), top))
-    return f"... {hidden} more {kind} not shown (--top 0 shows all; the .xlsx and .json exports have every one)" if hidden > 0 else None
+    if hidden <= 0:
+        return None
+    what = msg("proposals") if kind == "proposals" else msg("themes")
+    return translate(msg("... {hidden} more {what} not shown (--top 0 shows all; the .xlsx and .json exports have every one)",
+                         hidden=hidden, what=what), lang)
 
 
-def timings_line(timings: dict[str, float]) -> str:
+def timings_line(timings: dict[str, float], lang: str = "en") -> str:
     """--verbose: where the run's time went, stage by stage."""
-    return "timings: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()) + f"; total {sum(timings.values()):.1f} s"
+    stages = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items())
+    return translate(msg("timings: {stages}; total {seconds:.1f} s", stages=stages, seconds=sum(timings.values())), lang)
 
 
-def render_plain(result: Result, top: int = 0) -> str:
+NO_PROPOSALS = msg("No merge proposals at this threshold; try a lower --threshold.")
+
+
+def render_plain(result: Result, top: int = 0, lang: str = "en") -> str:
     """Stable text for pipes and logs: one header line per proposal, one indented line per member;
-    the first `top` proposals and themes (0: all)."""
-    lines = [f"taskdedup: {result.source}: {summary_line(result)}", settings_line(result)]
+    the first `top` proposals and themes (0: all). The words follow `lang`; the layout does not."""
+    def t(message: str) -> str:
+        return translate(message, lang)
+
+    lines = [f"taskdedup: {result.source}: {summary_line(result, lang)}", settings_line(result, lang)]
     for c in _shown(result.proposals, top):
         lines.append("")
-        lines.append(
-            f"#{c.cluster_id} {c.kind}: {c.size} tasks, {_agencies(len(c.agencies))}, p {result.match.probability(c.cohesion):.2f}, "
-            f"keywords: {', '.join(c.keywords)}"
-        )
+        lines.append(t(msg(
+            "#{cluster_id} {kind}: {size} tasks, {agencies}, p {p:.2f}, keywords: {keywords}",
+            cluster_id=c.cluster_id, kind=c.kind if lang == "en" else KIND_KO[c.kind], size=c.size,
+            agencies=_agencies(len(c.agencies), lang), p=result.match.probability(c.cohesion), keywords=", ".join(c.keywords),
+        )))
         for m in c.members:
             s = m.submission
             mark = "*" if m is c.representative else " "
             shared = f" [{', '.join(m.shared_terms)}]" if m.shared_terms and m is not c.representative else ""
             lines.append(f"  {mark} {s.row_id}\t{s.agency or '-'}\t{s.title}\t{result.match.probability(m.similarity):.2f}{shared}")
-    more = _more("proposals", len(result.proposals), top)
+    more = _more("proposals", len(result.proposals), top, lang)
     if more:
         lines += ["", more]
     if not result.proposals:
         lines.append("")
-        lines.append("No merge proposals at this threshold; try a lower --threshold.")
+        lines.append(t(NO_PROPOSALS))
     if result.themes:
         lines.append("")
-        lines.append(f"Themes spanning several clusters (p >= {result.settings.themes_at:g}):")
-        for t in _shown(result.themes, top):
-            lines.append(
-                f"  T{t.theme_id}: {t.size} tasks, {_agencies(len(t.agencies))}, clusters {', '.join(f'#{c.cluster_id}' for c in t.clusters)}; "
-                f"keywords: {', '.join(t.keywords)}"
-            )
-        more = _more("themes", len(result.themes), top)
+        lines.append(t(msg("Themes spanning several clusters (p >= {p:g}):", p=result.settings.themes_at)))
+        for th in _shown(result.themes, top):
+            lines.append("  " + t(msg(
+                "T{theme_id}: {size} tasks, {agencies}, clusters {clusters}; keywords: {keywords}",
+                theme_id=th.theme_id, size=th.size, agencies=_agencies(len(th.agencies), lang),
+                clusters=", ".join(f"#{c.cluster_id}" for c in th.clusters), keywords=", ".join(th.keywords),
+            )))
+        more = _more("themes", len(result.themes), top, lang)
         if more:
             lines.append(more)
     return "\n".join(lines) + "\n"
 
 
-def _members_text(c: Cluster, match: MatchModel, keywords: bool) -> Text:
+def _members_text(c: Cluster, match: MatchModel, keywords: bool, lang: str) -> Text:
     text = Text()
     for k, m in enumerate(c.members):
         s = m.submission
@@ -115,52 +130,55 @@ def _members_text(c: Cluster, match: MatchModel, keywords: bool) -> Text:
         text.append(f"{s.agency or '-'}", style="cyan")
         text.append(f" {s.title}")
     if keywords and c.keywords:
-        text.append(f"\nkeywords: {', '.join(c.keywords)}", style="dim")
+        text.append("\n" + translate(msg("keywords: {keywords}", keywords=", ".join(c.keywords)), lang), style="dim")
     return text
 
 
 NARROW = 100  # columns below which keywords go under the tasks instead of beside them
 
 
-def render_rich(result: Result, console: Console, top: int = 0) -> None:
+def render_rich(result: Result, console: Console, top: int = 0, lang: str = "en") -> None:
+    def t(message: str) -> str:
+        return translate(message, lang)
+
     header = Text.assemble(("taskdedup ", "bold"), (result.source, "bold cyan"))
     console.print(header)
-    console.print(summary_line(result))
-    console.print(settings_line(result), style="dim")
+    console.print(summary_line(result, lang))
+    console.print(settings_line(result, lang), style="dim")
     if not result.proposals:
-        console.print("No merge proposals at this threshold; try a lower --threshold.")
+        console.print(t(NO_PROPOSALS))
         return
     narrow = console.width < NARROW
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True, width=4)
-    table.add_column("group", no_wrap=True, width=11)
-    table.add_column("tasks: p with ★ (the representative), id, agency, title", ratio=3, overflow="fold")
+    table.add_column(t(msg("group")), no_wrap=True, width=11)
+    table.add_column(t(msg("tasks: p with ★ (the representative), id, agency, title")), ratio=3, overflow="fold")
     if not narrow:
-        table.add_column("keywords", ratio=1)
+        table.add_column(t(msg("keywords")), ratio=1)
     for c in _shown(result.proposals, top):
-        kind = Text(f"{_agencies(len(c.agencies))}\np {result.match.probability(c.cohesion):.2f}", style=KIND_STYLE.get(c.kind, ""))
+        kind = Text(f"{_agencies(len(c.agencies), lang)}\np {result.match.probability(c.cohesion):.2f}", style=KIND_STYLE.get(c.kind, ""))
         if c.cluster_id in result.reopened:
             kind.append("\n재검토", style="bold red")
-        cells = [str(c.cluster_id), kind, _members_text(c, result.match, narrow)]
+        cells = [str(c.cluster_id), kind, _members_text(c, result.match, narrow, lang)]
         table.add_row(*cells, *([] if narrow else [", ".join(c.keywords)]))
     console.print(Group(table))
-    console.print("group: agencies in it, and p, the probability that it is one project (at its average link)", style="dim")
-    more = _more("proposals", len(result.proposals), top)
+    console.print(t(msg("group: agencies in it, and p, the probability that it is one project (at its average link)")), style="dim")
+    more = _more("proposals", len(result.proposals), top, lang)
     if more:
         console.print(more, style="dim")
     if result.themes:
-        themes = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, title=f"Themes (p >= {result.settings.themes_at:g})")
-        themes.add_column("theme", no_wrap=True, width=5)
-        themes.add_column("agencies", justify="right", width=8)
-        themes.add_column("tasks", justify="right", width=5)
-        themes.add_column("clusters", ratio=1)
-        themes.add_column("keywords", ratio=2)
-        for t in _shown(result.themes, top):
+        themes = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, title=t(msg("Themes (p >= {p:g})", p=result.settings.themes_at)))
+        themes.add_column(t(msg("theme")), no_wrap=True, width=5)
+        themes.add_column(t(msg("agencies")), justify="right", width=8)
+        themes.add_column(t(msg("tasks")), justify="right", width=5)
+        themes.add_column(t(msg("clusters")), ratio=1)
+        themes.add_column(t(msg("keywords")), ratio=2)
+        for th in _shown(result.themes, top):
             themes.add_row(
-                f"T{t.theme_id}", str(len(t.agencies)), str(t.size), ", ".join(f"#{c.cluster_id}" for c in t.clusters), ", ".join(t.keywords)
+                f"T{th.theme_id}", str(len(th.agencies)), str(th.size), ", ".join(f"#{c.cluster_id}" for c in th.clusters), ", ".join(th.keywords)
             )
         console.print(themes)
-        more = _more("themes", len(result.themes), top)
+        more = _more("themes", len(result.themes), top, lang)
         if more:
             console.print(more, style="dim")
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from taskdedup.messages import msg, translate
 from taskdedup.output.english import DECISIONS_KO, EXCLUDE_KO, LABELS_KO, to_english
-from taskdedup.output.records import KIND_KO, member_record, result_to_dict, rounded
+from taskdedup.output.records import KIND_KO, STATUS_KO, member_record, result_to_dict, rounded
 from taskdedup.output.sheets import BAND_FILL, REP_FILL, REVIEW_FILL, Chart, SheetSpec, workbook_bytes
 from taskdedup.pipeline import Result
 from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
@@ -31,7 +32,7 @@ DESCRIPTION_CHARS = 300  # about 11 lines of the 과제내용 column, within the
 EARLIER = "이전 결정"
 
 
-def _summary_sheet(result: Result) -> SheetSpec:
+def _summary_sheet(result: Result, lang: str) -> SheetSpec:
     d = result_to_dict(result, rows=False)
     s, cols = d["summary"], d["input"]["columns"]
     rows: list[list[Any]] = [
@@ -62,7 +63,7 @@ def _summary_sheet(result: Result) -> SheetSpec:
         ["번호 열", cols["id"] or "(행 번호 사용)"],
         ["taskdedup 버전", d["taskdedup_version"]],
     ]
-    rows.extend(["알림", notice] for notice in d["notices"])
+    rows.extend(["알림", translate(notice, lang)] for notice in result.notices)
     rows.extend(
         [f"주제 T{t['theme_id']}", f"기관 {t['agency_count']} · 과제 {t['size']} · {', '.join(t['keywords'])}"]
         for t in d["themes"][:TOP_THEMES]
@@ -174,7 +175,7 @@ def _members_sheet(result: Result) -> SheetSpec:
         r = member_record(row, result.match)
         rows.append([
             r["cluster_id"], r["row_id"], r["title"], r["agency"], "대표" if r["representative"] else "", r["probability"],
-            _shown_description(row.submission.description), None, _status_ko(r["status"]), r["field"], ", ".join(r["shared_terms"]),
+            _shown_description(row.submission.description), None, STATUS_KO.get(r["status"], r["status"]), r["field"], ", ".join(r["shared_terms"]),
             r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_number"],
         ])
         # Members of one proposal read together: proposals are banded, the representative stands out.
@@ -204,15 +205,6 @@ def _themes_sheet(result: Result) -> SheetSpec:
         for t in result.themes
     ]
     return SheetSpec("주제", headers, rows, wrap={4, 5, 6})
-
-
-def _status_ko(status: str) -> str:
-    return {
-        "clustered": "군집됨",
-        "clustered: new, joined a merged group": "신규: 병합 결정된 묶음에 합류 (재검토)",
-        "skipped: empty text": "제외: 내용 없음",
-        "skipped: no words in text": "제외: 비교할 단어 없음",
-    }.get(status, status)
 
 
 HOW_TO = [
@@ -245,7 +237,7 @@ def properties(result: Result) -> dict[str, Any]:
 def to_xlsx(result: Result, lang: str = "ko") -> bytes:
     """The review workbook: 사용법, 요약, 병합제안 (with a decision drop-down), 과제목록 (with a 제외
     drop-down), 주제, 유사쌍, 라벨 요청, and 결정 기록 when earlier split decisions are carried forward."""
-    sheets = [_how_to_sheet(), _summary_sheet(result), _proposals_sheet(result), _members_sheet(result), _themes_sheet(result),
+    sheets = [_how_to_sheet(), _summary_sheet(result, lang), _proposals_sheet(result), _members_sheet(result), _themes_sheet(result),
               _pairs_sheet(result), _label_sheet(result)]
     if result.decision_log:
         sheets.append(_decision_log_sheet(result))
@@ -257,8 +249,9 @@ def workbook_notices(result: Result) -> list[str]:
     out = []
     for c in result.proposals:
         if len(", ".join(m.submission.row_id for m in c.members)) > CELL_LIMIT:
-            out.append(
-                f"proposal #{c.cluster_id} has {c.size} tasks, more ids than an Excel cell holds: its 과제 번호 목록 cell lists the "
-                "first ones, and the 과제목록 (Tasks) sheet, which `cluster --decisions` and `apply` read, has them all"
-            )
+            out.append(msg(
+                "proposal #{cluster_id} has {size} tasks, more ids than an Excel cell holds: its 과제 번호 목록 cell lists the "
+                "first ones, and the 과제목록 (Tasks) sheet, which `cluster --decisions` and `apply` read, has them all",
+                cluster_id=c.cluster_id, size=c.size,
+            ))
     return out

@@ -11,6 +11,7 @@ from taskdedup.config import ColumnSpec
 from taskdedup.errors import ColumnError, InputError
 from taskdedup.input.columns import resolve_columns
 from taskdedup.input.submissions import Submission
+from taskdedup.messages import msg
 from taskdedup.pipeline import Prepared
 from taskdedup.quality.metrics import PRF, adjusted_rand, bcubed, pair_labels, pairwise
 
@@ -64,7 +65,7 @@ def evaluate_clusters(prepared: Prepared, labels: np.ndarray, gold: Sequence[str
     """`gold[i]` labels prepared.clustered[i]; rows with an empty gold label are not scored."""
     keep = [i for i, g in enumerate(gold) if g.strip()]
     if len(keep) < 2:
-        raise InputError("fewer than two rows have a gold label; check --gold-col")
+        raise InputError(msg('fewer than two rows have a gold label; check --gold-col'))
     pred = [int(labels[i]) for i in keep]
     truth = [gold[i] for i in keep]
     by_pred: dict[object, list[int]] = {}
@@ -96,7 +97,7 @@ def evaluate_pairs(
     missing = sorted({x for a, b, _ in pairs for x in (a, b) if x not in index})
     if missing:
         shown = ", ".join(f"'{m}'" for m in missing[:5])
-        raise InputError(f"{len(missing)} id(s) in the pairs file are not clustered rows of the input (e.g. {shown}); check the id column")
+        raise InputError(msg('{n_missing} id(s) in the pairs file are not clustered rows of the input (e.g. {shown}); check the id column', n_missing=len(missing), shown=shown))
     indexed = [(index[a], index[b], same) for a, b, same in pairs]
     pred = [int(x) for x in labels]
     wrong_merge = [(min(i, j), max(i, j)) for i, j, same in indexed if not same and pred[i] == pred[j]]
@@ -124,6 +125,6 @@ def gold_labels(frame: object, prepared: Prepared, gold_col: str) -> list[str]:
     headers = [str(c) for c in frame.columns]  # type: ignore[attr-defined]
     if gold_col not in headers:
         listed = ", ".join(f"'{h}'" for h in headers)
-        raise ColumnError(f"no column '{gold_col}' for --gold-col; available columns: {listed}")
+        raise ColumnError(msg("no column '{gold_col}' for --gold-col; available columns: {listed}", gold_col=gold_col, listed=listed))
     column = frame[gold_col]  # type: ignore[index]
     return [str(column.loc[s.row_number]).strip() for s in prepared.clustered]

@@ -8,6 +8,7 @@ import numpy as np
 
 from taskdedup.errors import InputError
 from taskdedup.input.submissions import Submission
+from taskdedup.messages import msg
 from taskdedup.pipeline import Prepared
 from taskdedup.text.vectors import CHAR_PREFIX, EMBEDDING_PREFIX
 
@@ -55,11 +56,11 @@ def find_row(prepared: Prepared, key: str) -> int:
         return matches[0]
     if len(matches) > 1:
         numbers = ", ".join(f"#{prepared.clustered[i].row_number}" for i in matches)
-        raise InputError(f"id '{key}' is used by several rows ({numbers}); name one by its row number, e.g. {numbers.split(', ')[0]}")
+        raise InputError(msg("id '{key}' is used by several rows ({numbers}); name one by its row number, e.g. {example}", key=key, numbers=numbers, example=numbers.split(', ')[0]))
     if any(r.submission.row_id == key or f"#{r.submission.row_number}" == key for r in prepared.skipped):
-        raise InputError(f"row '{key}' has no text to compare, so it has no similarity to explain")
+        raise InputError(msg("row '{key}' has no text to compare, so it has no similarity to explain", key=key))
     examples = ", ".join(s.row_id for s in prepared.clustered[:3])
-    raise InputError(f"no row with id '{key}'; ids come from column '{prepared.columns.id or '(row numbers)'}', e.g. {examples}")
+    raise InputError(msg("no row with id '{key}'; ids come from column '{column}', e.g. {examples}", key=key, column=prepared.columns.id or '(row numbers)', examples=examples))
 
 
 def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Explanation:

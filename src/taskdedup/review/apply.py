@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from taskdedup.errors import InputError
+from taskdedup.messages import msg
 from taskdedup.review.decisions import HOLD, MERGE, PROPOSALS, SPLIT, TASKS, find_column, find_sheet, parse_decision, proposal_records
 
 
@@ -70,12 +71,15 @@ def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
         unknown = [i for i in d.ids if i not in rows_of]
         if unknown:
             raise InputError(
-                f"{source}: proposal {d.key} is marked 병합 but lists task(s) {', '.join(unknown[:5])} that sheet '{t_name}' does not have; "
-                "fix its 과제 번호 목록"
+                msg(
+                    "{source}: proposal {key} is marked 병합 but lists task(s) {ids} that sheet '{t_name}' does not have; fix its "
+                    '과제 번호 목록',
+                    source=source, key=d.key, ids=', '.join(unknown[:5]), t_name=t_name
+                )
             )
         for i in d.ids:
             if i in group_of and group_of[i] != d.key:
-                raise InputError(f"{source}: task {i} is in two 병합 proposals ({group_of[i]}, {d.key}); keep it in one of them")
+                raise InputError(msg('{source}: task {i} is in two 병합 proposals ({group_of}, {key}); keep it in one of them', source=source, i=i, group_of=group_of[i], key=d.key))
             group_of[i] = d.key
         rows = [row for i in dict.fromkeys(d.ids) for row in rows_of[i]]
         if len(rows) < 2:

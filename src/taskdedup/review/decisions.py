@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from taskdedup.errors import InputError
+from taskdedup.messages import msg
 from taskdedup.review.proposals import Cluster
 
 MERGE, SPLIT, HOLD = "merge", "split", "hold"
@@ -34,8 +35,8 @@ def parse_decision(raw: str, source: str, sheet: str, index: int) -> str:
     """merge / split / hold from a non-empty decision cell; `index` is the data row (0-based)."""
     decision = _DECISION.get(raw.lower())
     if decision is None:
-        where = f"sheet '{sheet}' row {index + 2}" if sheet else f"row {index + 2}"  # sheet '' : a decisions CSV
-        raise InputError(f"{source}: {where}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell")
+        where = msg("sheet '{sheet}' row {row}", sheet=sheet, row=index + 2) if sheet else msg("row {row}", row=index + 2)  # sheet '' : a decisions CSV
+        raise InputError(msg("{source}: {where}: decision '{raw}' is not one of 병합, 분리, 보류 (merge, split, hold); fix that cell", source=source, where=where, raw=raw))
     return decision
 
 
@@ -43,14 +44,14 @@ def find_column(frame: pd.DataFrame, role: str, sheet: str) -> str:
     for name in COL[role]:
         if name in frame.columns:
             return name
-    raise InputError(f"sheet '{sheet}' has no '{COL[role][0]}' column; is this a review workbook written by taskdedup cluster?")
+    raise InputError(msg("sheet '{sheet}' has no '{column}' column; is this a review workbook written by taskdedup cluster?", sheet=sheet, column=COL[role][0]))
 
 
 def find_sheet(sheets: dict[str, pd.DataFrame], names: tuple[str, ...], source: str) -> tuple[str, pd.DataFrame]:
     for name in names:
         if name in sheets:
             return name, sheets[name]
-    raise InputError(f"{source}: no '{names[0]}' sheet; give the review workbook written by taskdedup cluster -o review.xlsx")
+    raise InputError(msg("{source}: no '{names}' sheet; give the review workbook written by taskdedup cluster -o review.xlsx", source=source, names=names[0]))
 
 
 # --- decisions fed back into a new run (`cluster --decisions`) ------------------------------------
@@ -155,8 +156,11 @@ def listed_members(tasks: pd.DataFrame, sheet: str, source: str) -> dict[str, Li
         if mark:
             if mark.lower() not in EXCLUDE_WORDS:
                 raise InputError(
-                    f"{source}: sheet '{sheet}' row {int(number) + 2}: '{mark}' in column '{exclude_col}' is not 제외 (exclude); "
-                    "choose 제외 or clear the cell"
+                    msg(
+                        "{source}: sheet '{sheet}' row {row}: '{mark}' in column '{exclude_col}' is not 제외 (exclude); choose 제외 or "
+                        'clear the cell',
+                        source=source, sheet=sheet, row=int(number) + 2, mark=mark, exclude_col=exclude_col
+                    )
                 )
             excluded.setdefault(cluster, set()).add(row_id)
     return {k: Listed(tuple(v), frozenset(excluded.get(k, ())), reps.get(k, "")) for k, v in ids.items()}
@@ -166,7 +170,7 @@ def _records(frame: pd.DataFrame, sheet: str, source: str, members: dict[str, Li
     key_col, decision_col = find_column(frame, "key", sheet), find_column(frame, "decision", sheet)
     ids_col = next((c for c in ("과제 번호 목록", "Member ids") if c in frame.columns), None)
     if ids_col is None:
-        raise InputError(f"sheet '{sheet}' has no '과제 번호 목록' column; is this a review workbook written by taskdedup cluster?")
+        raise InputError(msg("sheet '{sheet}' has no '과제 번호 목록' column; is this a review workbook written by taskdedup cluster?", sheet=sheet))
     comment_col = next((c for c in COL["comment"] if c in frame.columns), None)
     lead_col = next((c for c in COL["lead"] if c in frame.columns), None)
     cluster_col = next((c for c in COL["cluster"] if c in frame.columns), None)
@@ -264,7 +268,7 @@ def _decisions_from_table(table: pd.DataFrame, source: str) -> Decisions:
         for name in names:
             if name in table.columns:
                 return name
-        raise InputError(f"{source}: a decisions CSV needs a '{names[0]}' (or '{names[-1]}') column; found {', '.join(map(str, table.columns))}")
+        raise InputError(msg("{source}: a decisions CSV needs a '{names}' (or '{names2}') column; found {found}", source=source, names=names[0], names2=names[-1], found=', '.join(map(str, table.columns))))
 
     key_col, decision_col = pick("제안 키", "Proposal key", "key"), pick("결정", "Decision", "decision")
     ids_col = pick("과제 번호 목록", "Member ids", "ids")
@@ -304,7 +308,7 @@ def constrain(
         gone = [row_id for row_id in ids if row_id not in where]
         if gone:
             shown = ", ".join(gone[:5])
-            notices.append(f"decision {kind} {key}: {len(gone)} of {len(ids)} task(s) no longer in the input ({shown}); applied to the rest")
+            notices.append(msg('decision {kind} {key}: {n_gone} of {n_ids} task(s) no longer in the input ({shown}); applied to the rest', kind=kind, key=key, n_gone=len(gone), n_ids=len(ids), shown=shown))
         return found
 
     for d in decisions.records:

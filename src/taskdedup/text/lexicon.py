@@ -19,6 +19,7 @@ from importlib.resources import files
 from typing import Any
 
 from taskdedup.errors import InputError
+from taskdedup.messages import msg
 from taskdedup.text.normalize import normalize
 
 _LATIN = re.compile(r"[a-z0-9]")
@@ -88,8 +89,11 @@ class Lexicon:
             boilerplate = frozenset(normalize(str(w)) for w in words if normalize(str(w)))
         except (AttributeError, TypeError) as exc:
             raise InputError(
-                f"{source}: not a lexicon ([concepts] and [agencies] map a term to a list of variants; "
-                f"[boilerplate] has words = [...]): {exc}"
+                msg(
+                    '{source}: not a lexicon ([concepts] and [agencies] map a term to a list of variants; [boilerplate] has words ='
+                    ' [...]): {exc}',
+                    source=source, exc=exc
+                )
             ) from None
         return Lexicon(concepts=concepts, agencies=agencies, boilerplate=boilerplate)
 
@@ -165,6 +169,6 @@ def parse_lexicon(text: str, source: str) -> tuple[Lexicon, bool]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: not valid TOML ({exc}); see README 'Lexicon' for the format") from None
+        raise InputError(msg("{source}: not valid TOML ({exc}); see README 'Lexicon' for the format", source=source, exc=exc)) from None
     replace = bool(data.get("options", {}).get("replace_builtin", False)) if isinstance(data.get("options"), dict) else False
     return Lexicon.from_dict(data, source), replace

