@@ -180,3 +180,56 @@ def test_the_configuration_file_sets_the_language(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(app, ["cluster", "missing.csv"])
     assert r.stderr == "오류: missing.csv: 그런 파일이 없습니다. 경로를 확인하세요\n"
+
+
+def test_apply_speaks_and_writes_the_language(tmp_path: Path) -> None:
+    review = tmp_path / "review.xlsx"
+    assert runner.invoke(app, ["cluster", str(ROOT / "data" / "samples" / "survey_2018.xlsx"), *LEXICAL, "-q", "-o", str(review)]).exit_code == 0
+    book = openpyxl.load_workbook(review)
+    for row, decision in enumerate(["병합", "병합", "분리", "보류", "병합"], start=2):
+        book["병합제안"].cell(row, 4).value = decision
+    book.save(review)
+    merged_csv, merged_xlsx = tmp_path / "통합.csv", tmp_path / "merged.xlsx"
+    r = runner.invoke(app, ["apply", str(review), "-o", str(merged_csv), "--lang", "ko"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout == ("과제 52개 -> 43행: 과제 12개에서 병합된 사업 3개, 그대로 둔 과제 40개 "
+                        "(결정: 병합 3, 분리 1, 보류 1, 미결정 10)\n")
+    rows = list(csv.reader(io.StringIO(merged_csv.read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == ["구분", "제안 키", "주관 기관", "참여 기관", "과제 수", "과제 번호", "과제명", "의견"]
+    assert rows[1][0] == "병합" and {r[0] for r in rows[1:]} == {"병합", "단독"}
+    r = runner.invoke(app, ["apply", str(review), "-o", str(merged_xlsx), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    sheet = openpyxl.load_workbook(merged_xlsx)["Merged tasks"]
+    assert [c.value for c in sheet[1]][:3] == ["Kind", "Proposal key", "Lead agency"] and sheet["A2"].value == "merged"
+
+
+def test_the_report_in_english_has_no_korean_but_the_data(tmp_path: Path) -> None:
+    import re
+
+    ko, en = tmp_path / "ko.html", tmp_path / "en.html"
+    assert runner.invoke(app, ["cluster", SAMPLE, *LEXICAL, "-q", "-o", str(ko)]).exit_code == 0
+    assert runner.invoke(app, ["cluster", SAMPLE, *LEXICAL, "-q", "-o", str(en), "--lang", "en"]).exit_code == 0
+    english, korean = en.read_text(encoding="utf-8"), ko.read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and "<h1>taskdedup merge proposals</h1>" in english and "cross-agency ·" in english
+    assert '<html lang="ko">' in korean and "기관 간 중복 ·" in korean
+    # none of the Korean report's own words is left in the English one (the survey's text stays as written)
+    from taskdedup.output.report import KO
+
+    phrases = {p for text in KO.values() for p in re.findall(r"[가-힣][가-힣 ]*[가-힣]|[가-힣]", re.sub(r"\{[^}]*\}", " ", text))}
+    assert phrases and [p for p in phrases if p in korean]  # the check can fail: the Korean report holds them
+    assert [p for p in phrases if p in english] == []
+
+
+def test_explain_and_the_progress_bars_in_korean() -> None:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    r = runner.invoke(app, ["explain", SAMPLE, "1", "2", *LEXICAL, "--lang", "ko"])
+    assert r.exit_code == 0, r.output
+    assert "이 쌍이 한 사업일 확률 " in r.stdout and "공유 단어 (A의 가중치 x B의 가중치 = 기여도):" in r.stdout
+    from taskdedup.output.terminal import Bars
+
+    with Progress(console=Console(file=io.StringIO()), transient=True) as progress:
+        bars = Bars(progress, None, "ko")
+        bars("tokenising", 0, 10)
+        assert [t.description for t in progress.tasks] == ["형태소 분석"]

@@ -41,7 +41,7 @@ def apply(
         for path in output:
             check_output_path(path, input_path=review)
         applied = apply_decisions(read_workbook_sheets(review), review)
-        write_outputs({path: render_applied(applied, path) for path in output})
+        write_outputs({path: render_applied(applied, path, language.exports()) for path in output})
         if not quiet:
             d = applied.decisions
             extra = ""

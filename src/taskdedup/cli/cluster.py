@@ -131,7 +131,7 @@ def cluster(
             threshold=DEFAULT_THRESHOLD if auto else float(threshold) if given else None, theme_threshold=theme_threshold, keywords=keywords
         )
         decided = read_decisions_file(decisions) if decisions else None  # fail before the long work
-        with progress_bars(enabled=not quiet and sys.stderr.isatty()) as progress:
+        with progress_bars(enabled=not quiet and sys.stderr.isatty(), lang=lang) as progress:
             started = time.perf_counter()
             progress("reading", 0, 1)
             table = read_input(input, opts)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from taskdedup.cli import language
 from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, ThresholdOpt, expand_groups
@@ -53,4 +54,4 @@ def evaluate(
             evaluation = evaluate_clusters(prepared, labels, gold_labels(table.frame, prepared, gold_col), settings.threshold, worst)
         else:
             evaluation = evaluate_pairs(prepared, labels, read_pairs(str(pairs)), settings.threshold, worst)
-        show(report, lambda: dumps(evaluation_to_dict(evaluation)), lambda: render_evaluation(evaluation))
+        show(report, lambda: dumps(evaluation_to_dict(evaluation)), lambda: render_evaluation(evaluation, language.messages()))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from taskdedup.cli import language
 from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, ThresholdOpt, expand_groups
@@ -38,4 +39,4 @@ def explain(
         prepared = prepare_input(read_input(input, opts), settings, opts)
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
         explanation = run_explain(prepared, first, second, terms)
-        show(report, lambda: dumps(explanation_to_dict(explanation)), lambda: render_explanation(explanation))
+        show(report, lambda: dumps(explanation_to_dict(explanation)), lambda: render_explanation(explanation, language.messages()))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from taskdedup.cli import language
 from taskdedup.cli.common import prepare_input, read_input, read_labels_file, say_columns, show, stderr_console
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups
@@ -45,4 +46,4 @@ def learn(
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
         learning = learn_from(prepared, labels)
         write_outputs({output: model_toml(learning, survey=input, sources=reviews, overruled=labels.overruled)})
-    show(report, lambda: learning_json(learning, str(output)), lambda: learning_report(learning, str(output)))
+    show(report, lambda: learning_json(learning, str(output)), lambda: learning_report(learning, str(output), language.messages()))

@@ -65,4 +65,5 @@ def tune(
             write_outputs({plot: image})
             if not report.quiet:
                 stderr_console().print(msg("wrote {path}", path=plot).translate(language.messages()))
-        show(report, lambda: dumps(tuning_to_dict(tuning)), lambda: render_tuning(tuning), lambda console: render_tuning_rich(tuning, console))
+        show(report, lambda: dumps(tuning_to_dict(tuning)), lambda: render_tuning(tuning, language.messages()),
+             lambda console: render_tuning_rich(tuning, console, language.messages()))

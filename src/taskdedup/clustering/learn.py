@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from taskdedup.clustering.match import MatchModel
+from taskdedup.messages import msg
 from taskdedup.text.vectors import CHAR_PREFIX, EMBEDDING_PREFIX, Vectors
 
 SIGNALS = ("word", "char", "embedding")
@@ -149,9 +150,10 @@ def learn(features: np.ndarray, same: np.ndarray, prior: MatchModel, strength: f
     pairs predicted by a model fitted on the other folds, against the shipped model."""
     positives, negatives = int(same.sum()), int((~same).sum())
     if min(positives, negatives) < MIN_PER_CLASS:
-        reason = (
-            f"too few decisions to learn from: {positives} same and {negatives} different pair(s); "
-            f"need at least {MIN_PER_CLASS} of each, so the built-in model is kept"
+        reason = msg(
+            "too few decisions to learn from: {same} same and {different} different pair(s); "
+            "need at least {least} of each, so the built-in model is kept",
+            same=positives, different=negatives, least=MIN_PER_CLASS,
         )
         return Learned(prior, False, reason, positives, negatives, 0, None, None)
     k = min(FOLDS, positives, negatives)
@@ -164,10 +166,11 @@ def learn(features: np.ndarray, same: np.ndarray, prior: MatchModel, strength: f
     builtin = scores(same, probabilities(prior, features) >= 0.5)
     refitted = scores(same, held)
     if refitted.f1 <= builtin.f1:
-        reason = (
-            f"learning from {positives} same and {negatives} different pair(s) did not beat the built-in model on them "
-            f"(cross-validated F1 {refitted.f1:.3f} vs {builtin.f1:.3f}), so the built-in model is kept"
+        reason = msg(
+            "learning from {same} same and {different} different pair(s) did not beat the built-in model on them "
+            "(cross-validated F1 {refitted:.3f} vs {builtin:.3f}), so the built-in model is kept",
+            same=positives, different=negatives, refitted=refitted.f1, builtin=builtin.f1,
         )
         return Learned(prior, False, reason, positives, negatives, k, builtin, refitted)
-    reason = f"learned from {positives} same and {negatives} different pair(s)"
+    reason = msg("learned from {same} same and {different} different pair(s)", same=positives, different=negatives)
     return Learned(fit(features, same, prior, strength), True, reason, positives, negatives, k, builtin, refitted)

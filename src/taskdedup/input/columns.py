@@ -45,10 +45,9 @@ class Columns:
     field: str | None = None
 
     def describe(self) -> str:
-        parts = [f"text={' + '.join(self.text)}"]
-        for label, name in (("id", self.id), ("agency", self.agency), ("field", self.field)):
-            parts.append(f"{label}={name if name else '(none)'}")
-        return ", ".join(parts)
+        none = msg("(none)")
+        return msg("text={text}, id={id}, agency={agency}, field={field}", text=" + ".join(self.text), id=self.id or none,
+                   agency=self.agency or none, field=self.field or none)
 
 
 LISTED = 20  # headers named in an error before "and N more": a wide sheet must not print a page

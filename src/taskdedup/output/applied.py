@@ -16,26 +16,39 @@ APPLIED_HEADERS_KO = [("구분", 10), ("제안 키", 12), ("주관 기관", 16),
                       ("과제명", 60), ("의견", 30)]
 
 
-def _applied_rows(applied: Applied) -> list[list[Any]]:
+APPLIED_HEADERS_EN = [("Kind", 10), ("Proposal key", 12), ("Lead agency", 16), ("Agencies", 30), ("Tasks", 8), ("Task ids", 20),
+                      ("Titles", 60), ("Comment", 30)]
+KIND_WORDS = {"ko": ("병합", "단독"), "en": ("merged", "task")}
+
+
+def _applied_rows(applied: Applied, lang: str) -> list[list[Any]]:
+    merged, single = KIND_WORDS[lang]
     return [
-        ["병합" if p.merged else "단독", p.key, p.lead_agency, ", ".join(p.agencies), len(p.ids), ", ".join(p.ids), "\n".join(p.titles), p.comment]
+        [merged if p.merged else single, p.key, p.lead_agency, ", ".join(p.agencies), len(p.ids), ", ".join(p.ids), "\n".join(p.titles), p.comment]
         for p in applied.projects
     ]
 
 
-def applied_csv(applied: Applied) -> bytes:
+def applied_csv(applied: Applied, lang: str = "en") -> bytes:
+    """English column names and values (the schema scripts read) by default; the workbook's with lang 'ko'."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(APPLIED_COLUMNS)
+    writer.writerow([name for name, _ in APPLIED_HEADERS_KO] if lang == "ko" else APPLIED_COLUMNS)
+    merged, single = KIND_WORDS[lang]
     for p in applied.projects:
-        values = ["merged" if p.merged else "task", p.key, p.lead_agency, "; ".join(p.agencies), len(p.ids), "; ".join(p.ids), " | ".join(p.titles), p.comment]
+        values = [merged if p.merged else single, p.key, p.lead_agency, "; ".join(p.agencies), len(p.ids), "; ".join(p.ids), " | ".join(p.titles), p.comment]
         writer.writerow(csv_row(values))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def applied_xlsx(applied: Applied) -> bytes:
-    return workbook_bytes([SheetSpec("통합과제목록", APPLIED_HEADERS_KO, _applied_rows(applied), wrap={4, 6, 7, 8})])
+def applied_xlsx(applied: Applied, lang: str = "ko") -> bytes:
+    if lang == "en":
+        return workbook_bytes([SheetSpec("Merged tasks", APPLIED_HEADERS_EN, _applied_rows(applied, "en"), wrap={4, 6, 7, 8})])
+    return workbook_bytes([SheetSpec("통합과제목록", APPLIED_HEADERS_KO, _applied_rows(applied, "ko"), wrap={4, 6, 7, 8})])
 
 
-def render_applied(applied: Applied, path: Path) -> bytes:
-    return applied_xlsx(applied) if path.suffix.lower() == ".xlsx" else applied_csv(applied)
+def render_applied(applied: Applied, path: Path, lang: str | None = None) -> bytes:
+    """The merged list as the suffix asks; lang None: a Korean workbook, an English CSV."""
+    if path.suffix.lower() == ".xlsx":
+        return applied_xlsx(applied, lang or "ko")
+    return applied_csv(applied, lang or "en")

@@ -43,7 +43,7 @@ def render_export(result: Result, path: Path, lang: str | None = None) -> bytes:
     if suffix == ".html":
         from taskdedup.output.report import to_html  # only report writers pay for the 2-D layout
 
-        return to_html(result)
+        return to_html(result, lang or "ko")
     if suffix == ".csv":
         return to_csv(result, lang or "en")
     return to_json(result)

@@ -13,6 +13,7 @@ from taskdedup.clustering.learn import STRENGTH, Scores
 from taskdedup.clustering.match import MatchModel
 from taskdedup.config import DEFAULT_THRESHOLD
 from taskdedup.input.model_file import MODEL_FORMAT
+from taskdedup.messages import msg, translate
 from taskdedup.quality.learning import Learning
 
 
@@ -71,22 +72,28 @@ def model_toml(learning: Learning, *, survey: str, sources: Sequence[str], overr
     return text.encode("utf-8")
 
 
-def learning_report(learning: Learning, output: str) -> str:
+def learning_report(learning: Learning, output: str, lang: str = "en") -> str:
     """What `learn` prints: how many labels, what learning bought, and the weights before and after."""
     learned, builtin = learning.learned, learning.builtin
-    lines = [learned.reason + (f"; {learning.unknown} labelled pair(s) name tasks not in this survey and were left out" if learning.unknown else "")]
+    first = learned.reason
+    if learning.unknown:
+        first = msg("{reason}; {count} labelled pair(s) name tasks not in this survey and were left out", reason=first, count=learning.unknown)
+    lines = [first]
     if learned.builtin is not None and learned.refitted is not None:
-        lines.append(f"cross-validated on the labelled pairs ({learned.folds} folds, p >= 0.5 is 'same'):")
-        lines.append(f"  built-in model: precision {learned.builtin.precision:.3f}  recall {learned.builtin.recall:.3f}  F1 {learned.builtin.f1:.3f}")
-        lines.append(f"  learned model:  precision {learned.refitted.precision:.3f}  recall {learned.refitted.recall:.3f}  F1 {learned.refitted.f1:.3f}")
+        lines.append(msg("cross-validated on the labelled pairs ({folds} folds, p >= 0.5 is 'same'):", folds=learned.folds))
+        for label, s in ((msg("  built-in model:"), learned.builtin), (msg("  learned model: "), learned.refitted)):
+            lines.append(msg("{label} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}", label=label, precision=s.precision,
+                             recall=s.recall, f1=s.f1))
     model = learned.model
-    lines.append(
-        f"weights word/char/embedding {builtin.word_weight:.3f}/{builtin.char_weight:.3f}/{builtin.embedding_weight:.3f} -> "
-        f"{model.word_weight:.3f}/{model.char_weight:.3f}/{model.embedding_weight:.3f}; "
-        f"midpoint {builtin.midpoint:.3f} -> {model.midpoint:.3f}; slope {builtin.slope:.2f} -> {model.slope:.2f}"
-    )
-    lines.append(f"wrote {output}: use it with taskdedup cluster --model {output}")
-    return "\n".join(lines) + "\n"
+    before = f"{builtin.word_weight:.3f}/{builtin.char_weight:.3f}/{builtin.embedding_weight:.3f}"
+    after = f"{model.word_weight:.3f}/{model.char_weight:.3f}/{model.embedding_weight:.3f}"
+    lines.append(msg(
+        "weights word/char/embedding {before} -> {after}; midpoint {midpoint:.3f} -> {midpoint2:.3f}; slope {slope:.2f} -> {slope2:.2f}",
+        before=before, after=after,
+        midpoint=builtin.midpoint, midpoint2=model.midpoint, slope=builtin.slope, slope2=model.slope,
+    ))
+    lines.append(msg("wrote {path}: use it with taskdedup cluster --model {path}", path=output))
+    return "\n".join(translate(line, lang) for line in lines) + "\n"
 
 
 def learning_json(learning: Learning, output: str) -> str:

@@ -76,7 +76,7 @@ def pair_scores(matrix: sp.csr_matrix, indices: Sequence[int]) -> np.ndarray:
     return np.asarray((block @ block.T).todense())
 
 
-def _graph(c: Cluster, match: MatchModel, matrix: sp.csr_matrix | None) -> str:
+def _graph(c: Cluster, match: MatchModel, matrix: sp.csr_matrix | None, w: dict[str, str]) -> str:
     """The members on a circle, the representative on top; an edge per pair (a star around the
     representative for large groups), coloured and labelled by the pair's probability."""
     members = c.members
@@ -94,7 +94,7 @@ def _graph(c: Cluster, match: MatchModel, matrix: sp.csr_matrix | None) -> str:
     else:
         pairs = [(0, b, members[b].similarity) for b in range(1, n)]
     parts = [f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {height}" role="img" '
-             f'aria-label="#{c.cluster_id}: {n}개 과제의 쌍별 일치 확률">']
+             f'aria-label="#{c.cluster_id}: {w["graph"].format(n=n)}">']
     labels = []
     for a, b, score in sorted(pairs, key=lambda p: p[2]):  # the strongest links drawn last, on top
         p = match.probability(score)
@@ -102,7 +102,7 @@ def _graph(c: Cluster, match: MatchModel, matrix: sp.csr_matrix | None) -> str:
         width = 1 + 3 * p
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{edge_colour(p)}" stroke-width="{width:.1f}">'
-            f"<title>{_e(members[a].submission.row_id)} – {_e(members[b].submission.row_id)}: 일치 확률 {p:.2f}</title></line>"
+            f"<title>{_e(members[a].submission.row_id)} – {_e(members[b].submission.row_id)}: {w['probability']} {p:.2f}</title></line>"
         )
         if n <= LABEL_MEMBERS:
             labels.append(
@@ -122,38 +122,40 @@ def _graph(c: Cluster, match: MatchModel, matrix: sp.csr_matrix | None) -> str:
     return "".join(parts)
 
 
-def _card(c: Cluster, result: Result, with_graph: bool) -> str:
+def _card(c: Cluster, result: Result, with_graph: bool, w: dict[str, str]) -> str:
     match = result.match
     new = set(result.reopened.get(c.cluster_id, ()))
     items = []
     for m in c.members:
         s = m.submission
         rep = ' class="rep"' if m is c.representative else ""
-        sim = "대표" if m is c.representative else f"{match.probability(m.similarity):.2f}"
+        sim = w["rep"] if m is c.representative else f"{match.probability(m.similarity):.2f}"
         shared = f' <span class="terms">[{_e(", ".join(m.shared_terms))}]</span>' if m.shared_terms and m is not c.representative else ""
-        joined = ' <span class="again">새 과제</span>' if s.row_id in new else ""
+        joined = f' <span class="again">{w["new"]}</span>' if s.row_id in new else ""
         items.append(f'<li{rep}><span class="id">{_e(s.row_id)}</span> {_e(s.agency or "-")} · {_e(s.title)} <span class="sim">{sim}</span>{shared}{joined}</li>')
-    text = " ".join([f"#{c.cluster_id}", KIND_KO[c.kind], *c.keywords, *c.agencies,
+    kind = KIND_KO[c.kind] if w is KO else c.kind
+    text = " ".join([f"#{c.cluster_id}", kind, *c.keywords, *c.agencies,
                      *(f"{m.submission.row_id} {m.submission.title}" for m in c.members)]).lower()
-    again = ' · <span class="again">재검토</span>' if new else ""
+    again = f' · <span class="again">{w["again"]}</span>' if new else ""
     return (
         f'<div class="card" id="p{c.cluster_id}" data-text="{_e(text)}"><h3>#{c.cluster_id} {_e(c.representative.submission.title)}</h3>'
-        f'<div class="kind">{KIND_KO[c.kind]} · 기관 {len(c.agencies)} · 과제 {c.size} · 일치 확률 {match.probability(c.cohesion):.2f}{again}</div>'
-        f'<div class="terms">핵심어: {_e(", ".join(c.keywords))}</div>'
-        + (_graph(c, match, result.matrix) if with_graph else "")
-        + f'<ul>{"".join(items)}</ul><div class="kind">참여 기관: {_e(", ".join(c.agencies) or "-")}</div></div>'
+        f'<div class="kind">{kind} · {w["counts"].format(agencies=len(c.agencies), tasks=c.size)} · '
+        f'{w["probability"]} {match.probability(c.cohesion):.2f}{again}</div>'
+        f'<div class="terms">{w["keywords"]}: {_e(", ".join(c.keywords))}</div>'
+        + (_graph(c, match, result.matrix, w) if with_graph else "")
+        + f'<ul>{"".join(items)}</ul><div class="kind">{w["agencies"]}: {_e(", ".join(c.agencies) or "-")}</div></div>'
     )
 
 
-def _legend() -> str:
+def _legend(w: dict[str, str]) -> str:
     edges = "".join(
         f'<span><i class="swatch" style="background:{colour}"></i>{"p ≥ " + format(low, "g") if low else "p < 0.5"}</span>'
         for low, colour in STEPS
     )
     return (
-        '<div class="legend"><span><i class="dot" style="background:#305496"></i>대표 과제</span>'
-        '<span><i class="dot" style="background:#7fa7d9"></i>구성 과제</span>'
-        f"{edges}<span>선: 두 과제가 같은 사업일 확률 (굵고 진할수록 높음)</span></div>"
+        f'<div class="legend"><span><i class="dot" style="background:#305496"></i>{w["rep_task"]}</span>'
+        f'<span><i class="dot" style="background:#7fa7d9"></i>{w["member"]}</span>'
+        f'{edges}<span>{w["edges"]}</span></div>'
     )
 
 
@@ -161,16 +163,43 @@ def _cluster_link(c: Cluster) -> str:
     return f'<a href="#p{c.cluster_id}">#{c.cluster_id}</a>' if c.is_proposal else f"#{c.cluster_id}"
 
 
-def to_html(result: Result) -> bytes:
+# The report's words: Korean (its readers are the council) or English (--lang en).
+KO = {
+    "title": "taskdedup 병합 제안 보고서", "input": "입력 파일", "read": "읽은 과제 수", "skipped": "제외된 과제 수", "proposals": "병합 제안",
+    "kinds": "{proposals} (기관 간 {cross}, 기관 내 {same}, 기관 미상 {unattributed})", "themes": "주제", "settings": "설정",
+    "setting": "{similarity}, {tokenizer}, 병합 임계값 (같은 과제일 확률) {threshold:g}, {linkage} linkage",
+    "more": "그래프는 앞의 {graphs}개 제안에만 그립니다 (전체 {total}개는 카드와 검토 통합문서에 모두 있습니다).",
+    "find": "찾기", "placeholder": "과제명, 기관, 번호, 핵심어 (여러 낱말은 모두 포함)", "shown": "개 제안",
+    "spanning": "여러 기관에 걸친 주제", "theme": "주제", "agency_count": "기관 수", "task_count": "과제 수", "keywords": "핵심어", "clusters": "군집",
+    "graph": "{n}개 과제의 쌍별 일치 확률", "probability": "일치 확률", "rep": "대표", "new": "새 과제", "again": "재검토",
+    "counts": "기관 {agencies} · 과제 {tasks}", "agencies": "참여 기관", "rep_task": "대표 과제", "member": "구성 과제",
+    "edges": "선: 두 과제가 같은 사업일 확률 (굵고 진할수록 높음)",
+}
+EN = {
+    "title": "taskdedup merge proposals", "input": "Input file", "read": "Rows read", "skipped": "Rows skipped", "proposals": "Merge proposals",
+    "kinds": "{proposals} ({cross} cross-agency, {same} same-agency, {unattributed} unattributed)", "themes": "Themes", "settings": "Settings",
+    "setting": "{similarity}, {tokenizer}, threshold (probability of one project) {threshold:g}, {linkage} linkage",
+    "more": "Graphs are drawn for the first {graphs} proposals only (all {total} are in the cards and the review workbook).",
+    "find": "Find", "placeholder": "title, agency, id, keyword (several words: all of them)", "shown": " proposals",
+    "spanning": "Themes across agencies", "theme": "Theme", "agency_count": "Agencies", "task_count": "Tasks", "keywords": "Keywords",
+    "clusters": "Clusters", "graph": "pairwise match probabilities of {n} tasks", "probability": "match probability", "rep": "rep.",
+    "new": "new task", "again": "review again", "counts": "{agencies} agencies · {tasks} tasks", "agencies": "Agencies",
+    "rep_task": "representative task", "member": "member task", "edges": "line: probability that two tasks are one project (thicker and darker: higher)",
+}
+
+
+def to_html(result: Result, lang: str = "ko") -> bytes:
+    """The self-contained report, in Korean or (lang 'en') English."""
+    w = EN if lang == "en" else KO
     s = result.summary
     st = result.settings
     rows: Sequence[tuple[str, object]] = (
-        ("입력 파일", result.source.split("/")[-1]),
-        ("읽은 과제 수", s.rows_read),
-        ("제외된 과제 수", s.rows_skipped),
-        ("병합 제안", f"{s.proposals} (기관 간 {s.cross_agency}, 기관 내 {s.same_agency}, 기관 미상 {s.unattributed})"),
-        ("주제", s.themes),
-        ("설정", f"{result.match.name}, {st.tokenizer}, 병합 임계값 (같은 과제일 확률) {st.threshold:g}, {st.linkage} linkage"),
+        (w["input"], result.source.split("/")[-1]),
+        (w["read"], s.rows_read),
+        (w["skipped"], s.rows_skipped),
+        (w["proposals"], w["kinds"].format(proposals=s.proposals, cross=s.cross_agency, same=s.same_agency, unattributed=s.unattributed)),
+        (w["themes"], s.themes),
+        (w["settings"], w["setting"].format(similarity=result.match.name, tokenizer=st.tokenizer, threshold=st.threshold, linkage=st.linkage)),
     )
     proposals = result.proposals
     themes = "".join(
@@ -178,22 +207,22 @@ def to_html(result: Result) -> bytes:
         f"<td>{' '.join(_cluster_link(c) for c in t.clusters)}</td></tr>"
         for t in result.themes
     )
-    more = (f'<p class="kind">그래프는 앞의 {GRAPH_PROPOSALS}개 제안에만 그립니다 (전체 {len(proposals)}개는 카드와 검토 통합문서에 모두 있습니다).</p>'
-            if len(proposals) > GRAPH_PROPOSALS else "")
+    more = (f'<p class="kind">{w["more"].format(graphs=GRAPH_PROPOSALS, total=len(proposals))}</p>' if len(proposals) > GRAPH_PROPOSALS else "")
+    head = "".join(f"<th>{w[k]}</th>" for k in ("theme", "agency_count", "task_count", "keywords", "clusters"))
     body = [
         "<!DOCTYPE html>",
-        '<html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>taskdedup 병합 제안 보고서</title><style>{_STYLE}</style></head><body>",
-        "<h1>taskdedup 병합 제안 보고서</h1>",
+        f'<html lang="{"en" if w is EN else "ko"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{w['title']}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{w['title']}</h1>",
         '<table class="summary">' + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows) + "</table>",
-        f"<h2>병합 제안 ({s.proposals})</h2>",
-        '<div class="search"><label for="q">찾기</label><input id="q" type="search" placeholder="과제명, 기관, 번호, 핵심어 (여러 낱말은 모두 포함)" '
-        f'autocomplete="off"><span class="kind"><span id="shown">{len(proposals)}</span> / {len(proposals)}개 제안</span></div>',
-        _legend(),
+        f"<h2>{w['proposals']} ({s.proposals})</h2>",
+        f'<div class="search"><label for="q">{w["find"]}</label><input id="q" type="search" placeholder="{w["placeholder"]}" '
+        f'autocomplete="off"><span class="kind"><span id="shown">{len(proposals)}</span> / {len(proposals)}{w["shown"]}</span></div>',
+        _legend(w),
         more,
-        '<div class="cards">' + "".join(_card(c, result, k < GRAPH_PROPOSALS) for k, c in enumerate(proposals)) + "</div>",
-        f"<h2>여러 기관에 걸친 주제 ({s.themes})</h2>",
-        '<table class="themes"><tr><th>주제</th><th>기관 수</th><th>과제 수</th><th>핵심어</th><th>군집</th></tr>' + themes + "</table>",
+        '<div class="cards">' + "".join(_card(c, result, k < GRAPH_PROPOSALS, w) for k, c in enumerate(proposals)) + "</div>",
+        f"<h2>{w['spanning']} ({s.themes})</h2>",
+        f'<table class="themes"><tr>{head}</tr>' + themes + "</table>",
         f"<script>{_SCRIPT}</script>",
         "</body></html>",
     ]

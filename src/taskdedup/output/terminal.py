@@ -190,31 +190,42 @@ def _pair_line(p: PairExample) -> str:
     return f"  p {p.probability:.2f}  {p.a.row_id} {p.a.title}  <->  {p.b.row_id} {p.b.title}"
 
 
-def render_evaluation(ev: Evaluation) -> str:
-    lines = [f"threshold {ev.threshold:g}, {ev.rows_scored} rows scored" + (f", {ev.pairs_scored} labelled pairs" if ev.pairs_scored else "")]
-    lines.append(f"pairwise   P {ev.pairwise.precision:.3f}  R {ev.pairwise.recall:.3f}  F1 {ev.pairwise.f1:.3f}")
+NONE = msg("  none")
+
+
+def render_evaluation(ev: Evaluation, lang: str = "en") -> str:
+    head = msg("threshold {threshold:g}, {rows} rows scored", threshold=ev.threshold, rows=ev.rows_scored)
+    if ev.pairs_scored:
+        head = msg("{head}, {pairs} labelled pairs", head=head, pairs=ev.pairs_scored)
+    lines: list[str] = [head]
+    lines.append(msg("pairwise   P {p:.3f}  R {r:.3f}  F1 {f1:.3f}", p=ev.pairwise.precision, r=ev.pairwise.recall, f1=ev.pairwise.f1))
     if ev.bcubed is not None:
-        lines.append(f"B-cubed    P {ev.bcubed.precision:.3f}  R {ev.bcubed.recall:.3f}  F1 {ev.bcubed.f1:.3f}")
+        lines.append(msg("B-cubed    P {p:.3f}  R {r:.3f}  F1 {f1:.3f}", p=ev.bcubed.precision, r=ev.bcubed.recall, f1=ev.bcubed.f1))
     if ev.ari is not None:
-        lines.append(f"adjusted Rand index {ev.ari:.3f}; {ev.predicted_clusters} predicted clusters, {ev.gold_clusters} gold")
-    lines.append("worst false merges (grouped, but gold says apart; most similar first):")
+        lines.append(msg("adjusted Rand index {ari:.3f}; {predicted} predicted clusters, {gold} gold", ari=ev.ari,
+                         predicted=ev.predicted_clusters, gold=ev.gold_clusters))
+    lines.append(msg("worst false merges (grouped, but gold says apart; most similar first):"))
     lines.extend(_pair_line(p) for p in ev.false_merges)
     if not ev.false_merges:
-        lines.append("  none")
-    lines.append("missed pairs (gold says together, but apart; least similar first):")
+        lines.append(NONE)
+    lines.append(msg("missed pairs (gold says together, but apart; least similar first):"))
     lines.extend(_pair_line(p) for p in ev.missed)
     if not ev.missed:
-        lines.append("  none")
-    return "\n".join(lines) + "\n"
+        lines.append(NONE)
+    return "\n".join(translate(line, lang) for line in lines) + "\n"
 
 
 def _num(x: float | None, digits: int = 3) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def tuning_rows(tuning: Tuning) -> tuple[list[str], list[list[str]]]:
+TUNING_HEADER = (msg("threshold"), msg("clusters"), msg("proposals"), msg("cross-agency"), msg("rows in proposals"), msg("mean p"),
+                 msg("silhouette"))
+
+
+def tuning_rows(tuning: Tuning, lang: str = "en") -> tuple[list[str], list[list[str]]]:
     with_gold = bool(tuning.points) and tuning.points[0].f1 is not None
-    header = ["threshold", "clusters", "proposals", "cross-agency", "rows in proposals", "mean p", "silhouette"]
+    header = [translate(h, lang) for h in TUNING_HEADER]
     if with_gold:
         header += ["P", "R", "F1"]
     rows = []
@@ -226,24 +237,30 @@ def tuning_rows(tuning: Tuning) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def render_tuning(tuning: Tuning) -> str:
-    header, rows = tuning_rows(tuning)
-    widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(header)]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
+def _recommended(tuning: Tuning, lang: str) -> str:
+    return translate(msg("recommended threshold: {threshold:g} ({rule})", threshold=tuning.recommended, rule=tuning.rule), lang)
+
+
+def render_tuning(tuning: Tuning, lang: str = "en") -> str:
+    from rich.cells import cell_len  # Korean headers are two cells wide a character
+
+    header, rows = tuning_rows(tuning, lang)
+    widths = [max(cell_len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(header)]
+    lines = ["  ".join(" " * (w - cell_len(h)) + h for h, w in zip(header, widths, strict=True))]
     lines.extend("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
-    lines.append(f"recommended threshold: {tuning.recommended:g} ({tuning.rule})")
+    lines.append(_recommended(tuning, lang))
     return "\n".join(lines) + "\n"
 
 
-def render_tuning_rich(tuning: Tuning, console: Console) -> None:
-    header, rows = tuning_rows(tuning)
+def render_tuning_rich(tuning: Tuning, console: Console, lang: str = "en") -> None:
+    header, rows = tuning_rows(tuning, lang)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for h in header:
         table.add_column(h, justify="right")
     for p, r in zip(tuning.points, rows, strict=True):
         table.add_row(*r, style="bold green" if p.threshold == tuning.recommended else "")
     console.print(table)
-    console.print(f"recommended threshold: {tuning.recommended:g} ({tuning.rule})")
+    console.print(_recommended(tuning, lang))
 
 
 def _term(term: str) -> str:
@@ -254,33 +271,39 @@ def _term(term: str) -> str:
 def _verdict(ex: Explanation) -> str:
     """Grouping compares groups, not pairs: say at which average the groups of A and B join."""
     if ex.group_probability is None:
-        return "the groups holding A and B never join above the lowest threshold computed: not grouped"
+        return msg("the groups holding A and B never join above the lowest threshold computed: not grouped")
     if ex.a.row_id == ex.b.row_id and ex.a.row_number == ex.b.row_number:
-        return "the same row"
-    verdict = "grouped together" if ex.same_cluster else "not grouped"
-    sign = ">=" if ex.same_cluster else "<"
-    return (f"grouping compares whole groups: the groups holding A and B join at an average link of p {ex.group_probability:.4f} "
-            f"{sign} {ex.threshold:g}: {verdict}")
+        return msg("the same row")
+    if ex.same_cluster:
+        return msg("grouping compares whole groups: the groups holding A and B join at an average link of p {p:.4f} >= {threshold:g}: "
+                   "grouped together", p=ex.group_probability, threshold=ex.threshold)
+    return msg("grouping compares whole groups: the groups holding A and B join at an average link of p {p:.4f} < {threshold:g}: "
+               "not grouped", p=ex.group_probability, threshold=ex.threshold)
 
 
-def render_explanation(ex: Explanation) -> str:
-    lines = [
+def render_explanation(ex: Explanation, lang: str = "en") -> str:
+    lines: list[str] = [
         f"A {ex.a.row_id} {ex.a.agency or '-'}: {ex.a.title}",
         f"B {ex.b.row_id} {ex.b.agency or '-'}: {ex.b.title}",
-        f"probability {ex.probability:.4f} that this pair is one project (threshold {ex.threshold:g})",
+        msg("probability {p:.4f} that this pair is one project (threshold {threshold:g})", p=ex.probability, threshold=ex.threshold),
         _verdict(ex),
-        f"score {ex.similarity:.4f} = " + " + ".join(f"{name} {value:.4f}" for name, value in ex.signals)
-        + f"; p = 1 / (1 + exp(-{ex.slope:g} x (score - {ex.midpoint:g})))",
-        "shared terms (weight in A x weight in B = contribution):",
+        msg("score {score:.4f} = {parts}; p = 1 / (1 + exp(-{slope:g} x (score - {midpoint:g})))", score=ex.similarity,
+            parts=" + ".join(f"{name} {value:.4f}" for name, value in ex.signals), slope=ex.slope, midpoint=ex.midpoint),
+        msg("shared terms (weight in A x weight in B = contribution):"),
     ]
     lines.extend(f"  {_term(t.term)}\t{t.weight_a:.3f} x {t.weight_b:.3f} = {t.contribution:.4f}" for t in ex.shared)
     if not ex.shared:
-        lines.append("  none")
-    lines.append("only in A: " + (", ".join(f"{_term(t.term)} ({t.weight_a:.2f})" for t in ex.only_a) or "-"))
-    lines.append("only in B: " + (", ".join(f"{_term(t.term)} ({t.weight_b:.2f})" for t in ex.only_b) or "-"))
+        lines.append(NONE)
+    lines.append(msg("only in A: {terms}", terms=", ".join(f"{_term(t.term)} ({t.weight_a:.2f})" for t in ex.only_a) or "-"))
+    lines.append(msg("only in B: {terms}", terms=", ".join(f"{_term(t.term)} ({t.weight_b:.2f})" for t in ex.only_b) or "-"))
     if any(t.term.startswith(CHAR_PREFIX) for t in [*ex.shared, *ex.only_a, *ex.only_b]):
-        lines.append("~ marks a character n-gram, ␣ a space in it (the start or end of a word)")
-    return "\n".join(lines) + "\n"
+        lines.append(msg("~ marks a character n-gram, ␣ a space in it (the start or end of a word)"))
+    return "\n".join(translate(line, lang) for line in lines) + "\n"
+
+
+# The names the library's progress callback uses for its stages, as the bars show them.
+STAGES = {"reading": msg("reading"), "tokenising": msg("tokenising"), "embedding": msg("embedding"), "similarity": msg("similarity"),
+          "clustering": msg("clustering"), "writing": msg("writing")}
 
 
 class Bars:
@@ -288,9 +311,10 @@ class Bars:
     (done 0) and removed when it ends, so that finished stages leave nothing behind. Lines printed
     meanwhile go through `console`, the bars' own, which puts them above the bars, never into one."""
 
-    def __init__(self, bars: Progress | None, console: Console | None) -> None:
+    def __init__(self, bars: Progress | None, console: Console | None, lang: str = "en") -> None:
         self.bars = bars
         self.console = console
+        self.lang = lang
         self.tasks: dict[str, Any] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -303,13 +327,13 @@ class Bars:
                 del self.tasks[stage]
             return
         if task is None:
-            self.tasks[stage] = self.bars.add_task(stage, total=total, completed=done)
+            self.tasks[stage] = self.bars.add_task(translate(STAGES.get(stage, stage), self.lang), total=total, completed=done)
         else:
             self.bars.update(task, completed=done, total=total)
 
 
 @contextmanager
-def progress_bars(enabled: bool) -> Iterator[Bars]:
+def progress_bars(enabled: bool, lang: str = "en") -> Iterator[Bars]:
     """Rich bars on stderr while the long stages run, or a callback that does nothing."""
     if not enabled:
         yield Bars(None, None)
@@ -317,4 +341,4 @@ def progress_bars(enabled: bool) -> Iterator[Bars]:
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     columns = (TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bars:
-        yield Bars(bars, console)
+        yield Bars(bars, console, lang)
