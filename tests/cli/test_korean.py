@@ -233,3 +233,12 @@ def test_explain_and_the_progress_bars_in_korean() -> None:
         bars = Bars(progress, None, "ko")
         bars("tokenising", 0, 10)
         assert [t.description for t in progress.tasks] == ["형태소 분석"]
+
+
+def test_lang_before_the_command_sets_the_run_and_the_command_s_own_wins() -> None:
+    r = runner.invoke(app, ["--lang", "ko", "cluster", "missing.csv"])
+    assert r.stderr == "오류: missing.csv: 그런 파일이 없습니다. 경로를 확인하세요\n"
+    r = runner.invoke(app, ["--lang", "ko", "cluster", "missing.csv", "--lang", "en"])
+    assert r.stderr == "Error: missing.csv: no such file; check the path\n"
+    r = runner.invoke(app, ["cluster", "missing.csv"])  # the next run starts from the locale again
+    assert r.stderr == "Error: missing.csv: no such file; check the path\n"

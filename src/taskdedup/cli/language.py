@@ -22,10 +22,17 @@ class Lang(str, Enum):
 _chosen: str | None = None
 
 
-def choose(value: Lang | str | None) -> Lang | str | None:
-    """The --lang callback (eager, so that errors about the other options are in this language too)."""
+def choose(value: Lang | str | None, reset: bool = False) -> None:
+    """`taskdedup --lang ko cluster ...` sets the run's language (reset); a command's own --lang,
+    when given, overrides that."""
     global _chosen
-    _chosen = value.value if isinstance(value, Lang) else value
+    if value is not None or reset:
+        _chosen = value.value if isinstance(value, Lang) else value
+
+
+def given(value: Lang | None) -> Lang | None:
+    """A command's --lang callback: eager, so that errors about its other options are in the language too."""
+    choose(value)
     return value
 
 

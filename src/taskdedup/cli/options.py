@@ -19,7 +19,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from taskdedup.cli.language import Lang, choose
+from taskdedup.cli.language import Lang, given
 from taskdedup.config import (
     DEFAULT_KEYWORDS,
     DEFAULT_THEME_THRESHOLD,
@@ -68,7 +68,7 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print ho
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 LangOpt = Annotated[
     Optional[Lang],
-    typer.Option("--lang", metavar="ko|en", is_eager=True, callback=choose,
+    typer.Option("--lang", metavar="ko|en", is_eager=True, callback=given,
                  help="Language of messages and exports [default: the locale's (LANG); Korean exports and English messages when it names none]."),
 ]
 

@@ -12,6 +12,7 @@ from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption
 from taskdedup import __version__
 from taskdedup.cli import language
 from taskdedup.cli.failures import error
+from taskdedup.cli.options import LangOpt
 from taskdedup.errors import TaskdedupError
 from taskdedup.input.config_file import read_config
 from taskdedup.messages import msg
@@ -78,13 +79,14 @@ def root(
         Optional[str],
         typer.Option("--config", metavar="FILE", help="Options the team always uses [default: ./taskdedup.toml or [tool.taskdedup] in ./pyproject.toml]."),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Find duplicate and overlapping task proposals across agencies, and propose merges.
 
     Options in the configuration file apply to every command that has them; flags on the command
     line override them.
     """
-    language.choose(None)  # a run's language is its own (one process runs many under test)
+    language.choose(lang, reset=True)  # a run's language is its own (one process runs many under test)
     try:
         options, source = read_config(config, Path.cwd())
         ctx.default_map = _default_map(ctx, options, source)
