@@ -43,9 +43,9 @@ def _reference(text: str) -> str:
     import re
     import unicodedata
 
-    from taskdedup.text.normalize import strip_markup
+    from taskdedup.input.markup import web_text
 
-    text = unicodedata.normalize("NFKC", strip_markup(unicodedata.normalize("NFKC", text)))
+    text = unicodedata.normalize("NFKC", web_text(unicodedata.normalize("NFKC", text)))
     text = re.sub(r"[A-Z]+", lambda m: m.group(0).lower(), text)
     return re.sub(r"\s+", " ", re.sub(r"[^\w]|_", " ", text)).strip()
 

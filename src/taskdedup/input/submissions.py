@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from taskdedup.input.columns import Columns
+from taskdedup.input.markup import web_text
 from taskdedup.messages import msg
 
 TITLE_WIDTH = 80
@@ -34,39 +33,6 @@ class Submission:
     def sort_key(self) -> tuple[str, str, str, str, str, int]:
         """A total order that depends only on content, so results do not depend on row order."""
         return (self.text, self.title, self.agency, self.field, self.row_id, self.row_number)
-
-
-# An HTML character reference: web exports (Seoul's proposal box: 27,184 &nbsp; in 4,002 rows) keep them.
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# HTML markup pasted from a web editor (the same box: <p style="mso-...">, <!--StartFragment-->).
-# Only HTML's own tag names (and Word's o:p, w:..., v:...) with attributes as name=value count, so
-# "<청년> 정책" or "a<b 또는 c>d" stay text.
-_TAGS = (
-    "a|abbr|b|big|blockquote|body|br|caption|center|code|col|colgroup|dd|del|div|dl|dt|em|font|h[1-6]|head|hr|html|i|img|ins|"
-    "label|li|link|meta|nobr|ol|p|pre|s|section|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|title|tr|u|ul|wbr|xml|"
-    "o:p|[wv]:[a-z]+"
-)
-_MARKUP = re.compile(rf"<!--.*?-->|<(style|script)\b.*?</\1\s*>|</?(?:{_TAGS})(?:\s+[^<>]*=[^<>]*)?\s*/?>", re.S | re.I)
-_BREAK = re.compile(r"<(?:br|/p|/div|/li|/tr|/h[1-6])\b[^<>]*>", re.I)
-_SPACES = re.compile(r"[ \t\xa0]+")
-# What some references stand for is no text: a no-break space is a space, a byte-order mark nothing.
-_INVISIBLE = str.maketrans({"\xa0": " ", "\ufeff": None})
-
-
-def web_text(value: str) -> str:
-    """Text as a web page showed it: markup removed (a paragraph or line break ends a line), and
-    `&lt;`, `&#39;`, `&nbsp;` ... replaced by their characters. Other text is returned as it is."""
-    changed = False
-    if "<" in value and _MARKUP.search(value):
-        value = _MARKUP.sub("", _BREAK.sub("\n", value))
-        changed = True
-    if "&" in value and _ENTITY.search(value):
-        value = html.unescape(value).translate(_INVISIBLE)
-        changed = True
-    if not changed:
-        return value
-    lines = (_SPACES.sub(" ", line).strip() for line in value.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def _column(frame: pd.DataFrame, column: str | None, changed: list[int] | None = None) -> list[str]:

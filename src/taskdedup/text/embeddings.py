@@ -20,9 +20,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from taskdedup.errors import TaskdedupError
+from taskdedup.input.markup import web_text
 from taskdedup.messages import msg
 from taskdedup.text.installed import installed_version
-from taskdedup.text.normalize import strip_markup
 from taskdedup.text.token_cache import TokenCache
 
 # What is embedded of a long text: e5 reads 512 tokens at a time, and its cost grows with the text.
@@ -37,7 +37,7 @@ class EmbeddingUnavailable(TaskdedupError):
 
 def embedding_text(text: str) -> str:
     """The part of a submission's text that is embedded: markup removed, spaces collapsed, cut."""
-    return " ".join(strip_markup(text).split())[:EMBED_CHARS]
+    return " ".join(web_text(text).split())[:EMBED_CHARS]
 
 
 def embedded_chars(texts: Iterable[str], limit: int) -> int:

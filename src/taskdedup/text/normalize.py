@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
-_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+from taskdedup.input.markup import web_text
+
 _LATIN_UPPER = re.compile(r"[A-Z]+")
 # Runs of letters, digits and marks. Everything else (punctuation, symbols, bullets, box-drawing
 # characters, whitespace) carries nothing for matching and becomes one space between words;
@@ -14,12 +14,8 @@ _LATIN_UPPER = re.compile(r"[A-Z]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def strip_markup(text: str) -> str:
-    """Remove HTML tags and entities, which real exports (e.g. web-form proposals) carry."""
-    if "<" in text or "&" in text:
-        text = _TAG.sub(" ", text)
-        text = html.unescape(text)
-    return text
+# Part of the token cache's key: bump it when normalize() gives other output for some text.
+NORMALIZE_VERSION = 2  # 2: markup as input/markup.py reads it (known tag names only)
 
 
 def normalize(text: str) -> str:
@@ -29,7 +25,7 @@ def normalize(text: str) -> str:
     because unescaping entities can produce new compatibility characters.
     """
     text = unicodedata.normalize("NFKC", text)
-    unmarked = strip_markup(text)
+    unmarked = web_text(text)
     if unmarked is not text:
         text = unicodedata.normalize("NFKC", unmarked)
     if _LATIN_UPPER.search(text):

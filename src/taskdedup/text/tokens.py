@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from taskdedup.text.lexicon import Lexicon
-from taskdedup.text.normalize import normalize
+from taskdedup.text.normalize import NORMALIZE_VERSION, normalize
 from taskdedup.text.token_cache import TokenCache
 from taskdedup.text.tokenizers import JVM_BACKENDS, Tokenizer, make_tokenizer
 
@@ -117,7 +117,7 @@ def cached_tokens(
     for text in texts:
         first.setdefault(text, len(first))
     distinct = list(first)
-    namespace = f"{tokenizer.version}|{lexicon.fingerprint}"
+    namespace = f"{tokenizer.version}|{lexicon.fingerprint}|n{NORMALIZE_VERSION}"
     keys = [TokenCache.key(namespace, t) for t in distinct] if cache else []
     known = cache.get_many(keys) if cache else {}
     todo = [k for k in range(len(distinct)) if not cache or keys[k] not in known]
