@@ -242,3 +242,12 @@ def test_lang_before_the_command_sets_the_run_and_the_command_s_own_wins() -> No
     assert r.stderr == "Error: missing.csv: no such file; check the path\n"
     r = runner.invoke(app, ["cluster", "missing.csv"])  # the next run starts from the locale again
     assert r.stderr == "Error: missing.csv: no such file; check the path\n"
+
+
+def test_the_english_summary_sheet_names_its_themes_in_english(tmp_path: Path) -> None:
+    xlsx = tmp_path / "review.xlsx"
+    assert runner.invoke(app, ["cluster", SAMPLE, *LEXICAL, "-q", "--lang", "en", "-o", str(xlsx)]).exit_code == 0
+    first = [row[0] for row in openpyxl.load_workbook(xlsx, read_only=True)["Summary"].iter_rows(values_only=True)]
+    seconds = [row[1] for row in openpyxl.load_workbook(xlsx, read_only=True)["Summary"].iter_rows(values_only=True) if row[0]]
+    assert "Theme T1" in first and not any(str(v).startswith("주제 T") for v in first)
+    assert any(str(v).endswith(" tasks · 독거노인, 돌봄, 안전, 응급호출, 위급") or " agencies · " in str(v) for v in seconds)

@@ -64,8 +64,9 @@ def _summary_sheet(result: Result, lang: str) -> SheetSpec:
         ["taskdedup 버전", d["taskdedup_version"]],
     ]
     rows.extend(["알림", translate(notice, lang)] for notice in result.notices)
+    theme, counts = ("Theme T{id}", "{agencies} agencies · {tasks} tasks · {keywords}") if lang == "en" else ("주제 T{id}", "기관 {agencies} · 과제 {tasks} · {keywords}")
     rows.extend(
-        [f"주제 T{t['theme_id']}", f"기관 {t['agency_count']} · 과제 {t['size']} · {', '.join(t['keywords'])}"]
+        [theme.format(id=t["theme_id"]), counts.format(agencies=t["agency_count"], tasks=t["size"], keywords=", ".join(t["keywords"]))]
         for t in d["themes"][:TOP_THEMES]
     )
     # A small chart of the proposals by kind, beside the table.
