@@ -33,7 +33,8 @@ DENSE_MAX_ROWS = 2000
 # character n-grams (their join costs ~30x the words' one on 85k titles) and themes below the
 # cluster threshold (at 0.15 short titles link into one component of 22M pairs).
 LARGE_ROWS = 20000
-Engine = Literal["auto", "dense", "sparse"]
+# How the tree is built: the dense n x n matrix (SciPy), the exact sparse join and chain, or by size.
+Method = Literal["auto", "dense", "sparse"]
 DEFAULT_EMBEDDER = "e5-small"
 DEFAULT_KEYWORDS = 5
 SHARED_TERMS_PER_MEMBER = 5
@@ -61,7 +62,7 @@ class Settings:
     similarity: SimilarityName = DEFAULT_SIMILARITY
     # Share of character 2-3-gram similarity; None: the match model's (after prepare(): the one used).
     char_weight: float | None = None
-    engine: Engine = "auto"
+    method: Method = "auto"
     embedder: str = DEFAULT_EMBEDDER
     # False when the user set it: then it is kept even on large inputs.
     theme_threshold_is_default: bool = True

@@ -17,6 +17,7 @@ from taskdedup.clustering.match import MatchModel, match_model
 from taskdedup.clustering.sparse import Join, sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.config import DENSE_MAX_ROWS, EMBED_BUDGET, FALLBACK_TOKENIZER, HYBRID_MAX_ROWS, LARGE_ROWS, Settings
+from taskdedup.engines import Engine
 from taskdedup.errors import ColumnError, InputError, NothingToCluster, TokenizerUnavailable
 from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
 from taskdedup.input.columns import Columns, resolve_columns
@@ -237,9 +238,12 @@ def prepare(
     progress: Progress | None = None,
     jobs: int | None = None,
     cache: TokenCache | None = None,
+    engine: Engine | None = None,
 ) -> Prepared:
     """Everything up to the merge tree. The tree can later be cut at any threshold at or above
-    `min_threshold` (default: the lower of the cluster and theme thresholds)."""
+    `min_threshold` (default: the lower of the cluster and theme thresholds). `engine` runs the
+    parallel maps (engines/: local processes by default, or a Dask cluster); the result does not
+    depend on it."""
     report = progress or _silent
     jobs = jobs or os.cpu_count() or 1  # tokeniser processes and similarity threads
     timings: dict[str, float] = {}
@@ -277,7 +281,7 @@ def prepare(
     order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())
     with timed(timings, "tokenise"):
         candidates = [i for i in order if texts[i]]
-        token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices)
+        token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices, engine)
     skipped = [
         RowOutcome(submissions[i], SKIPPED_NO_WORDS if submissions[i].text.strip() else SKIPPED_EMPTY)
         for i in order
@@ -300,7 +304,7 @@ def prepare(
     if settings.similarity == "hybrid":
         with timed(timings, "embed"):
             texts_to_embed = [submissions[i].text for i in kept]
-            embeddings = embed_rows(first_lines(texts_to_embed) if titles_only else texts_to_embed, settings.embedder, cache, report, notices, jobs)
+            embeddings = embed_rows(first_lines(texts_to_embed) if titles_only else texts_to_embed, settings.embedder, cache, report, notices, jobs, engine)
         if embeddings is None:
             settings = replace(settings, similarity="lexical")
     match, team = _match_for(settings, notices, chars_by_user)
@@ -312,7 +316,7 @@ def prepare(
         vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, match.char_weight, embeddings, match.embedding_weight)
     lowest_threshold = min(settings.threshold, settings.themes_at) if min_threshold is None else min_threshold
     lowest = match.score_at(lowest_threshold)
-    dense = settings.engine == "dense" or (settings.engine == "auto" and len(kept) <= DENSE_MAX_ROWS)
+    dense = settings.method == "dense" or (settings.method == "auto" and len(kept) <= DENSE_MAX_ROWS)
     with timed(timings, "cluster"):
         if dense:
             matrix = similarity_matrix(vectors.matrix)

@@ -147,8 +147,8 @@ def test_exact_ties_between_different_pairs_may_be_broken_either_way() -> None:
 
 def test_pipeline_engines_agree_on_the_sample() -> None:
     table = read_table(str(SAMPLES / "survey_2018.csv"))
-    dense = run(table, Settings(engine="dense"))
-    sparse = run(table, Settings(engine="sparse"))
+    dense = run(table, Settings(method="dense"))
+    sparse = run(table, Settings(method="sparse"))
     assert to_csv(dense) == to_csv(sparse)
     assert [t.keywords for t in dense.themes] == [t.keywords for t in sparse.themes]
     assert any("without an n x n matrix" in n for n in sparse.notices)
@@ -162,14 +162,14 @@ def test_sparse_outputs_are_byte_identical_whatever_the_row_order_and_jobs(order
 
     table = read_table(str(SAMPLES / "survey_2018.csv"))
     shuffled = Table(frame=table.frame.iloc[order], source=table.source)
-    a = assemble(prepare(table, Settings(engine="sparse"), jobs=1))
-    b = assemble(prepare(shuffled, Settings(engine="sparse"), jobs=jobs))
+    a = assemble(prepare(table, Settings(method="sparse"), jobs=1))
+    b = assemble(prepare(shuffled, Settings(method="sparse"), jobs=jobs))
     assert to_json(a) == to_json(b)
     assert to_csv(a) == to_csv(b)
 
 
 def test_a_sparse_tree_cannot_be_cut_below_where_it_was_built() -> None:
-    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(engine="sparse"))
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(method="sparse"))
     with pytest.raises(ValueError, match="built down to 0.3; cannot cut at 0.1"):
         assemble(prepared, threshold=0.1)
 

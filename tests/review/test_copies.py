@@ -83,7 +83,7 @@ def survey_with_copies() -> Table:
 
 
 def misses(engine: str, decisions: Decisions | None = None) -> list[tuple[str, str, float]]:
-    result = assemble(prepare(survey_with_copies(), Settings(engine=engine, threshold=0.5)), decisions=decisions)
+    result = assemble(prepare(survey_with_copies(), Settings(method=engine, threshold=0.5)), decisions=decisions)
     return [(m.a.submission.row_id, m.b.submission.row_id, round(m.similarity, 9)) for m in result.near_misses]
 
 

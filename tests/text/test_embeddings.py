@@ -91,7 +91,7 @@ def _with_copies() -> Table:
 def test_sparse_and_dense_paths_agree_on_the_match_score(linkage: str, similarity: str) -> None:
     table = _with_copies()
     runs = [
-        assemble(prepare(table, Settings(engine=engine, similarity=similarity, linkage=linkage), cache=None))  # type: ignore[arg-type]
+        assemble(prepare(table, Settings(method=engine, similarity=similarity, linkage=linkage), cache=None))  # type: ignore[arg-type]
         for engine in ("dense", "sparse")
     ]
     dense, sparse = ({tuple(sorted(m.submission.row_id for m in c.members)) for c in r.clusters} for r in runs)

@@ -139,7 +139,7 @@ def cluster(
             read_seconds = time.perf_counter() - started
             for path in outputs:
                 check_fits(path, len(table.frame))
-            prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress)
+            prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress, quiet=quiet)
             result = _cut(prepared, auto, decided)
             settle()
             result.timings = {"read": read_seconds, **result.timings}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -85,11 +86,26 @@ def read_labels_file(path: str) -> list[Label]:
 
 
 def prepare_input(
-    table: Table, settings: Settings, opts: InputOptions, *, min_threshold: float | None = None, progress: Progress | None = None
+    table: Table, settings: Settings, opts: InputOptions, *, min_threshold: float | None = None, progress: Progress | None = None,
+    quiet: bool = False,
 ) -> Prepared:
+    from taskdedup.engines import make_engine
+    from taskdedup.errors import TaskdedupError
     from taskdedup.pipeline import prepare
 
-    prepared = prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts))
+    if opts.scheduler and opts.engine.value != "dask":
+        raise TaskdedupError(msg("--scheduler {address} is for the Dask engine; add --engine dask", address=opts.scheduler))
+    # Said at once, not kept as a notice: the dashboard's address changes every run, and notices
+    # go into the workbook, whose bytes must not.
+    lines: list[str] = []
+    engine = make_engine(opts.engine.value, jobs=opts.jobs or os.cpu_count() or 1, scheduler=opts.scheduler, notices=lines)
+    if not quiet:
+        for line in lines:
+            stderr_console().print(msg("notice: {notice}", notice=line).translate(language.messages()))
+    try:
+        prepared = prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
+    finally:
+        engine.close()
     settle()
     return prepared
 
@@ -135,11 +151,16 @@ def show(report: ReportOptions, as_json: Callable[[], str], as_text: Callable[[]
 _FILE_SUFFIXES = {".xlsx", ".xls", ".csv", ".tsv", ".txt", ".json", ".html", ".toml"}
 
 
+_WHERE_IT_RAN = {"engine", "scheduler", "jobs", "cache_dir", "no_cache"}
+
+
 def command_line(ctx: Any) -> str:
     """The command as the user gave it, rebuilt from what came from the command line (not from
     defaults or taskdedup.toml): for the workbook's 요약, so a reader can run it again. Files are
     named without their folders, like the input file everywhere else: the same run from another
-    folder gives the same bytes, and a shared workbook does not show where its author keeps files."""
+    folder gives the same bytes, and a shared workbook does not show where its author keeps files.
+    Where the work ran (--engine, --scheduler, --jobs, the token cache) is left out: it does not
+    change the result, and the same run on a laptop or on a cluster writes the same workbook."""
     import shlex
     from enum import Enum
 
@@ -154,7 +175,7 @@ def command_line(ctx: Any) -> str:
 
     parts = ["taskdedup", ctx.info_name or ""]
     for param in ctx.command.params:
-        if not param.name or ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+        if not param.name or param.name in _WHERE_IT_RAN or ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
             continue
         value = ctx.params.get(param.name)
         if param.param_type_name == "argument":

@@ -47,6 +47,11 @@ class SimilarityChoice(str, Enum):
     lexical = "lexical"
 
 
+class EngineName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -120,6 +125,16 @@ class InputOptions:
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="Tokeniser processes and similarity threads [default: all cores].")] = None
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where tokens are cached [default: your user cache folder].")] = None
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the token cache.")] = False
+    engine: Annotated[
+        EngineName,
+        typer.Option("--engine", metavar="local|dask",
+                     help="Where the parallel work runs: this machine's processes, or a Dask cluster (pip install 'taskdedup[dask]'); the result is the same."),
+    ] = EngineName.local
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", metavar="ADDRESS",
+                     help="A running dask scheduler, e.g. tcp://10.0.0.5:8786, for --engine dask [default: a local cluster sized to this machine]."),
+    ] = None
 
     def settings(
         self, *, threshold: float | None, theme_threshold: float | None = None, keywords: int = DEFAULT_KEYWORDS, columns: ColumnSpec | None = None

@@ -120,8 +120,10 @@ def cached_embeddings(
     cache: TokenCache | None,
     report: Callable[[str, int, int], None],
     notices: list[str],
+    engine: Any = None,
 ) -> np.ndarray:
-    """One unit vector per text: from the cache where known, the rest embedded in batches."""
+    """One unit vector per text: from the cache where known, the rest embedded in batches (by
+    `engine`'s workers when one is given: the same batches, so the same vectors)."""
     prepared = [embedding_text(t) for t in texts]
     keys = [TokenCache.key(embedder.version, t) for t in prepared] if cache else []
     known = cache.get_vectors(keys, embedder.dim) if cache else {}
@@ -129,10 +131,17 @@ def cached_embeddings(
     fresh: dict[str, np.ndarray] = {}
     total = len(todo)
     report("embedding", 0, total)  # the bar shows from the start: a first batch takes seconds
-    for start in range(0, total, BATCH):
-        batch = todo[start : start + BATCH]
-        fresh.update(zip(batch, embedder.embed(batch), strict=True))
-        report("embedding", min(start + BATCH, total), total)
+    batches = [todo[start : start + BATCH] for start in range(0, total, BATCH)]
+    if engine is not None:
+        vectors = engine.embed(batches, embedder, lambda done: report("embedding", done, total))
+    else:
+        vectors, done = [], 0
+        for batch in batches:
+            vectors.append(embedder.embed(batch))
+            done += len(batch)
+            report("embedding", done, total)
+    for batch, found in zip(batches, vectors, strict=True):
+        fresh.update(zip(batch, found, strict=True))
     if cache:
         cache.put_vectors([(TokenCache.key(embedder.version, t), v) for t, v in fresh.items()])
         if cache.problem:
@@ -144,13 +153,13 @@ def cached_embeddings(
 
 
 def embed_rows(texts: Sequence[str], name: str, cache: TokenCache | None, report: Callable[[str, int, int], None],
-               notices: list[str], jobs: int | None = None) -> np.ndarray | None:
+               notices: list[str], jobs: int | None = None, engine: Any = None) -> np.ndarray | None:
     """The rows' embeddings, or None with a notice when the model cannot start (the run then
     matches on words and characters alone). The model starts only if some text is not cached, so a
     warm run neither imports nor loads it."""
     embedder = EMBEDDERS[name](threads=jobs)
     try:
-        return cached_embeddings(texts, embedder, cache, report, notices)
+        return cached_embeddings(texts, embedder, cache, report, notices, engine)
     except EmbeddingUnavailable as exc:
         notices.append(msg('{exc}; matching on words and characters only', exc=exc))
         return None

@@ -7,6 +7,7 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
 
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.normalize import NORMALIZE_VERSION, normalize
@@ -107,8 +108,10 @@ def cached_tokens(
     cache: TokenCache | None,
     report: Callable[[str, int, int], None],
     notices: list[str],
+    engine: Any = None,
 ) -> list[list[str]]:
-    """Tokens for normalised texts: from the cache where known, the rest tokenised (in parallel).
+    """Tokens for normalised texts: from the cache where known, the rest tokenised (in parallel,
+    by `engine` when one is given: engines/).
 
     Each distinct text is looked up and tokenised once, and its copies share one token list
     (nothing downstream changes a list): surveys and petitions repeat texts word for word.
@@ -124,10 +127,9 @@ def cached_tokens(
     total = len(distinct)
     cached = total - len(todo)
     report("tokenising", cached, total)
-    fresh = tokens_parallel(
-        [distinct[k] for k in todo], tokenizer, lexicon, jobs,
-        lambda done: report("tokenising", cached + done, total),
-    )
+    todo_texts = [distinct[k] for k in todo]
+    step = lambda done: report("tokenising", cached + done, total)  # noqa: E731
+    fresh = engine.tokenize(todo_texts, tokenizer, lexicon, step) if engine is not None else tokens_parallel(todo_texts, tokenizer, lexicon, jobs, step)
     report("tokenising", total, total)
     if cache:
         cache.put_many([(keys[k], tokens) for k, tokens in zip(todo, fresh, strict=True)])

@@ -1,0 +1,47 @@
+"""Where the parallel work runs: this machine's processes (local) or a Dask cluster (dask).
+
+An engine runs the maps of the pipeline that split into independent chunks; what each chunk
+computes, and the order its results are put back in, are the same on every engine, so the
+result is byte-identical whichever runs it (tests/engines compare them). The clustering method
+(dense matrix or sparse join and chain, `Settings.method`) is another axis: it says how the tree
+is built, the engine says where the work runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+from taskdedup.text.embeddings import Embedder
+from taskdedup.text.lexicon import Lexicon
+from taskdedup.text.tokenizers import Tokenizer
+
+ENGINES = ("local", "dask")
+
+
+class Engine(Protocol):
+    name: str
+
+    def tokenize(self, normalised: list[str], tokenizer: Tokenizer, lexicon: Lexicon, report: Callable[[int], None] | None) -> list[list[str]]:
+        """Token lists of normalised texts, in their order (text/tokens.py tokens_of, chunk by chunk)."""
+        ...
+
+    def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
+        """The embedder's vectors of each batch, in order; batches are kept as given (a batch's
+        vectors may depend on what is padded beside them)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def make_engine(name: str, *, jobs: int, scheduler: str | None = None, notices: list[str] | None = None) -> Engine:
+    """The engine `--engine` names; Dask's packages are imported only when it is asked for."""
+    if name == "dask":
+        from taskdedup.engines.dask_cluster import DaskEngine
+
+        return DaskEngine(scheduler, notices=notices)
+    from taskdedup.engines.local import LocalEngine
+
+    return LocalEngine(jobs)

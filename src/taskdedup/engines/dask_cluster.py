@@ -1,0 +1,153 @@
+"""The Dask engine: the same chunks as the local engine, run as tasks on a Dask cluster.
+
+`distributed` is an extra (`pip install 'taskdedup[dask]'`). Without a scheduler address a
+LocalCluster sized to this machine is started (one single-threaded worker process per core:
+MeCab and Kiwi hold the GIL) and closed at the end; with one, the run connects to that running
+`dask scheduler`, whose workers need taskdedup installed (the same version). The analyser is
+started once per worker thread, the lexicon sent to every worker once. Results are gathered in
+chunk order, so they are those of the local engine; a task whose worker dies is run again
+elsewhere by the scheduler, and being a pure function of its chunk it gives the same result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from taskdedup.errors import TaskdedupError
+from taskdedup.messages import msg
+from taskdedup.text.embeddings import EMBEDDERS, Embedder
+from taskdedup.text.lexicon import Lexicon
+from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
+from taskdedup.text.tokens import CHUNK_TEXTS, tokens_of
+
+INSTALL = msg("--engine dask needs Dask's distributed package: pip install 'taskdedup[dask]'")
+
+
+MIN_CHUNK = 100  # below this a task's overhead (~1 ms) is more than its work
+
+
+class EngineUnavailable(TaskdedupError):
+    """The Dask engine cannot start: distributed missing, or no scheduler at the address."""
+
+
+_local = threading.local()
+
+
+# A chunk travels as one string each way: pickling 5,000 short strings, or 5,000 lists of tokens,
+# cost about half as much again as tokenising them. Normalised text is runs of word characters and
+# spaces (text/normalize.py), so these two separators never occur in a text or a token.
+TEXT_END, TOKEN_END = "\x1e", "\x1f"
+
+
+def tokenize_chunk(texts: str, tokenizer_name: str, lexicon: Lexicon) -> str:
+    """A task: tokens_of() for one chunk (texts joined by TEXT_END), with this worker thread's
+    analyser (started on first use); the token lists joined the same way."""
+    started: dict[str, Tokenizer] = getattr(_local, "tokenizers", None) or {}
+    _local.tokenizers = started
+    tokenizer = started.get(tokenizer_name)
+    if tokenizer is None:
+        tokenizer = make_tokenizer(tokenizer_name)
+        tokenizer.start()
+        started[tokenizer_name] = tokenizer
+    return TEXT_END.join(TOKEN_END.join(tokens) for tokens in tokens_of(texts.split(TEXT_END), tokenizer, lexicon))
+
+
+def _token_lists(joined: str, count: int) -> list[list[str]]:
+    parts = joined.split(TEXT_END) if count else []
+    return [part.split(TOKEN_END) if part else [] for part in parts]
+
+
+def embed_batches(batches: list[list[str]], embedder_name: str, threads: int | None) -> list[np.ndarray]:
+    """A task: the vectors of a few batches, with this worker thread's model (loaded on first use)."""
+    models: dict[str, Embedder] = getattr(_local, "embedders", None) or {}
+    _local.embedders = models
+    model = models.get(embedder_name)
+    if model is None:
+        model = EMBEDDERS[embedder_name](threads=threads)
+        model.start()
+        models[embedder_name] = model
+    return [model.embed(batch) for batch in batches]
+
+
+class DaskEngine:
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, notices: list[str] | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise EngineUnavailable(INSTALL) from None
+        self._cluster: Any = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise EngineUnavailable(msg("no Dask scheduler answers at {address} ({exc}); start one with: dask scheduler", address=scheduler,
+                                            exc=exc)) from None
+        else:
+            import os
+
+            self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                         dashboard_address=":0")
+            self.client = Client(self._cluster)
+            if notices is not None:
+                notices.append(msg("started a local Dask cluster: {workers} worker(s), dashboard {link}", workers=len(self._cluster.workers),
+                                   link=self.client.dashboard_link))
+
+    def _chunk(self, texts: int) -> int:
+        """Texts per task: about four tasks per worker, so a slow or lost worker holds up little,
+        and never more than the local engine's chunk; the result does not depend on it."""
+        return max(MIN_CHUNK, min(CHUNK_TEXTS, -(-texts // (4 * self._workers()))))
+
+    def _workers(self) -> int:
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def tokenize(self, normalised: list[str], tokenizer: Tokenizer, lexicon: Lexicon, report: Callable[[int], None] | None) -> list[list[str]]:
+        from distributed import as_completed
+
+        chunks = [normalised[i : i + step] for step in [self._chunk(len(normalised))] for i in range(0, len(normalised), step)]
+        if not chunks:
+            return []
+        shared = self.client.scatter(lexicon, broadcast=True)
+        # Keys unique to this run (pure=False): a scheduler shared by several runs must never hand
+        # one run another's chunk.
+        futures = self.client.map(tokenize_chunk, [TEXT_END.join(c) for c in chunks], tokenizer_name=tokenizer.name, lexicon=shared,
+                                  key="tokenise", pure=False)
+        size = {future.key: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
+        done = 0
+        for future in as_completed(futures):
+            done += size[future.key]
+            if report:
+                report(done)
+        out: list[list[str]] = []
+        for part, chunk in zip(self.client.gather(futures), chunks, strict=True):
+            out.extend(_token_lists(part, len(chunk)))
+        return out
+
+    def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
+        from distributed import as_completed
+
+        if not batches:
+            return []
+        per_task = max(1, -(-len(batches) // (4 * self._workers())))
+        groups = [batches[i : i + per_task] for i in range(0, len(batches), per_task)]
+        # One model thread per task: a cluster runs one single-threaded worker per core (the local
+        # cluster does), so a model using every core would oversubscribe them.
+        futures = self.client.map(embed_batches, groups, embedder_name=embedder.name, threads=1, key="embed", pure=False)
+        size = {future.key: sum(map(len, group)) for future, group in zip(futures, groups, strict=True)}
+        done = 0
+        for future in as_completed(futures):
+            done += size[future.key]
+            if report:
+                report(done)
+        return [vectors for part in self.client.gather(futures) for vectors in part]
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+

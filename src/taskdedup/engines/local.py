@@ -1,0 +1,34 @@
+"""The local engine: worker processes on this machine (text/tokens.py tokens_parallel)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from taskdedup.text.embeddings import Embedder
+from taskdedup.text.lexicon import Lexicon
+from taskdedup.text.tokenizers import Tokenizer
+from taskdedup.text.tokens import tokens_parallel
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def tokenize(self, normalised: list[str], tokenizer: Tokenizer, lexicon: Lexicon, report: Callable[[int], None] | None) -> list[list[str]]:
+        return tokens_parallel(normalised, tokenizer, lexicon, self.jobs, report)
+
+    def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
+        out, done = [], 0
+        for batch in batches:  # the model's own threads use the cores
+            out.append(embedder.embed(batch))
+            done += len(batch)
+            if report:
+                report(done)
+        return out
+
+    def close(self) -> None:
+        pass
