@@ -44,7 +44,7 @@ t0 = time.perf_counter()
 table = read_table(path)
 t1 = time.perf_counter()
 rss_read = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-settings = Settings(engine=engine) if char == "default" else Settings(engine=engine, char_weight=float(char))
+settings = Settings(method=engine) if char == "default" else Settings(method=engine, char_weight=float(char))
 prepared = prepare(table, settings, cache=TokenCache(Path(cache_dir)) if cache_dir != "-" else None)
 result = assemble(prepared)
 t2 = time.perf_counter()

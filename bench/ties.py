@@ -51,7 +51,7 @@ def real_slices(slices: list[tuple[int, int]]) -> None:
             table = read_table(str(path))
         labels = {}
         for engine in ("dense", "sparse"):
-            prepared = prepare(table, Settings(engine=engine, similarity="lexical"), cache=None)
+            prepared = prepare(table, Settings(method=engine, similarity="lexical"), cache=None)
             result = assemble(prepared)
             by_row = {m.submission.row_id: c.cluster_id for c in result.clusters for m in c.members}
             labels[engine] = [by_row[s.row_id] for s in prepared.clustered]
