@@ -325,7 +325,7 @@ def prepare(
         else:
             from scipy.sparse.csgraph import connected_components  # only this path needs it
 
-            tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs)
+            tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs, engine)
             similarity = Similarity(vectors.matrix)
             _, component = connected_components(join.edges, directed=False)
             largest = int(np.bincount(component, weights=join.sizes).max()) if len(component) else 0

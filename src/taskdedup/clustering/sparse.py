@@ -26,6 +26,7 @@ import queue
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,44 +43,67 @@ def _noop(stage: str, done: int, total: int) -> None:
     pass
 
 
-def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1) -> sp.coo_matrix:
+JoinArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def join_arrays(matrix: sp.csr_matrix) -> JoinArrays:
+    """The rows (sorted: scipy's order of additions, so the same rounding as its product) and the
+    inverted index (term -> rows) that the join walks, as the six arrays the kernel takes."""
+    matrix = sp.csr_matrix(matrix)
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
+    by_term = matrix.T.tocsr().sorted_indices()
+    return matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data
+
+
+def join_block(arrays: JoinArrays, start: int, limit: float, sums: np.ndarray, touched: np.ndarray) -> Pairs:
+    """The pairs (i, j > i, similarity) of rows start .. start + CHUNK_ROWS - 1, in the kernel's order."""
+    from taskdedup.clustering import join_kernel
+
+    n = len(arrays[0]) - 1
+    return join_kernel.join_rows(*arrays, start, min(n, start + CHUNK_ROWS), limit, sums, touched)
+
+
+def join_blocks_local(arrays: JoinArrays, limit: float, jobs: int, report: Callable[[int], None]) -> list[Pairs]:
+    """Every block's pairs, in block order, computed in `jobs` threads (the kernel releases the GIL)."""
+    n = len(arrays[0]) - 1
+    scratch: queue.SimpleQueue[tuple[np.ndarray, np.ndarray]] = queue.SimpleQueue()
+    for _ in range(max(1, jobs)):
+        scratch.put((np.zeros(n), np.zeros(n, dtype=np.int64)))
+
+    def block(start: int) -> Pairs:
+        sums, touched = scratch.get()  # returned clean by the kernel
+        try:
+            return join_block(arrays, start, limit, sums, touched)
+        finally:
+            scratch.put((sums, touched))
+
+    parts: list[Pairs] = []
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        for part in pool.map(block, range(0, n, CHUNK_ROWS)):
+            parts.append(part)
+            report(min(n, len(parts) * CHUNK_ROWS))
+    return parts
+
+
+def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None) -> sp.coo_matrix:
     """All pairs i < j with rounded cosine similarity >= min_similarity.
 
     Each row walks the inverted index (term -> rows) to the later rows sharing a term, so memory
     is the output plus one row of sums per thread; the cost is the sum over terms of df^2 / 2, so
     very common terms (which the boilerplate list removes) dominate it. Blocks of rows run in
     `jobs` threads (the compiled loop releases the GIL) and are joined in block order, so the
-    result does not depend on `jobs`.
+    result does not depend on `jobs`; an `engine` (engines/) may compute the blocks elsewhere, and
+    gives them back in the same order.
     """
-    # numba takes 0.25 s to import, which small inputs (the dense path) never need to pay
-    from taskdedup.clustering import join_kernel
-
     n = matrix.shape[0]
-    matrix = sp.csr_matrix(matrix)
-    if not matrix.has_sorted_indices:  # scipy's order of additions, so the same rounding as its product
-        matrix = matrix.sorted_indices()
-    by_term = matrix.T.tocsr().sorted_indices()
+    arrays = join_arrays(matrix)
     limit = round(min_similarity, DECIMALS)
-    scratch: queue.SimpleQueue[tuple[np.ndarray, np.ndarray]] = queue.SimpleQueue()
-    for _ in range(max(1, jobs)):
-        scratch.put((np.zeros(n), np.zeros(n, dtype=np.int64)))
-
-    def block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        sums, touched = scratch.get()  # returned clean by the kernel
-        try:
-            return join_kernel.join_rows(
-                matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data,
-                start, min(n, start + CHUNK_ROWS), limit, sums, touched,
-            )
-        finally:
-            scratch.put((sums, touched))
-
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     progress("similarity", 0, n)
-    with ThreadPoolExecutor(max(1, jobs)) as pool:
-        for part in pool.map(block, range(0, n, CHUNK_ROWS)):
-            parts.append(part)
-            progress("similarity", min(n, len(parts) * CHUNK_ROWS), n)
+    report = lambda done: progress("similarity", done, n)  # noqa: E731
+    parts = engine.join_blocks(arrays, limit, report) if engine is not None else join_blocks_local(arrays, limit, jobs, report)
+    progress("similarity", n, n)
     row = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     col = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     val = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
@@ -121,7 +145,7 @@ class Join:
 
 
 def sparse_tree(
-    matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1
+    matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None
 ) -> tuple[MergeTree, Join]:
     """The merge forest down to `min_similarity`, and the join it was built from.
 
@@ -146,7 +170,7 @@ def sparse_tree(
         node[unit] = current
     unique = matrix[firsts]
     counts = np.array([len(g) for g in groups], dtype=np.float64)
-    edges = similarity_join(unique, min_similarity, progress, jobs)
+    edges = similarity_join(unique, min_similarity, progress, jobs, engine)
     join = Join(edges, groups)
     if linkage == "single":
         _kruskal(len(groups), edges, node, children, distances, n)

@@ -10,11 +10,14 @@ is built, the engine says where the work runs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from taskdedup.text.embeddings import Embedder
+
+if TYPE_CHECKING:
+    from taskdedup.clustering.sparse import JoinArrays, Pairs
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 
@@ -31,6 +34,10 @@ class Engine(Protocol):
     def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
         """The embedder's vectors of each batch, in order; batches are kept as given (a batch's
         vectors may depend on what is padded beside them)."""
+        ...
+
+    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
+        """The similarity join's blocks of rows (clustering/sparse.py join_block), in block order."""
         ...
 
     def close(self) -> None: ...

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from taskdedup.clustering.sparse import JoinArrays, Pairs
 from taskdedup.errors import TaskdedupError
 from taskdedup.messages import msg
 from taskdedup.text.embeddings import EMBEDDERS, Embedder
@@ -71,6 +72,17 @@ def embed_batches(batches: list[list[str]], embedder_name: str, threads: int | N
         model.start()
         models[embedder_name] = model
     return [model.embed(batch) for batch in batches]
+
+
+def join_range(starts: list[int], arrays: Any, limit: float) -> Pairs:
+    """A task: the join's pairs for consecutive blocks, joined in block order (the same arrays as
+    the local engine's blocks, concatenated as it concatenates them)."""
+    from taskdedup.clustering.sparse import join_block
+
+    n = len(arrays[0]) - 1
+    sums, touched = np.zeros(n), np.zeros(n, dtype=np.int64)
+    parts = [join_block(arrays, start, limit, sums, touched) for start in starts]
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
 
 
 class DaskEngine:
@@ -145,6 +157,28 @@ class DaskEngine:
             if report:
                 report(done)
         return [vectors for part in self.client.gather(futures) for vectors in part]
+
+    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
+        from distributed import as_completed
+
+        from taskdedup.clustering.sparse import CHUNK_ROWS
+
+        n = len(arrays[0]) - 1
+        starts = list(range(0, n, CHUNK_ROWS))
+        if not starts:
+            return []
+        # Many tasks per worker: a block's cost is the sum of its terms' df^2, so blocks of common
+        # words take far longer than others and small tasks even the load out.
+        per_task = max(1, -(-len(starts) // (16 * self._workers())))
+        groups = [starts[i : i + per_task] for i in range(0, len(starts), per_task)]
+        shared = self.client.scatter(arrays, broadcast=True)
+        futures = self.client.map(join_range, groups, arrays=shared, limit=limit, key="join", pure=False)
+        rows = {future.key: min(n, group[-1] + CHUNK_ROWS) - group[0] for future, group in zip(futures, groups, strict=True)}
+        done = 0
+        for future in as_completed(futures):
+            done += rows[future.key]
+            report(done)
+        return list(self.client.gather(futures))
 
     def close(self) -> None:
         self.client.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -10,6 +11,9 @@ from taskdedup.text.embeddings import Embedder
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 from taskdedup.text.tokens import tokens_parallel
+
+if TYPE_CHECKING:
+    from taskdedup.clustering.sparse import JoinArrays, Pairs
 
 
 class LocalEngine:
@@ -29,6 +33,11 @@ class LocalEngine:
             if report:
                 report(done)
         return out
+
+    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
+        from taskdedup.clustering.sparse import join_blocks_local
+
+        return join_blocks_local(arrays, limit, self.jobs, report)
 
     def close(self) -> None:
         pass
