@@ -35,7 +35,7 @@ def read_config(path: str | None, folder: Path) -> tuple[dict[str, object], str 
             if path is not None:
                 raise InputError(msg('{candidate}: no such configuration file; check --config', candidate=candidate))
             continue
-        data = load_toml(candidate, "configuration", "fix the file or pass --config")
+        data = load_toml(candidate, msg("configuration"), msg("fix the file or pass --config"))
         if in_pyproject:
             section = data.get("tool", {}).get("taskdedup")
             if section is None:

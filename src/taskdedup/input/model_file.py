@@ -36,7 +36,7 @@ def read_model(path: str | Path) -> TeamModel:
     file = Path(path)
     if not file.is_file():
         raise InputError(msg('{name}: no such model file; check --model (taskdedup learn writes one)', name=name))
-    data = load_toml(file, "model file", "write it again with taskdedup learn")
+    data = load_toml(file, msg("model file"), msg("write it again with taskdedup learn"))
     version = data.get("format")
     if version != MODEL_FORMAT:
         raise InputError(
