@@ -251,3 +251,33 @@ def test_the_english_summary_sheet_names_its_themes_in_english(tmp_path: Path) -
     seconds = [row[1] for row in openpyxl.load_workbook(xlsx, read_only=True)["Summary"].iter_rows(values_only=True) if row[0]]
     assert "Theme T1" in first and not any(str(v).startswith("주제 T") for v in first)
     assert any(str(v).endswith(" tasks · 독거노인, 돌봄, 안전, 응급호출, 위급") or " agencies · " in str(v) for v in seconds)
+
+
+def _legend_of_tune_plot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *extra: str) -> list[str]:
+    import matplotlib.figure
+
+    drawn: list[list[str]] = []
+    original = matplotlib.figure.Figure.savefig
+
+    def keep(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append([t.get_text() for ax in self.axes for legend in [ax.get_legend()] if legend for t in legend.get_texts()])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", keep)
+    plot = tmp_path / "tune.png"
+    gold = ROOT / "tests" / "fixtures" / "gold_small.csv"
+    result = runner.invoke(app, ["tune", str(gold), "--gold-col", "group", "--plot", str(plot), *LEXICAL, *extra])
+    assert result.exit_code == 0, result.output
+    (labels,) = drawn
+    return labels
+
+
+def test_the_tune_plot_in_korean_when_a_korean_font_is_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskdedup.quality import tune
+
+    if tune.korean_font() is None:
+        pytest.skip("no font with Hangul installed (Debian: fonts-nanum; .ci/run installs it)")
+    labels = _legend_of_tune_plot(monkeypatch, tmp_path, "--lang", "ko")
+    assert {"쌍 기준 정밀도", "쌍 기준 재현율", "쌍 기준 F1", "기본값 0.5"} <= set(labels)
+    monkeypatch.setattr(tune, "korean_font", lambda: None)  # without one: English, not empty boxes
+    assert "pairwise precision" in _legend_of_tune_plot(monkeypatch, tmp_path, "--lang", "ko")

@@ -59,7 +59,7 @@ def tune(
         tuning = run_tuning(prepared, thresholds_between(start, stop, step), gold)
         if plot is not None:
             try:
-                image = plot_tuning(tuning, DEFAULT_THRESHOLD)
+                image = plot_tuning(tuning, DEFAULT_THRESHOLD, language.messages())
             except ImportError:
                 raise TaskdedupError(msg("--plot needs matplotlib: pip install 'taskdedup[plot]'")) from None
             write_outputs({plot: image})

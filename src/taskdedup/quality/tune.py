@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import silhouette_score
 
 from taskdedup.clustering.tree import MergeTree, Similarity
+from taskdedup.messages import msg, translate
 from taskdedup.pipeline import Prepared
 from taskdedup.quality.metrics import pairwise
 
@@ -100,16 +102,41 @@ def tune(prepared: Prepared, thresholds: Sequence[float], gold: Sequence[str] | 
         points.append(point)
     if gold is not None:
         best = max(points, key=lambda p: (p.f1 or 0.0, -p.threshold))
-        return Tuning(points, best.threshold, "best F1 against the gold column")
+        return Tuning(points, best.threshold, msg("best F1 against the gold column"))
     with_score = [p for p in points if p.silhouette is not None]
     best = max(with_score, key=lambda p: (p.silhouette, -p.threshold)) if with_score else points[0]
-    return Tuning(points, best.threshold, "best silhouette")
+    return Tuning(points, best.threshold, msg("best silhouette"))
 
 
-def plot_tuning(tuning: Tuning, default: float | None = None) -> bytes:
+# Fonts with Hangul that matplotlib may find (Debian's fonts-nanum, Noto CJK, Windows, macOS).
+KOREAN_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "AppleGothic")
+
+
+KOREAN_FONT_FILES = ("NanumGothic", "NanumBarunGothic", "NotoSansCJK", "NotoSansKR", "malgun", "AppleGothic")
+
+
+def korean_font() -> str | None:
+    """The family name of an installed font with Hangul, or None. matplotlib's font list is a cache
+    made when it first ran, so a font installed since (apt-get install fonts-nanum) is looked for
+    among the system's font files too and added."""
+    from matplotlib import font_manager
+
+    found = {f.name for f in font_manager.fontManager.ttflist}
+    name = next((n for n in KOREAN_FONTS if n in found), None)
+    if name:
+        return name
+    for path in sorted(font_manager.findSystemFonts()):
+        if Path(path).name.startswith(KOREAN_FONT_FILES):
+            font_manager.fontManager.addfont(path)
+            return font_manager.FontProperties(fname=path).get_name()
+    return None
+
+
+def plot_tuning(tuning: Tuning, default: float | None = None, lang: str = "en") -> bytes:
     """A PNG of proposals, and precision, recall and F1 against a gold grouping (or the silhouette
     without one), against the threshold; the recommended and the `default` threshold marked. Needs
-    matplotlib."""
+    matplotlib. Korean labels with lang 'ko' when a font with Hangul is installed (KOREAN_FONTS),
+    English otherwise: matplotlib would draw empty boxes."""
     import io
 
     import matplotlib
@@ -117,32 +144,39 @@ def plot_tuning(tuning: Tuning, default: float | None = None) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    xs = [p.threshold for p in tuning.points]
-    fig, left = plt.subplots(figsize=(7, 4), dpi=100)
-    left.plot(xs, [p.proposals for p in tuning.points], marker="o", color="#305496", label="merge proposals")
-    left.set_ylabel("merge proposals", color="#305496")
-    right = left.twinx()
-    if tuning.points and tuning.points[0].f1 is not None:
-        # F1 alone hides which way a threshold errs: precision (fewer false merges) and recall
-        # (fewer missed pairs) beside it.
-        right.plot(xs, [p.precision for p in tuning.points], marker="^", color="#548235", label="pairwise precision")
-        right.plot(xs, [p.recall for p in tuning.points], marker="v", color="#7030A0", label="pairwise recall")
-        right.plot(xs, [p.f1 for p in tuning.points], marker="s", color="#C55A11", label="pairwise F1")
-        right.set_ylabel("pairwise precision, recall, F1 (gold)")
-    else:
-        right.plot(xs, [p.silhouette if p.silhouette is not None else np.nan for p in tuning.points], marker="s", color="#C55A11",
-                   label="silhouette")
-        right.set_ylabel("silhouette", color="#C55A11")
-    right.set_ylim(bottom=0)
-    left.set_xlabel("threshold (probability of one project)")
-    left.axvline(tuning.recommended, color="grey", linestyle="--", label=f"recommended {tuning.recommended:g}")
-    if default is not None:
-        left.axvline(default, color="black", linestyle=":", label=f"default {default:g}")
-    handles = [h for axis in (left, right) for h in axis.get_legend_handles_labels()[0]]
-    left.legend(handles=handles, loc="best", fontsize="small")
-    left.set_title(f"recommended threshold {tuning.recommended:g} ({tuning.rule})")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
+    font = korean_font() if lang == "ko" else None
+    lang = lang if font else "en"
+
+    def t(text: str) -> str:
+        return translate(text, lang)
+
+    with plt.rc_context({"font.family": font} if font else {}):
+        xs = [p.threshold for p in tuning.points]
+        fig, left = plt.subplots(figsize=(7, 4), dpi=100)
+        left.plot(xs, [p.proposals for p in tuning.points], marker="o", color="#305496", label=t(msg("merge proposals")))
+        left.set_ylabel(t(msg("merge proposals")), color="#305496")
+        right = left.twinx()
+        if tuning.points and tuning.points[0].f1 is not None:
+            # F1 alone hides which way a threshold errs: precision (fewer false merges) and recall
+            # (fewer missed pairs) beside it.
+            right.plot(xs, [p.precision for p in tuning.points], marker="^", color="#548235", label=t(msg("pairwise precision")))
+            right.plot(xs, [p.recall for p in tuning.points], marker="v", color="#7030A0", label=t(msg("pairwise recall")))
+            right.plot(xs, [p.f1 for p in tuning.points], marker="s", color="#C55A11", label=t(msg("pairwise F1")))
+            right.set_ylabel(t(msg("pairwise precision, recall, F1 (gold)")))
+        else:
+            right.plot(xs, [p.silhouette if p.silhouette is not None else np.nan for p in tuning.points], marker="s", color="#C55A11",
+                       label=t(msg("silhouette")))
+            right.set_ylabel(t(msg("silhouette")), color="#C55A11")
+        right.set_ylim(bottom=0)
+        left.set_xlabel(t(msg("threshold (probability of one project)")))
+        left.axvline(tuning.recommended, color="grey", linestyle="--", label=t(msg("recommended {threshold:g}", threshold=tuning.recommended)))
+        if default is not None:
+            left.axvline(default, color="black", linestyle=":", label=t(msg("default {threshold:g}", threshold=default)))
+        handles = [h for axis in (left, right) for h in axis.get_legend_handles_labels()[0]]
+        left.legend(handles=handles, loc="best", fontsize="small")
+        left.set_title(t(msg("recommended threshold {threshold:g} ({rule})", threshold=tuning.recommended, rule=tuning.rule)))
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+        plt.close(fig)
     return buffer.getvalue()
