@@ -12,7 +12,7 @@ from rich.progress import Progress
 from typer.testing import CliRunner
 
 from taskdedup.cli import app
-from taskdedup.output.terminal import Bars, plural, render_rich
+from taskdedup.output.terminal import Bars, agencies, render_rich
 
 runner = CliRunner()
 ROOT = Path(__file__).parents[2]
@@ -72,7 +72,7 @@ def test_top_limits_what_the_terminal_shows_and_says_how_much_is_left() -> None:
 
 
 def test_one_agency_is_singular() -> None:
-    assert (plural(1, "agency", "agencies"), plural(2, "agency", "agencies")) == ("1 agency", "2 agencies")
+    assert (agencies(1), agencies(2)) == ("1 agency", "2 agencies")
     result = runner.invoke(app, ["cluster", SAMPLE, *LEXICAL])
     assert "same-agency: 2 tasks, 1 agency, p " in result.stdout and "1 agencies" not in result.stdout
 

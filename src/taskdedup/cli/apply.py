@@ -44,11 +44,12 @@ def apply(
         write_outputs({path: render_applied(applied, path, language.exports()) for path in output})
         if not quiet:
             d = applied.decisions
+            lang = language.messages()
             extra = ""
             if applied.excluded:
-                extra += msg("; {count} task(s) taken out of merged proposals (제외)", count=applied.excluded).translate(language.messages())
+                extra += msg("; {count} task(s) taken out of merged proposals (제외)", count=applied.excluded).translate(lang)
             if applied.splits_in_force:
-                extra += msg("; {count} earlier split(s) still in force (결정 기록)", count=applied.splits_in_force).translate(language.messages())
+                extra += msg("; {count} earlier split(s) still in force (결정 기록)", count=applied.splits_in_force).translate(lang)
             line = msg(
                 "{tasks} tasks -> {rows} rows: {groups} merged projects from {merged} tasks, {kept} tasks as they were "
                 "(decisions: {merge} merge, {split} split, {hold} hold, {undecided} undecided{extra})",
@@ -56,4 +57,4 @@ def apply(
                 kept=applied.tasks_in - applied.tasks_merged, merge=d["merge"], split=d["split"], hold=d["hold"], undecided=d["undecided"],
                 extra=extra,
             )
-            sys.stdout.write(line.translate(language.messages()) + "\n")
+            sys.stdout.write(line.translate(lang) + "\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 
-from taskdedup.messages import locale_language
+from taskdedup.messages import LANGUAGES, locale_language
 
 
 class Lang(str, Enum):
@@ -43,10 +43,10 @@ def argv_language(argv: list[str] | None = None) -> str | None:
         if arg == "--":
             break
         if arg == "--lang" and k + 1 < len(args):
-            return args[k + 1] if args[k + 1] in ("ko", "en") else None
+            return args[k + 1] if args[k + 1] in LANGUAGES else None
         if arg.startswith("--lang="):
             value = arg.split("=", 1)[1]
-            return value if value in ("ko", "en") else None
+            return value if value in LANGUAGES else None
     return None
 
 

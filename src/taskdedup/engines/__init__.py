@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from taskdedup.text.embeddings import Embedder
-
-if TYPE_CHECKING:
-    from taskdedup.clustering.sparse import JoinArrays, Pairs
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 
-ENGINES = ("local", "dask")
+if TYPE_CHECKING:
+    from taskdedup.clustering.sparse import JoinArrays, Pairs
 
 
 class Engine(Protocol):

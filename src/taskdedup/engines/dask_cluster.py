@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from taskdedup.clustering.sparse import JoinArrays, Pairs
+from taskdedup.clustering.sparse import CHUNK_ROWS, JoinArrays, Pairs, join_block
 from taskdedup.errors import TaskdedupError
 from taskdedup.messages import msg
 from taskdedup.text.embeddings import EMBEDDERS, Embedder
@@ -38,6 +38,17 @@ class EngineUnavailable(TaskdedupError):
 _local = threading.local()
 
 
+def _started(key: tuple[str, str], make: Callable[[], Any]) -> Any:
+    """This worker thread's analyser or model for `key`, made and started on first use: starting
+    one (MeCab's dictionary, the embedding model) costs far more than a task."""
+    objects: dict[tuple[str, str], Any] = _local.__dict__.setdefault("objects", {})
+    if key not in objects:
+        made = make()
+        made.start()
+        objects[key] = made
+    return objects[key]
+
+
 # A chunk travels as one string each way: pickling 5,000 short strings, or 5,000 lists of tokens,
 # cost about half as much again as tokenising them. Normalised text is runs of word characters and
 # spaces (text/normalize.py), so these two separators never occur in a text or a token.
@@ -47,13 +58,7 @@ TEXT_END, TOKEN_END = "\x1e", "\x1f"
 def tokenize_chunk(texts: str, tokenizer_name: str, lexicon: Lexicon) -> str:
     """A task: tokens_of() for one chunk (texts joined by TEXT_END), with this worker thread's
     analyser (started on first use); the token lists joined the same way."""
-    started: dict[str, Tokenizer] = getattr(_local, "tokenizers", None) or {}
-    _local.tokenizers = started
-    tokenizer = started.get(tokenizer_name)
-    if tokenizer is None:
-        tokenizer = make_tokenizer(tokenizer_name)
-        tokenizer.start()
-        started[tokenizer_name] = tokenizer
+    tokenizer = _started(("tokenizer", tokenizer_name), lambda: make_tokenizer(tokenizer_name))
     return TEXT_END.join(TOKEN_END.join(tokens) for tokens in tokens_of(texts.split(TEXT_END), tokenizer, lexicon))
 
 
@@ -64,21 +69,13 @@ def _token_lists(joined: str, count: int) -> list[list[str]]:
 
 def embed_batches(batches: list[list[str]], embedder_name: str, threads: int | None) -> list[np.ndarray]:
     """A task: the vectors of a few batches, with this worker thread's model (loaded on first use)."""
-    models: dict[str, Embedder] = getattr(_local, "embedders", None) or {}
-    _local.embedders = models
-    model = models.get(embedder_name)
-    if model is None:
-        model = EMBEDDERS[embedder_name](threads=threads)
-        model.start()
-        models[embedder_name] = model
+    model = _started(("embedder", embedder_name), lambda: EMBEDDERS[embedder_name](threads=threads))
     return [model.embed(batch) for batch in batches]
 
 
 def join_range(starts: list[int], arrays: Any, limit: float) -> Pairs:
     """A task: the join's pairs for consecutive blocks, joined in block order (the same arrays as
     the local engine's blocks, concatenated as it concatenates them)."""
-    from taskdedup.clustering.sparse import join_block
-
     n = len(arrays[0]) - 1
     sums, touched = np.zeros(n), np.zeros(n, dtype=np.int64)
     parts = [join_block(arrays, start, limit, sums, touched) for start in starts]
@@ -88,7 +85,7 @@ def join_range(starts: list[int], arrays: Any, limit: float) -> Pairs:
 class DaskEngine:
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, notices: list[str] | None = None) -> None:
+    def __init__(self, scheduler: str | None = None, notices: list[str] | None = None) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -103,7 +100,7 @@ class DaskEngine:
         else:
             import os
 
-            self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+            self._cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                          dashboard_address=":0")
             self.client = Client(self._cluster)
             if notices is not None:
@@ -119,8 +116,6 @@ class DaskEngine:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def tokenize(self, normalised: list[str], tokenizer: Tokenizer, lexicon: Lexicon, report: Callable[[int], None] | None) -> list[list[str]]:
-        from distributed import as_completed
-
         chunks = [normalised[i : i + step] for step in [self._chunk(len(normalised))] for i in range(0, len(normalised), step)]
         if not chunks:
             return []
@@ -129,20 +124,12 @@ class DaskEngine:
         # one run another's chunk.
         futures = self.client.map(tokenize_chunk, [TEXT_END.join(c) for c in chunks], tokenizer_name=tokenizer.name, lexicon=shared,
                                   key="tokenise", pure=False)
-        size = {future.key: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
-        done = 0
-        for future in as_completed(futures):
-            done += size[future.key]
-            if report:
-                report(done)
         out: list[list[str]] = []
-        for part, chunk in zip(self.client.gather(futures), chunks, strict=True):
+        for part, chunk in zip(self._gather(futures, [len(c) for c in chunks], report), chunks, strict=True):
             out.extend(_token_lists(part, len(chunk)))
         return out
 
     def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
-        from distributed import as_completed
-
         if not batches:
             return []
         per_task = max(1, -(-len(batches) // (4 * self._workers())))
@@ -150,19 +137,9 @@ class DaskEngine:
         # One model thread per task: a cluster runs one single-threaded worker per core (the local
         # cluster does), so a model using every core would oversubscribe them.
         futures = self.client.map(embed_batches, groups, embedder_name=embedder.name, threads=1, key="embed", pure=False)
-        size = {future.key: sum(map(len, group)) for future, group in zip(futures, groups, strict=True)}
-        done = 0
-        for future in as_completed(futures):
-            done += size[future.key]
-            if report:
-                report(done)
-        return [vectors for part in self.client.gather(futures) for vectors in part]
+        return [vectors for part in self._gather(futures, [sum(map(len, g)) for g in groups], report) for vectors in part]
 
     def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
-        from distributed import as_completed
-
-        from taskdedup.clustering.sparse import CHUNK_ROWS
-
         n = len(arrays[0]) - 1
         starts = list(range(0, n, CHUNK_ROWS))
         if not starts:
@@ -173,11 +150,19 @@ class DaskEngine:
         groups = [starts[i : i + per_task] for i in range(0, len(starts), per_task)]
         shared = self.client.scatter(arrays, broadcast=True)
         futures = self.client.map(join_range, groups, arrays=shared, limit=limit, key="join", pure=False)
-        rows = {future.key: min(n, group[-1] + CHUNK_ROWS) - group[0] for future, group in zip(futures, groups, strict=True)}
+        return self._gather(futures, [min(n, group[-1] + CHUNK_ROWS) - group[0] for group in groups], report)
+
+    def _gather(self, futures: list[Any], sizes: list[int], report: Callable[[int], None] | None) -> list[Any]:
+        """The tasks' results in submission order, reporting the work done as each task finishes
+        (the task stream, so a bar moves while the cluster works)."""
+        from distributed import as_completed
+
+        size = {future.key: n for future, n in zip(futures, sizes, strict=True)}
         done = 0
         for future in as_completed(futures):
-            done += rows[future.key]
-            report(done)
+            done += size[future.key]
+            if report:
+                report(done)
         return list(self.client.gather(futures))
 
     def close(self) -> None:

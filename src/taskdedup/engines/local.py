@@ -1,4 +1,4 @@
-"""The local engine: worker processes on this machine (text/tokens.py tokens_parallel)."""
+"""The local engine: this machine's processes and threads, the functions the pipeline always used."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from taskdedup.text.embeddings import Embedder
+from taskdedup.text.embeddings import Embedder, embed_batches
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 from taskdedup.text.tokens import tokens_parallel
@@ -26,13 +26,7 @@ class LocalEngine:
         return tokens_parallel(normalised, tokenizer, lexicon, self.jobs, report)
 
     def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
-        out, done = [], 0
-        for batch in batches:  # the model's own threads use the cores
-            out.append(embedder.embed(batch))
-            done += len(batch)
-            if report:
-                report(done)
-        return out
+        return embed_batches(batches, embedder, report)
 
     def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
         from taskdedup.clustering.sparse import join_blocks_local

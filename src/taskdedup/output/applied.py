@@ -42,9 +42,8 @@ def applied_csv(applied: Applied, lang: str = "en") -> bytes:
 
 
 def applied_xlsx(applied: Applied, lang: str = "ko") -> bytes:
-    if lang == "en":
-        return workbook_bytes([SheetSpec("Merged tasks", APPLIED_HEADERS_EN, _applied_rows(applied, "en"), wrap={4, 6, 7, 8})])
-    return workbook_bytes([SheetSpec("통합과제목록", APPLIED_HEADERS_KO, _applied_rows(applied, "ko"), wrap={4, 6, 7, 8})])
+    name, headers = ("Merged tasks", APPLIED_HEADERS_EN) if lang == "en" else ("통합과제목록", APPLIED_HEADERS_KO)
+    return workbook_bytes([SheetSpec(name, headers, _applied_rows(applied, lang), wrap={4, 6, 7, 8})])
 
 
 def render_applied(applied: Applied, path: Path, lang: str | None = None) -> bytes:

@@ -45,12 +45,8 @@ def settings_line(result: Result, lang: str = "en") -> str:
     ), lang)
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 agency', '2 agencies'."""
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
-def _agencies(n: int, lang: str = "en") -> str:
+def agencies(n: int, lang: str = "en") -> str:
+    """'1 agency', '2 agencies'; '기관 1곳'."""
     return translate(msg("1 agency") if n == 1 else msg("{n} agencies", n=n), lang)
 
 
@@ -88,7 +84,7 @@ def render_plain(result: Result, top: int = 0, lang: str = "en") -> str:
         lines.append(t(msg(
             "#{cluster_id} {kind}: {size} tasks, {agencies}, p {p:.2f}, keywords: {keywords}",
             cluster_id=c.cluster_id, kind=c.kind if lang == "en" else KIND_KO[c.kind], size=c.size,
-            agencies=_agencies(len(c.agencies), lang), p=result.match.probability(c.cohesion), keywords=", ".join(c.keywords),
+            agencies=agencies(len(c.agencies), lang), p=result.match.probability(c.cohesion), keywords=", ".join(c.keywords),
         )))
         for m in c.members:
             s = m.submission
@@ -107,7 +103,7 @@ def render_plain(result: Result, top: int = 0, lang: str = "en") -> str:
         for th in _shown(result.themes, top):
             lines.append("  " + t(msg(
                 "T{theme_id}: {size} tasks, {agencies}, clusters {clusters}; keywords: {keywords}",
-                theme_id=th.theme_id, size=th.size, agencies=_agencies(len(th.agencies), lang),
+                theme_id=th.theme_id, size=th.size, agencies=agencies(len(th.agencies), lang),
                 clusters=", ".join(f"#{c.cluster_id}" for c in th.clusters), keywords=", ".join(th.keywords),
             )))
         more = _more("themes", len(result.themes), top, lang)
@@ -156,7 +152,7 @@ def render_rich(result: Result, console: Console, top: int = 0, lang: str = "en"
     if not narrow:
         table.add_column(t(msg("keywords")), ratio=1)
     for c in _shown(result.proposals, top):
-        kind = Text(f"{_agencies(len(c.agencies), lang)}\np {result.match.probability(c.cohesion):.2f}", style=KIND_STYLE.get(c.kind, ""))
+        kind = Text(f"{agencies(len(c.agencies), lang)}\np {result.match.probability(c.cohesion):.2f}", style=KIND_STYLE.get(c.kind, ""))
         if c.cluster_id in result.reopened:
             kind.append("\n재검토", style="bold red")
         cells = [str(c.cluster_id), kind, _members_text(c, result.match, narrow, lang)]

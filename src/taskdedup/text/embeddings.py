@@ -114,6 +114,17 @@ class E5Embedder(Embedder):
 EMBEDDERS: dict[str, type[Embedder]] = {E5Embedder.name: E5Embedder}
 
 
+def embed_batches(batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None = None) -> list[np.ndarray]:
+    """Each batch's vectors in this process (the model's own threads use the cores)."""
+    out, done = [], 0
+    for batch in batches:
+        out.append(embedder.embed(batch))
+        done += len(batch)
+        if report:
+            report(done)
+    return out
+
+
 def cached_embeddings(
     texts: Sequence[str],
     embedder: Embedder,
@@ -132,14 +143,8 @@ def cached_embeddings(
     total = len(todo)
     report("embedding", 0, total)  # the bar shows from the start: a first batch takes seconds
     batches = [todo[start : start + BATCH] for start in range(0, total, BATCH)]
-    if engine is not None:
-        vectors = engine.embed(batches, embedder, lambda done: report("embedding", done, total))
-    else:
-        vectors, done = [], 0
-        for batch in batches:
-            vectors.append(embedder.embed(batch))
-            done += len(batch)
-            report("embedding", done, total)
+    step = lambda done: report("embedding", done, total)  # noqa: E731
+    vectors = engine.embed(batches, embedder, step) if engine is not None else embed_batches(batches, embedder, step)
     for batch, found in zip(batches, vectors, strict=True):
         fresh.update(zip(batch, found, strict=True))
     if cache:
