@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -69,6 +70,7 @@ class Prepared:
     """Everything up to the merge tree; cutting it at any threshold is cheap."""
 
     source: str
+    files: tuple[tuple[str, int], ...]  # read from several files: each file and its rows
     columns: Columns
     settings: Settings  # as run: the tokenizer, similarity and character weight actually used
     match: MatchModel  # the signals' weights and the probability scale of the tree's scores
@@ -104,6 +106,7 @@ class RunInfo:
 @dataclass
 class Result:
     source: str
+    files: tuple[tuple[str, int], ...]
     columns: Columns
     settings: Settings
     match: MatchModel
@@ -148,6 +151,12 @@ def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def source_name(source: str) -> str:
+    """The input file as the exports name it: without its folders (the same run from elsewhere gives
+    the same bytes); '<stdin>' as it is."""
+    return source if source.startswith("<") else Path(source).name
 
 
 def start_tokenizer(settings: Settings) -> tuple[Tokenizer, list[str]]:
@@ -251,13 +260,13 @@ def prepare(
     if frame.empty:
         raise NothingToCluster(msg('{source}: no data rows below the header; check the sheet (--sheet) or the file{hint}', source=table.source, hint=sheet_hint(table)))
     try:
-        columns = resolve_columns(list(frame.columns), settings.columns)
+        columns = table.columns or resolve_columns(list(frame.columns), settings.columns)
     except ColumnError as exc:
         if not table.other_sheets:
             raise
         raise ColumnError(msg('{exc}{hint}', exc=exc, hint=sheet_hint(table))) from None
     entities: list[str] = []
-    submissions = to_submissions(frame, columns, entities)
+    submissions = to_submissions(frame, columns, entities, source=source_name(table.source))
     notices = input_notices(table, columns, submissions) + entities
     chars_by_user = settings.char_weight is not None
 
@@ -338,6 +347,7 @@ def prepare(
             )
     return Prepared(
         source=table.source,
+        files=table.files,
         columns=columns,
         settings=settings,
         match=match,
@@ -446,6 +456,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
     )
     return Result(
         source=prepared.source,
+        files=prepared.files,
         columns=prepared.columns,
         settings=settings,
         match=prepared.match,

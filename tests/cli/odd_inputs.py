@@ -143,6 +143,23 @@ def folder_input(folder: Path) -> list[str]:
     return [str(folder / "inside")]
 
 
+def agency_folder(folder: Path) -> list[str]:
+    inside = folder / "agencies"
+    inside.mkdir()
+    (inside / "서울특별시_수요조사.csv").write_text(table_text(H, ROWS), encoding="utf-8")
+    (inside / "부산광역시_수요조사.csv").write_text(table_text(["번호", "과제명"], [["1", "민원 상담 챗봇"], ["2", "독거노인 IoT 돌봄"]]), encoding="utf-8")
+    return [str(inside)]
+
+
+def agency_folder_with(data: bytes, name: str, *flags: str) -> Callable[[Path], list[str]]:
+    def make(folder: Path) -> list[str]:
+        args = agency_folder(folder)
+        (Path(args[0]) / name).write_bytes(data)
+        return [*args, *flags]
+
+    return make
+
+
 def rows_with(text: str, copies: int = 1) -> list[list[str]]:
     return [*ROWS, *[[str(6 + k), "경기도", "민원", text, ""] for k in range(copies)]]
 
@@ -223,8 +240,12 @@ CASES: list[Case] = [
     Case("name-with-spaces", csv_file("수요 조사 결과 (최종).csv"), rows=5),
     Case("name-in-cp949-bytes", cp949_named, rows=5),
     Case("no-extension", raw_file("survey", table_text(H, ROWS).encode()), error="unsupported file type '(none)'"),
-    Case("pdf-extension", raw_file("survey.pdf", b"%PDF-1.4\n"), error="unsupported file type '.pdf'"),
-    Case("a-folder", folder_input, error="is a directory"),
+    Case("pdf-extension", raw_file("survey.pdf", b"%PDF-1.4\n"), error="not a readable PDF"),
+    Case("png-extension", raw_file("survey.png", b"\x89PNG\r\n"), error="unsupported file type '.png'"),
+    Case("an-empty-folder", folder_input, error="the folder holds no files"),
+    Case("a-folder-of-two-agencies", agency_folder, rows=7),
+    Case("a-folder-with-a-broken-file", agency_folder_with(b"PK\x03\x04cut", "잘린.docx"), error="1 of 3 file(s) cannot be read: 잘린.docx"),
+    Case("a-folder-with-a-broken-file-skipped", agency_folder_with(b"PK\x03\x04cut", "잘린.docx", "--skip-bad-files"), rows=7),
     Case("missing-file", lambda folder: [str(folder / "nope.csv")], error="no such file"),
     Case("xlsx-named-csv", renamed(survey_xlsx, "survey.csv"), error="Excel workbook saved with a '.csv' name"),
     # --- workbooks ---------------------------------------------------------------------------------

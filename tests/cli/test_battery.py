@@ -47,7 +47,7 @@ def test_odd_input(case: Case, tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS), "all four exports, no temporary file"
     with open(out / "x.csv", encoding="utf-8-sig", newline="") as handle:
         members = list(csv.DictReader(handle))
-    numbers = [m["row_number"] for m in members]
+    numbers = [(m["source_file"], m["row_number"]) for m in members]  # a row is its file and its number there
     assert len(members) == case.rows and len(set(numbers)) == len(numbers), "every data row exactly once"
     doc = json.loads((out / "x.json").read_text(encoding="utf-8"))
     assert doc["summary"]["rows_read"] == case.rows

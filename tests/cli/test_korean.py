@@ -119,7 +119,7 @@ def _help(*args: str, lang: str) -> str:
 
 def test_help_in_korean() -> None:
     korean = _help("cluster", "--help", lang="ko_KR.UTF-8")
-    assert korean.startswith("사용법: taskdedup cluster [OPTIONS] {INPUT}\n\n  비슷한 과제 제안을 묶고 병합을 제안합니다.\n")
+    assert korean.startswith("사용법: taskdedup cluster [OPTIONS] {INPUT}...\n\n  비슷한 과제 제안을 묶고 병합을 제안합니다.\n")
     assert "옵션:" in korean and "이 도움말을 보여 주고 끝냅니다." in korean and "[기본: average]" in korean
     assert "Show this message" not in korean
     assert _help("cluster", "--help", "--lang", "ko", lang="C.UTF-8") == korean  # --lang read before Click parses
@@ -143,7 +143,7 @@ def test_korean_run_terminal_notices_workbook_and_csv(tmp_path: Path) -> None:
     assert "완전히 빈 행 1개를 무시했습니다" in notices
     rows = list(csv.reader(io.StringIO(members.read_bytes().decode("utf-8-sig"))))
     assert rows[0] == ["군집번호", "과제 수", "유형", "주제번호", "번호", "행", "기관", "분야", "과제명", "대표", "대표와 일치 확률",
-                       "대표와 유사도", "공유 핵심어", "상태"]
+                       "대표와 유사도", "공유 핵심어", "상태", "파일"]
     kinds, flags, states = {r[2] for r in rows[1:]}, {r[9] for r in rows[1:]}, {r[13] for r in rows[1:]}
     assert kinds <= {"기관 간 중복", "기관 내 중복", "기관 미상", "단독", ""} and "기관 간 중복" in kinds
     assert flags == {"예", ""}

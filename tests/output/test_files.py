@@ -31,4 +31,4 @@ def test_output_checks(tmp_path: Path, fixtures: Path) -> None:
     with pytest.raises(OutputError, match="the folder .* does not exist; create it first"):
         check_output_path(tmp_path / "nope" / "x.csv")
     with pytest.raises(OutputError, match="is the input file; choose another output name"):
-        check_output_path(fixtures / "survey_utf8.csv", input_path=str(fixtures / "survey_utf8.csv"))
+        check_output_path(fixtures / "survey_utf8.csv", inputs=[str(fixtures / "survey_utf8.csv")])

@@ -39,7 +39,7 @@ def apply(
         from taskdedup.review.apply import apply_decisions
 
         for path in output:
-            check_output_path(path, input_path=review)
+            check_output_path(path, inputs=[review])
         applied = apply_decisions(read_workbook_sheets(review), review)
         write_outputs({path: render_applied(applied, path, language.exports()) for path in output})
         if not quiet:

@@ -24,7 +24,7 @@ from taskdedup.cli.common import (
     stderr_console,
 )
 from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
-from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups, positive
+from taskdedup.cli.options import InputOptions, InputsArg, ReportOptions, expand_groups, positive
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_KEYWORDS, DEFAULT_THEME_THRESHOLD, DEFAULT_THRESHOLD
 from taskdedup.messages import msg
@@ -71,7 +71,7 @@ def _check_suffixes(outputs: list[Path]) -> list[Path]:
 @expand_groups
 def cluster(
     ctx: typer.Context,
-    input: InputArg,
+    input: InputsArg,
     output: Annotated[
         Optional[list[Path]],
         typer.Option("--output", "-o", metavar="PATH", help="Write results here; format by suffix: .xlsx (review workbook), .csv (members), .json, .html (report). Repeatable."),
@@ -123,7 +123,7 @@ def cluster(
         from taskdedup.pipeline import RunInfo
 
         for path in outputs:
-            check_output_path(path, input_path=input)
+            check_output_path(path, inputs=input)
         auto = threshold == AUTO
         # Not given (neither on the command line nor in taskdedup.toml): the team model's threshold, if any.
         given = ctx.get_parameter_source("threshold") not in (ParameterSource.DEFAULT, None)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
+    from taskdedup.input.collection import ReadOptions
     from taskdedup.input.table import Table
     from taskdedup.pipeline import Prepared, Progress
     from taskdedup.review.decisions import Decisions
@@ -51,10 +52,29 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def read_input(path: str, opts: InputOptions) -> Table:
+def read_input(paths: list[str], opts: InputOptions) -> Table:
+    """One survey file as it is; several files, a folder, a glob or a proposal document as one table
+    with each row's file (input/collection.py)."""
+    from taskdedup.input.collection import DOCUMENT_SUFFIXES, read_collection
+    from taskdedup.input.table import STDIN
     from taskdedup.input.tables import read_table
 
-    return read_table(path, encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row)
+    if len(paths) == 1 and (paths[0] == STDIN or (Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() not in DOCUMENT_SUFFIXES)):
+        if opts.agency_from.value == "filename":
+            return read_collection(paths, _read_options(opts))
+        return read_table(paths[0], encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row)
+    if STDIN in paths:
+        from taskdedup.errors import InputError
+
+        raise InputError(msg("- (stdin) can only be the one input; save it to a file to read it with others"))
+    return read_collection(paths, _read_options(opts))
+
+
+def _read_options(opts: InputOptions) -> ReadOptions:
+    from taskdedup.input.collection import ReadOptions
+
+    return ReadOptions(columns=opts.column_spec(), encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row,
+                       agency_from=opts.agency_from.value, skip_bad_files=opts.skip_bad_files)
 
 
 def _review_sheets(path: str) -> dict[str, pd.DataFrame]:
@@ -148,7 +168,7 @@ def show(report: ReportOptions, as_json: Callable[[], str], as_text: Callable[[]
         sys.stdout.write(as_text())
 
 
-_FILE_SUFFIXES = {".xlsx", ".xls", ".csv", ".tsv", ".txt", ".json", ".html", ".toml"}
+_FILE_SUFFIXES = {".xlsx", ".xls", ".csv", ".tsv", ".txt", ".json", ".html", ".toml", ".hwpx", ".hwp", ".docx", ".pdf"}
 
 
 _WHERE_IT_RAN = {"engine", "scheduler", "jobs", "cache_dir", "no_cache"}
@@ -171,7 +191,7 @@ def command_line(ctx: Any) -> str:
     def text(value: Any) -> str:
         value = readable(str(value.value if isinstance(value, Enum) else value))
         path = Path(value)
-        return path.name if path.suffix.lower() in _FILE_SUFFIXES else value
+        return path.name if path.suffix.lower() in _FILE_SUFFIXES or (path.name and path.is_dir()) else value
 
     parts = ["taskdedup", ctx.info_name or ""]
     for param in ctx.command.params:

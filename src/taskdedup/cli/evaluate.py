@@ -10,7 +10,7 @@ import typer
 from taskdedup.cli import language
 from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
 from taskdedup.cli.failures import errors_to_exit
-from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, ThresholdOpt, expand_groups
+from taskdedup.cli.options import InputOptions, InputsArg, ReportOptions, ThresholdOpt, expand_groups
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
 from taskdedup.messages import msg
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @app.command()
 @expand_groups
 def evaluate(
-    input: InputArg,
+    input: InputsArg,
     gold_col: Annotated[Optional[str], typer.Option("--gold-col", metavar="COL", help="Column with the true group of each row.")] = None,
     pairs: Annotated[
         Optional[str],

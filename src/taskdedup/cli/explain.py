@@ -36,7 +36,7 @@ def explain(
         from taskdedup.quality.explain import explain as run_explain
 
         settings = opts.settings(threshold=threshold, theme_threshold=threshold)
-        prepared = prepare_input(read_input(input, opts), settings, opts)
+        prepared = prepare_input(read_input([input], opts), settings, opts)
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
         explanation = run_explain(prepared, first, second, terms)
         show(report, lambda: dumps(explanation_to_dict(explanation)), lambda: render_explanation(explanation, language.messages()))

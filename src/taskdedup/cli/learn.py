@@ -37,12 +37,12 @@ def learn(
         from taskdedup.quality.learning import learn_from
         from taskdedup.review.labels import combine, require_labels
 
-        check_output_path(output, input_path=input)
+        check_output_path(output, inputs=[input])
         for review in reviews:
-            check_output_path(output, input_path=review)
+            check_output_path(output, inputs=[review])
         labels = require_labels(combine([read_labels_file(review) for review in reviews]))  # fail before the long work
         settings = opts.settings(threshold=DEFAULT_THRESHOLD)
-        prepared = prepare_input(read_input(input, opts), settings, opts)
+        prepared = prepare_input(read_input([input], opts), settings, opts)
         say_columns(stderr_console(), prepared.columns.describe(), prepared.notices, report.quiet)
         learning = learn_from(prepared, labels)
         write_outputs({output: model_toml(learning, survey=input, sources=reviews, overruled=labels.overruled)})

@@ -52,6 +52,12 @@ class EngineName(str, Enum):
     dask = "dask"
 
 
+class AgencyFrom(str, Enum):
+    auto = "auto"
+    column = "column"
+    filename = "filename"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -63,7 +69,22 @@ def positive(value: float | None) -> float | None:
     return value
 
 
-InputArg = Annotated[str, typer.Argument(metavar="INPUT", help="Survey file: .xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin.")]
+InputArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="INPUT",
+        help="Survey file (.xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin), a proposal document (.hwpx, .hwp, .docx, .pdf), "
+        "or a folder (or a quoted glob) of agency files, read as one survey with each row's file.",
+    ),
+]
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="INPUT",
+        help="Survey file (.xlsx, .xlsm, .xls, .csv, .tsv, .txt, or - for CSV on stdin); or several files, folders and globs, read as one "
+        "survey with each row's file: agency tables and proposal documents (.hwpx, .hwp, .docx, .pdf).",
+    ),
+]
 ThresholdOpt = Annotated[
     float,
     typer.Option(min=0.0, max=1.0, metavar="P", callback=positive, help="Probability (0-1] that tasks are one project at which they are grouped; lower merges more."),
@@ -100,6 +121,15 @@ class InputOptions:
     header_row: Annotated[
         Optional[int], typer.Option("--header-row", min=1, metavar="N", help="Row of the header, counted from 1 at the top [default: detected].")
     ] = None
+    agency_from: Annotated[
+        AgencyFrom,
+        typer.Option("--agency-from", metavar="auto|column|filename",
+                     help="With several files: the agency of each row from its agency column, or from the file name (the part before the "
+                     "first _, e.g. 행정안전부_수요조사.xlsx); auto: the column, and the file name for files without one."),
+    ] = AgencyFrom.auto
+    skip_bad_files: Annotated[
+        bool, typer.Option("--skip-bad-files", help="With several files: go on without the files that cannot be read (each is listed in the notices).")
+    ] = False
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", metavar="FILE", help="Your lexicon (TOML) added to the built-in one; see README.")] = None
     no_lexicon: Annotated[bool, typer.Option("--no-lexicon", help="Match words as written, without the built-in lexicon.")] = False
     similarity: Annotated[
@@ -161,10 +191,11 @@ class InputOptions:
             lexicon=load_lexicon(self.lexicon, self.no_lexicon),
             char_weight=self.char_weight,
             similarity=self.similarity.value,  # type: ignore[arg-type]
-            columns=columns or ColumnSpec(
-                id_col=self.id_col, agency_col=self.agency_col, field_col=self.field_col, text_cols=tuple(self.text_col or ())
-            ),
+            columns=columns or self.column_spec(),
         )
+
+    def column_spec(self) -> ColumnSpec:
+        return ColumnSpec(id_col=self.id_col, agency_col=self.agency_col, field_col=self.field_col, text_cols=tuple(self.text_col or ()))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,7 +11,7 @@ import typer
 from taskdedup.cli import language
 from taskdedup.cli.common import prepare_input, read_input, say_columns, show, stderr_console
 from taskdedup.cli.failures import errors_to_exit
-from taskdedup.cli.options import InputArg, InputOptions, ReportOptions, expand_groups
+from taskdedup.cli.options import InputOptions, InputsArg, ReportOptions, expand_groups
 from taskdedup.cli.root import app
 from taskdedup.config import DEFAULT_THRESHOLD
 from taskdedup.errors import TaskdedupError
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 @app.command()
 @expand_groups
 def tune(
-    input: InputArg,
+    input: InputsArg,
     gold_col: Annotated[Optional[str], typer.Option("--gold-col", metavar="COL", help="Column with the true group: recommend by F1.")] = None,
     start: Annotated[float, typer.Option("--from", min=0.01, max=1.0, metavar="P", help="Lowest threshold (probability) tried.")] = 0.05,
     stop: Annotated[float, typer.Option("--to", min=0.01, max=1.0, metavar="P", help="Highest threshold (probability) tried.")] = 0.95,
@@ -48,7 +48,7 @@ def tune(
         from taskdedup.quality.tune import tune as run_tuning
 
         if plot is not None:
-            check_output_path(plot, input_path=input)
+            check_output_path(plot, inputs=input)
         settings = opts.settings(threshold=DEFAULT_THRESHOLD)
         table = read_input(input, opts)
         if gold_col is not None:

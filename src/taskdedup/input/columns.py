@@ -22,6 +22,8 @@ TITLE_NAMES = ("과제명", "제목", "제안제목", "과제제목", "사업명
 DESCRIPTION_NAMES = (
     "과제내용", "내용", "설명", "개요", "제안내용", "과제개요", "주요내용", "사업내용", "세부내용", "과제설명",
     "사업개요", "description", "content", "contents", "summary", "details", "detail", "body", "text",
+    # the sections of a proposal form (input/forms.py), after every column name
+    "추진내용", "필요성", "추진배경", "추진방안", "기대효과", "사업목적",
 )
 
 _PUNCT = re.compile(r"[\s_\-./()\[\]{}:·]+")
@@ -43,6 +45,7 @@ class Columns:
     id: str | None = None
     agency: str | None = None
     field: str | None = None
+    source: str | None = None  # the file each row came from, when several files were read as one
 
     def describe(self) -> str:
         none = msg("(none)")

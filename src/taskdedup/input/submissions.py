@@ -24,15 +24,16 @@ class Submission:
     # Where the first text column ends in `text` (0 when it is empty): the description is then a
     # slice of the text, not a second copy of it (a million rows).
     title_end: int = 0
+    source: str = ""  # the file the row came from (its name, without folders)
 
     @property
     def description(self) -> str:
         """The other text columns (과제내용 ...), shown beside the title."""
         return self.text[self.title_end + 1 :] if self.title_end else ""
 
-    def sort_key(self) -> tuple[str, str, str, str, str, int]:
+    def sort_key(self) -> tuple[str, str, str, str, str, int, str]:
         """A total order that depends only on content, so results do not depend on row order."""
-        return (self.text, self.title, self.agency, self.field, self.row_id, self.row_number)
+        return (self.text, self.title, self.agency, self.field, self.row_id, self.row_number, self.source)
 
 
 def _column(frame: pd.DataFrame, column: str | None, changed: list[int] | None = None) -> list[str]:
@@ -46,14 +47,16 @@ def _column(frame: pd.DataFrame, column: str | None, changed: list[int] | None =
     return out
 
 
-def to_submissions(frame: pd.DataFrame, columns: Columns, notices: list[str] | None = None) -> list[Submission]:
-    """One Submission per row; the frame's index holds the 1-based data row number. Web text in the
+def to_submissions(frame: pd.DataFrame, columns: Columns, notices: list[str] | None = None, source: str = "") -> list[Submission]:
+    """One Submission per row; the frame's index holds the 1-based data row number, and `source`
+    names the file (or `columns.source` holds each row's file, for several files). Web text in the
     text, agency and field columns is read as a browser shows it (web_text, said in `notices`):
     markup and character references are how a web export spells text, not words to match or show."""
     changed = [0]
     texts = [_column(frame, c, changed) for c in columns.text]
     agencies, fields = (_column(frame, c, changed) for c in (columns.agency, columns.field))
     ids = _column(frame, columns.id)
+    sources = _column(frame, columns.source) if columns.source else [source] * len(frame)
     if changed[0] and notices is not None:
         notices.append(msg('{changed} cell(s) held HTML markup or character references (<p>, &quot;, &nbsp; ...): read as the text a web page shows', changed=changed[0]))
     out: list[Submission] = []
@@ -66,6 +69,6 @@ def to_submissions(frame: pd.DataFrame, columns: Columns, notices: list[str] | N
         number = int(row_number)
         out.append(
             Submission(row_number=number, row_id=ids[k] or str(number), agency=agencies[k], field=fields[k], title=title, text=text,
-                       title_end=len(parts[0]))
+                       title_end=len(parts[0]), source=sources[k])
         )
     return out

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from taskdedup.input.columns import Columns
 
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -28,6 +32,10 @@ class Table:
     notices: tuple[str, ...] = ()  # what reading had to decide or could not see (header row, formulas)
     other_sheets: tuple[str, ...] = ()  # a workbook's sheets besides the one read
     unsaved_formulas: int = 0  # formula cells with no saved value, read as empty
+    # Set by a reader that already knows the columns (a folder of files, read into fixed columns):
+    # then they are not detected again from the headers.
+    columns: Columns | None = None
+    files: tuple[tuple[str, int], ...] = ()  # for several files: each file's name and its rows
 
 
 def drop_blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -19,6 +19,6 @@ def write_exports(result: Result, paths: Iterable[str | Path], *, lang: str | No
     for path in targets:
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             raise OutputError(msg('{path}: no known format; end the name with {suffixes}', path=path, suffixes=', '.join(EXPORT_SUFFIXES)))
-        check_output_path(path, input_path=result.source)
+        check_output_path(path, inputs=[result.source])
     write_outputs({path: render_export(result, path, lang) for path in targets})
     return targets

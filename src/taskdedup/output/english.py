@@ -17,7 +17,7 @@ ENGLISH = {
     "항목": "Item", "값": "Value", "제안번호": "Proposal", "제안 키": "Proposal key", "유형": "Kind", "기관 수": "Agencies",
     "과제 수": "Tasks", "참여 기관": "Participating agencies", "대표 과제": "Representative task", "주관 기관(제안)": "Suggested lead",
     "핵심어": "Keywords", "일치 확률": "Match probability", "가장 먼 과제": "Weakest member", "과제 번호 목록": "Member ids", "결정": "Decision",
-    "의견": "Comment", "주제번호": "Theme", "번호": "Id", "행": "Row", "기관": "Agency", "분야": "Field", "과제명": "Title",
+    "의견": "Comment", "주제번호": "Theme", "번호": "Id", "행": "Row", "파일": "File", "기관": "Agency", "분야": "Field", "과제명": "Title",
     "대표": "Representative", "대표와 일치 확률": "Probability with representative", "공유 핵심어": "Shared terms", "상태": "Status",
     "포함 군집 (제안번호)": "Clusters", "번호 A": "Id A", "기관 A": "Agency A", "과제 A": "Task A",
     "제안번호 A": "Proposal A", "번호 B": "Id B", "기관 B": "Agency B", "과제 B": "Task B", "제안번호 B": "Proposal B",

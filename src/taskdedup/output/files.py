@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from taskdedup.errors import OutputError
@@ -12,8 +12,9 @@ from taskdedup.input.table import STDIN
 from taskdedup.messages import msg
 
 
-def check_output_path(path: Path, *, input_path: str | None = None) -> None:
-    """Fail before any work if an output cannot be written where asked."""
+def check_output_path(path: Path, *, inputs: Sequence[str] = ()) -> None:
+    """Fail before any work if an output cannot be written where asked, or would overwrite an
+    input, or land in an input folder (where the next run would read it as a submission)."""
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
         raise OutputError(msg('{path}: the folder {parent} does not exist; create it first', path=path, parent=parent))
@@ -21,8 +22,15 @@ def check_output_path(path: Path, *, input_path: str | None = None) -> None:
         raise OutputError(msg('{path}: cannot write in {parent}; choose another folder', path=path, parent=parent))
     if path.is_dir():
         raise OutputError(msg('{path}: is a folder; give a file name such as {example}', path=path, example=path / 'result.xlsx'))
-    if input_path and input_path != STDIN and path.exists() and Path(input_path).resolve() == path.resolve():
-        raise OutputError(msg('{path}: is the input file; choose another output name', path=path))
+    for given in inputs:
+        if not given or given == STDIN:
+            continue
+        source = Path(given)
+        if path.exists() and source.exists() and source.resolve() == path.resolve():
+            raise OutputError(msg('{path}: is the input file; choose another output name', path=path))
+        if source.is_dir() and path.resolve().is_relative_to(source.resolve()):
+            raise OutputError(msg('{path}: is inside the input folder {folder}, where the next run would read it as a submission; write it elsewhere',
+                                  path=path, folder=given))
 
 
 def _umask() -> int:

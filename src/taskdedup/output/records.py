@@ -33,12 +33,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 MEMBER_COLUMNS = (
     "cluster_id", "cluster_size", "kind", "theme_id", "row_id", "row_number", "agency", "field", "title",
-    "representative", "probability", "similarity_to_representative", "shared_terms", "status",
+    "representative", "probability", "similarity_to_representative", "shared_terms", "status", "source_file",
 )
 # The same columns for --lang ko, in the words of the review workbook's 과제목록 sheet.
 MEMBER_COLUMNS_KO = (
     "군집번호", "과제 수", "유형", "주제번호", "번호", "행", "기관", "분야", "과제명",
-    "대표", "대표와 일치 확률", "대표와 유사도", "공유 핵심어", "상태",
+    "대표", "대표와 일치 확률", "대표와 유사도", "공유 핵심어", "상태", "파일",
 )
 
 def neutralise(value: str) -> str:
@@ -55,11 +55,11 @@ def member_values(row: RowOutcome, match: MatchModel) -> tuple[Any, ...]:
     s, c, m = row.submission, row.cluster, row.member
     if c is None or m is None:  # a skipped row (clustered rows have both)
         return (c.cluster_id if c else None, c.size if c else None, c.kind if c else None, row.theme.theme_id if row.theme else None,
-                s.row_id, s.row_number, s.agency, s.field, s.title, False, None, None, [], row.status)
+                s.row_id, s.row_number, s.agency, s.field, s.title, False, None, None, [], row.status, s.source)
     return (
         c.cluster_id, c.size, c.kind, row.theme.theme_id if row.theme else None, s.row_id, s.row_number, s.agency, s.field, s.title,
         m is c.representative and c.is_proposal, rounded(match.probability(m.similarity)), rounded(m.similarity), list(m.shared_terms),
-        row.status,
+        row.status, s.source,
     )
 
 
@@ -104,6 +104,7 @@ def _proposal_record(c: Cluster, result: Result) -> dict[str, Any]:
                 "probability": rounded(match.probability(m.similarity)),
                 "similarity_to_representative": rounded(m.similarity),
                 "shared_terms": list(m.shared_terms),
+                "source_file": m.submission.source,
             }
             for m in c.members
         ],
@@ -141,6 +142,8 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
         "taskdedup_version": __version__,
         "input": {
             "file": Path(result.source).name,
+            # several files read as one: each file and the rows (or forms) read from it
+            "files": [{"file": name, "rows": rows} for name, rows in result.files],
             "columns": {"text": list(cols.text), "id": cols.id, "agency": cols.agency, "field": cols.field},
         },
         "settings": {

@@ -168,6 +168,10 @@ def _members_sheet(result: Result) -> SheetSpec:
         ("제안번호", 8), ("번호", 8), ("과제명", 36), ("기관", 14), ("대표", 6), ("대표와 일치 확률", 10), ("과제내용", 60),
         ("제외", 8), ("상태", 20), ("분야", 12), ("공유 핵심어", 24), ("과제 수", 7), ("유형", 12), ("주제번호", 8), ("행", 7),
     ]
+    # Read from several files: which file each task came from, and its row there (행 is that row).
+    several = len(result.files) > 1
+    if several:
+        headers.append(("파일", 28))
     rows = []
     fills: dict[int, str] = {}
     band = False
@@ -178,7 +182,7 @@ def _members_sheet(result: Result) -> SheetSpec:
             r["cluster_id"], r["row_id"], r["title"], r["agency"], "대표" if r["representative"] else "", r["probability"],
             _shown_description(row.submission.description), None, STATUS_KO.get(r["status"], r["status"]), r["field"], ", ".join(r["shared_terms"]),
             r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_number"],
-        ])
+        ] + ([r["source_file"]] if several else []))
         # Members of one proposal read together: proposals are banded, the representative stands out.
         if row.cluster is None or not row.cluster.is_proposal:
             continue

@@ -127,4 +127,9 @@ def gold_labels(frame: object, prepared: Prepared, gold_col: str) -> list[str]:
         listed = ", ".join(f"'{h}'" for h in headers)
         raise ColumnError(msg("no column '{gold_col}' for --gold-col; available columns: {listed}", gold_col=gold_col, listed=listed))
     column = frame[gold_col]  # type: ignore[index]
-    return [str(column.loc[s.row_number]).strip() for s in prepared.clustered]
+    if prepared.columns.source is None:
+        return [str(column.loc[s.row_number]).strip() for s in prepared.clustered]
+    # Several files: row numbers repeat from file to file, a row is its file and its number there.
+    files = frame[prepared.columns.source].tolist()  # type: ignore[index]
+    by_row = {(f, int(n)): str(v).strip() for f, n, v in zip(files, frame.index.tolist(), column.tolist(), strict=True)}  # type: ignore[attr-defined]
+    return [by_row[(s.source, s.row_number)] for s in prepared.clustered]
