@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +28,7 @@ from taskdedup.input.table import Table
 from taskdedup.messages import msg
 from taskdedup.review.decisions import MERGE, NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
 from taskdedup.review.label_requests import LabelRequest, label_requests
+from taskdedup.review.links import Link, link_rows
 from taskdedup.review.near_misses import NearMiss, near_misses
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters, proposal_key
 from taskdedup.review.themes import Theme, build_themes, nested_themes
@@ -478,3 +480,53 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
 
 def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) -> Result:
     return assemble(prepare(table, settings, tokenizer))
+
+
+@dataclass
+class LinkResult:
+    """`link`: every new row against the existing ones, and the duplicates among the new rows."""
+
+    files: tuple[tuple[str, int], ...]  # every file of both sides, with its rows
+    new_files: frozenset[str]
+    settings: Settings  # as the link ran (the similarity auto chose, for both sides together)
+    match: MatchModel
+    low: float  # candidates below this probability are not shown; between it and the threshold: to check
+    links: list[Link]  # every new row with text, in canonical order
+    skipped_new: list[RowOutcome]  # new rows without text: listed, never matched
+    existing: list[Submission]  # every existing row, those without text included
+    matched_by: dict[str, tuple[str, ...]]  # existing row id -> the new rows it is a candidate of at the threshold
+    inside: Result  # a cluster run on the new rows alone
+    notices: list[str] = field(default_factory=list)
+    run: RunInfo = field(default_factory=RunInfo)
+
+
+def link(both: Table, new_files: frozenset[str], settings: Settings, *, low: float | None = None, **prepare_options: Any) -> LinkResult:
+    """The new rows of `both` (those from `new_files`) against its other rows. Both sides are
+    prepared as one input, so a pair scores as a `cluster` run over both would score it; only
+    pairs across the sides count. `low` defaults to the theme threshold."""
+    low = settings.theme_threshold if low is None else low
+    prepared = prepare(both, settings, **prepare_options)
+    is_new = [s.source in new_files for s in prepared.clustered]
+    if not any(is_new):
+        raise NothingToCluster(msg("no new row has text to compare; check the NEW files"))
+    links = link_rows(prepared.clustered, is_new, prepared.similarity, prepared.match, threshold=settings.threshold, low=low)
+    score = prepared.match.score_at(settings.threshold)
+    matched: dict[str, list[str]] = {}
+    for one in links:
+        for candidate in one.candidates:
+            if candidate.similarity >= score:
+                matched.setdefault(candidate.submission.row_id, []).append(one.submission.row_id)
+    # Shown in the files' own order (file, then row): as content-derived as the canonical order,
+    # and how the analyst finds the rows in the files.
+    links.sort(key=lambda one: (one.submission.source, one.submission.row_number))
+    existing = [s for s in prepared.clustered if s.source not in new_files]
+    existing += [r.submission for r in prepared.skipped if r.submission.source not in new_files]
+    existing.sort(key=lambda s: (s.source, s.row_number))
+    frame = both.frame[both.frame[both.columns.source].isin(new_files)] if both.columns and both.columns.source else both.frame
+    new_table = Table(frame=frame, source=both.source, columns=both.columns, files=tuple(f for f in both.files if f[0] in new_files))
+    inside = assemble(prepare(new_table, settings, **prepare_options))
+    return LinkResult(
+        files=both.files, new_files=new_files, settings=prepared.settings, match=prepared.match, low=low, links=links,
+        skipped_new=[r for r in prepared.skipped if r.submission.source in new_files], existing=existing,
+        matched_by={k: tuple(v) for k, v in matched.items()}, inside=inside, notices=list(prepared.notices),
+    )

@@ -163,3 +163,18 @@ def test_file_order_on_the_command_line_changes_no_byte(tmp_path: Path, order: i
     reference = tmp_path / "ref.csv"
     assert invoke("cluster", str(FOLDER), "-q", "-o", str(reference)).exit_code == 0
     assert (tmp_path / "m.csv").read_bytes() == reference.read_bytes()
+
+
+def test_the_team_configuration_sets_the_folder_options(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(FOLDER, folder)
+    shutil.copy(BROKEN / "스캔본.pdf", folder)
+    (tmp_path / "taskdedup.toml").write_text('agency-from = "filename"\nskip-bad-files = true\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("cluster", "in", "-o", "m.csv")
+    assert result.exit_code == 0, result.stderr
+    assert any(line.startswith("notice: skipped 스캔본.pdf (the PDF has no text layer") for line in result.stderr.splitlines())
+    assert {m["agency"] for m in _members(tmp_path / "m.csv")} == {"경기도", "관세청", "보건복지부", "서울특별시", "행정안전부"}
+    (tmp_path / "taskdedup.toml").write_text('existing = "old.xlsx"\n', encoding="utf-8")
+    refused = invoke("cluster", "in")
+    assert refused.exit_code == 1 and "unknown option 'existing'" in refused.stderr

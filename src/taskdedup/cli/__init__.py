@@ -16,7 +16,7 @@ __all__ = ["app", "main"]
 
 
 def _app() -> Any:
-    from taskdedup.cli import apply, cluster, evaluate, explain, learn, tune  # noqa: F401  (each registers its command)
+    from taskdedup.cli import apply, cluster, evaluate, explain, learn, link, tune  # noqa: F401  (each registers its command)
     from taskdedup.cli.root import app
 
     return app

@@ -61,16 +61,16 @@ def read_input(paths: list[str], opts: InputOptions) -> Table:
 
     if len(paths) == 1 and (paths[0] == STDIN or (Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() not in DOCUMENT_SUFFIXES)):
         if opts.agency_from.value == "filename":
-            return read_collection(paths, _read_options(opts))
+            return read_collection(paths, read_options(opts))
         return read_table(paths[0], encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row)
     if STDIN in paths:
         from taskdedup.errors import InputError
 
         raise InputError(msg("- (stdin) can only be the one input; save it to a file to read it with others"))
-    return read_collection(paths, _read_options(opts))
+    return read_collection(paths, read_options(opts))
 
 
-def _read_options(opts: InputOptions) -> ReadOptions:
+def read_options(opts: InputOptions) -> ReadOptions:
     from taskdedup.input.collection import ReadOptions
 
     return ReadOptions(columns=opts.column_spec(), encoding=opts.encoding, sheet=opts.sheet, header_row=opts.header_row,

@@ -60,7 +60,7 @@ def _problem(exc: UsageError) -> str:
 UsageError.show = _usage_line  # type: ignore[method-assign]
 
 # Arguments are never defaults: a configuration file names options only.
-_ARGUMENTS = {"input", "first", "second", "review", "reviews"}
+_ARGUMENTS = {"input", "first", "second", "review", "reviews", "new", "existing"}
 
 
 def _version(value: bool) -> None:

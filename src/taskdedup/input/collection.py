@@ -175,10 +175,28 @@ def _listed(bad: list[str]) -> str:
 
 def read_collection(inputs: Sequence[str], options: ReadOptions = ReadOptions()) -> Table:
     """Every file that `inputs` names, read as one table with a `source_file` column."""
+    paths, passed_over = expand(inputs)
+    source = readable(inputs[0]) if len(inputs) == 1 else msg("{count} files", count=len(paths))
+    return _read_paths(paths, display_names(paths), passed_over, source, options)
+
+
+def read_sides(new: Sequence[str], existing: Sequence[str], options: ReadOptions = ReadOptions()) -> tuple[Table, frozenset[str]]:
+    """The files of both sides of `link` read as one table (one vocabulary, one set of names), and
+    the names of the new side's files."""
+    new_paths, new_over = expand(new)
+    old_paths, old_over = expand(existing)
+    both = {p.resolve() for p in new_paths} & {p.resolve() for p in old_paths}
+    if both:
+        shown = ", ".join(sorted(readable(str(p)) for p in both)[:LISTED])
+        raise InputError(msg("{files}: given as both NEW and EXISTING; name each file on one side only", files=shown))
+    names = display_names([*new_paths, *old_paths])
+    table = _read_paths([*new_paths, *old_paths], names, new_over + old_over, msg("{count} files", count=len(names)), options)
+    return table, frozenset(names[: len(new_paths)])
+
+
+def _read_paths(paths: Sequence[Path], names: Sequence[str], passed_over: int, source: str, options: ReadOptions) -> Table:
     if options.agency_from not in AGENCY_FROM:
         raise InputError(msg("agency from '{value}': use one of {choices}", value=options.agency_from, choices=", ".join(AGENCY_FROM)))
-    paths, passed_over = expand(inputs)
-    names = display_names(paths)
     parts: list[pd.DataFrame] = []
     files: list[tuple[str, int]] = []
     bad: list[str] = []
@@ -219,6 +237,5 @@ def read_collection(inputs: Sequence[str], options: ReadOptions = ReadOptions())
     has_description = any(frame[DESCRIPTION].astype(bool))
     columns = Columns(text=(TITLE, DESCRIPTION) if has_description else (TITLE,), id=ID, agency=AGENCY,
                       field=FIELD if any(frame[FIELD].astype(bool)) else None, source=SOURCE)
-    source = readable(inputs[0]) if len(inputs) == 1 else msg("{count} files", count=len(paths))
     return Table(frame=frame, source=source, blank_rows=blank_rows, notices=tuple(notices), unsaved_formulas=unsaved, columns=columns,
                  files=tuple(files))

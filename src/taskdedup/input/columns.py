@@ -12,7 +12,7 @@ from taskdedup.messages import msg
 
 # Header names by role, most specific first. Headers are compared after _key(): lower-cased, with
 # spaces, underscores, hyphens, dots, slashes and brackets removed ("과제 명" == "과제명").
-ID_NAMES = ("연번", "번호", "순번", "일련번호", "과제번호", "제안번호", "접수번호", "관리번호", "id", "no", "number", "rowid")
+ID_NAMES = ("연번", "번호", "순번", "일련번호", "과제번호", "제안번호", "접수번호", "관리번호", "사업번호", "사업코드", "과제코드", "id", "no", "number", "rowid")
 AGENCY_NAMES = (
     "기관명", "기관", "제출기관", "제안기관", "소관기관", "담당기관", "주관기관", "부처", "부처명", "소관부처",
     "기관부처", "부서", "부서명", "담당부서", "agency", "ministry", "organization", "organisation", "org", "department",

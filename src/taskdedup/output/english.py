@@ -50,13 +50,33 @@ ENGLISH = {
     "유사도 방식": "Similarity", "신호 가중치 (단어 · 글자 · 임베딩)": "Signal weights (words · characters · embedding)",
     "hybrid (단어 + 글자 + 문장 임베딩)": "hybrid (words + characters + sentence embedding)", "lexical (단어 + 글자)": "lexical (words + characters)",
 }
+# `taskdedup link`'s workbook (output/links.py).
+ENGLISH.update({
+    "기존 사업 대조": "Against existing", "신규 간 중복": "Duplicates among new", "기존 사업": "Existing projects", "제안": "Suggested",
+    "사업명": "Title", "중복으로 보이는 새 과제 수": "New rows that duplicate it", "새 과제 번호": "New row ids", "순서": "Step", "설명": "What to do",
+    "새 과제 파일": "New files", "기존 사업 파일": "Existing files", "새 과제 수": "New rows", "기존 사업 수": "Existing rows",
+    "기존 사업과 중복 (제안)": "Duplicate an existing one (suggested)", "확인 필요 (제안)": "To check (suggested)", "신규 (제안)": "New (suggested)",
+    "제외된 새 과제 (내용 없음)": "New rows skipped (no text)", "신규 간 중복 묶음": "Duplicate groups among new rows",
+    "중복 임계값 (같은 사업일 확률)": "Threshold (probability of one project)", "확인 필요 하한 (확률)": "To check from (probability)",
+    "기존 사업과 중복, 신규, 확인 필요 중 하나를 고르세요": "Choose duplicates existing, new or to check",
+    "기존 사업 대조: 새 과제마다 가장 비슷한 기존 사업 세 개와 같은 사업일 확률입니다. 제안 열은 taskdedup 의 판단이고, 결정 열에서 기존 사업과 중복, 신규, 확인 필요 중 하나를 고릅니다.":
+        "Against existing: for each new row, the three closest existing projects and the probability that each is the same project. Suggested is taskdedup's reading; choose duplicates existing, new or to check in the Decision column.",
+    "신규 간 중복: 새 과제끼리 같은 사업으로 보이는 묶음입니다 (taskdedup cluster 와 같은 판단). 기존 사업 대조의 신규 간 중복 열이 그 제안번호입니다.":
+        "Duplicates among new: groups of new rows that look like one project (as taskdedup cluster reads them); the Against existing sheet names each row's group.",
+    "기존 사업: 기존 목록의 모든 사업과, 그 사업과 중복으로 보이는 새 과제의 번호입니다.":
+        "Existing projects: every existing project, and the new rows that look like duplicates of it.",
+    **{f"{k}순위 기존 사업": f"Existing {k}" for k in (1, 2, 3)}, **{f"{k}순위 확률": f"Probability {k}" for k in (1, 2, 3)},
+})
+LINK_KO = ("기존 사업과 중복", "신규", "확인 필요")
+LINK_EN = ("duplicates existing", "new", "to check")
+ENGLISH.update(zip(LINK_KO, LINK_EN, strict=True))  # the 제안 (Suggested) column
 DECISIONS_EN = ("merge", "split", "hold")
 # The answers of the 라벨 요청 (Please label) sheet.
 LABELS_KO = ("같음", "다름")
 LABELS_EN = ("same", "different")
 # The member-level decision of the 과제목록 (Tasks) sheet.
 EXCLUDE_KO, EXCLUDE_EN = ("제외",), ("exclude",)
-CHOICES_EN = dict(zip(DECISIONS_KO + LABELS_KO + EXCLUDE_KO, DECISIONS_EN + LABELS_EN + EXCLUDE_EN, strict=True))
+CHOICES_EN = dict(zip(DECISIONS_KO + LABELS_KO + EXCLUDE_KO + LINK_KO, DECISIONS_EN + LABELS_EN + EXCLUDE_EN + LINK_EN, strict=True))
 # Cells made of a fixed start and ids.
 PREFIXES = {"재검토: 새 과제 ": "review again: new task(s) "}
 

@@ -1,0 +1,67 @@
+"""New rows against existing ones: the candidates, their order, and the verdicts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskdedup.clustering.match import match_model
+from taskdedup.clustering.tree import Similarity, similarity_matrix
+from taskdedup.input.submissions import Submission
+from taskdedup.review import links as links_module
+from taskdedup.review.links import CHECK, EXISTING, NEW, link_rows
+
+MATCH = match_model("lexical")
+
+
+def _rows(n: int) -> list[Submission]:
+    return [Submission(row_number=k + 1, row_id=f"r{k}", agency="", field="", title=f"t{k}", text=f"t{k}") for k in range(n)]
+
+
+def _similarity(vectors: np.ndarray, dense: bool) -> Similarity:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    matrix = sp.csr_matrix(np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0))
+    return Similarity(matrix, similarity_matrix(matrix) if dense else None)
+
+
+def test_candidates_best_first_floor_and_verdicts() -> None:
+    # rows 0-1 new; 2-4 existing. Row 0 equals existing 2, is close to 3; row 1 is near nothing.
+    vectors = np.array([[1, 0, 0], [0, 0, 1], [1, 0, 0], [1, 0.35, 0], [0, 1, 0.02]], dtype=float)
+    rows = _rows(5)
+    out = link_rows(rows, [True, True, False, False, False], _similarity(vectors, dense=True), MATCH, threshold=0.5, low=0.3)
+    assert [one.submission.row_id for one in out] == ["r0", "r1"]
+    first, second = out
+    assert [c.submission.row_id for c in first.candidates][:2] == ["r2", "r3"]
+    assert first.candidates[0].similarity == 1.0 and first.verdict == EXISTING
+    assert all(c.probability >= 0.3 for c in first.candidates)
+    assert second.candidates == () and second.verdict == NEW
+
+
+def test_a_best_match_between_the_floor_and_the_threshold_is_to_check() -> None:
+    score = MATCH.score_at(0.4)  # probability 0.4: above the floor 0.3, below the threshold 0.5
+    vectors = np.array([[1.0, 0.0], [score, np.sqrt(1 - score**2)]])
+    out = link_rows(_rows(2), [True, False], _similarity(vectors, dense=True), MATCH, threshold=0.5, low=0.3)
+    assert out[0].verdict == CHECK and len(out[0].candidates) == 1
+
+
+def test_equal_scores_keep_the_canonical_order_and_only_three_are_kept() -> None:
+    vectors = np.array([[1, 0], [1, 0], [1, 0], [1, 0], [1, 0]], dtype=float)
+    out = link_rows(_rows(5), [False, True, False, False, False], _similarity(vectors, dense=False), MATCH, threshold=0.5, low=0.3)
+    assert [c.submission.row_id for c in out[0].candidates] == ["r0", "r2", "r3"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=2, max_value=30), st.integers(min_value=0, max_value=10_000))
+def test_blocks_and_the_sparse_path_give_what_one_dense_pass_gives(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    vectors = rng.integers(0, 3, size=(n, 6)).astype(float)
+    is_new = list(rng.random(n) < 0.5)
+    rows = _rows(n)
+    dense = link_rows(rows, is_new, _similarity(vectors, dense=True), MATCH, threshold=0.5, low=0.3)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links_module, "BLOCK_ROWS", 2)
+        blocked = link_rows(rows, is_new, _similarity(vectors, dense=False), MATCH, threshold=0.5, low=0.3)
+    assert blocked == dense
