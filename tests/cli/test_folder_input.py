@@ -178,3 +178,23 @@ def test_the_team_configuration_sets_the_folder_options(tmp_path: Path, monkeypa
     (tmp_path / "taskdedup.toml").write_text('existing = "old.xlsx"\n', encoding="utf-8")
     refused = invoke("cluster", "in")
     assert refused.exit_code == 1 and "unknown option 'existing'" in refused.stderr
+
+
+def test_decisions_carry_and_the_merged_list_names_the_files(tmp_path: Path) -> None:
+    review = tmp_path / "review.xlsx"
+    assert invoke("cluster", str(FOLDER), str(DOCUMENTS), "-q", "-o", str(review)).exit_code == 0
+    book = openpyxl.load_workbook(review)
+    sheet = book["병합제안"]
+    column = [c.value for c in sheet[1]].index("결정") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, column).value = "병합"
+    book.save(review)
+    again = invoke("cluster", str(FOLDER), str(DOCUMENTS), "--decisions", str(review), "-o", str(tmp_path / "r2.xlsx"))
+    assert again.exit_code == 0, again.stderr
+    assert f"notice: 4 earlier decision(s) from {review} carried forward: 4 on proposals, 0 split group(s) for the 결정 기록 sheet of a review workbook" in again.stderr.splitlines()
+    merged = tmp_path / "merged.csv"
+    assert invoke("apply", str(review), "-q", "-o", str(merged)).exit_code == 0
+    rows = _members(merged)
+    assert len(rows) == 9 and sum(int(r["tasks"]) for r in rows) == 18
+    chatbot = next(r for r in rows if "대구광역시_과제제안서#1" in r["ids"])
+    assert chatbot["source_files"] == "경기도_수요조사.xls; 관세청_제안.csv; 대구광역시_과제제안서.hwpx; 서울특별시_수요조사.csv; 행정안전부_수요조사.xlsx"

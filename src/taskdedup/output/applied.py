@@ -19,12 +19,20 @@ APPLIED_HEADERS_KO = [("구분", 10), ("제안 키", 12), ("주관 기관", 16),
 APPLIED_HEADERS_EN = [("Kind", 10), ("Proposal key", 12), ("Lead agency", 16), ("Agencies", 30), ("Tasks", 8), ("Task ids", 20),
                       ("Titles", 60), ("Comment", 30)]
 KIND_WORDS = {"ko": ("병합", "단독"), "en": ("merged", "task")}
+FILES_KO, FILES_EN = ("파일", 28), ("Files", 28)  # only for a survey read from several files
+
+
+def _with_files(applied: Applied) -> bool:
+    """A review of several files (its 과제목록 has 파일): the merged list names each project's files."""
+    return any(p.files for p in applied.projects)
 
 
 def _applied_rows(applied: Applied, lang: str) -> list[list[Any]]:
     merged, single = KIND_WORDS[lang]
+    files = _with_files(applied)
     return [
         [merged if p.merged else single, p.key, p.lead_agency, ", ".join(p.agencies), len(p.ids), ", ".join(p.ids), "\n".join(p.titles), p.comment]
+        + (["\n".join(p.files)] if files else [])
         for p in applied.projects
     ]
 
@@ -33,17 +41,21 @@ def applied_csv(applied: Applied, lang: str = "en") -> bytes:
     """English column names and values (the schema scripts read) by default; the workbook's with lang 'ko'."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _ in APPLIED_HEADERS_KO] if lang == "ko" else APPLIED_COLUMNS)
+    files = _with_files(applied)
+    header = [name for name, _ in APPLIED_HEADERS_KO] if lang == "ko" else list(APPLIED_COLUMNS)
+    writer.writerow(header + ([FILES_KO[0] if lang == "ko" else "source_files"] if files else []))
     merged, single = KIND_WORDS[lang]
     for p in applied.projects:
         values = [merged if p.merged else single, p.key, p.lead_agency, "; ".join(p.agencies), len(p.ids), "; ".join(p.ids), " | ".join(p.titles), p.comment]
-        writer.writerow(csv_row(values))
+        writer.writerow(csv_row(values + (["; ".join(p.files)] if files else [])))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def applied_xlsx(applied: Applied, lang: str = "ko") -> bytes:
     name, headers = ("Merged tasks", APPLIED_HEADERS_EN) if lang == "en" else ("통합과제목록", APPLIED_HEADERS_KO)
-    return workbook_bytes([SheetSpec(name, headers, _applied_rows(applied, lang), wrap={4, 6, 7, 8})])
+    if _with_files(applied):
+        headers = [*headers, FILES_EN if lang == "en" else FILES_KO]
+    return workbook_bytes([SheetSpec(name, headers, _applied_rows(applied, lang), wrap={4, 6, 7, 8, 9})])
 
 
 def render_applied(applied: Applied, path: Path, lang: str | None = None) -> bytes:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from taskdedup.errors import InputError
 from taskdedup.messages import msg
-from taskdedup.review.decisions import HOLD, MERGE, PROPOSALS, SPLIT, TASKS, find_column, find_sheet, parse_decision, proposal_records
+from taskdedup.review.decisions import COL, HOLD, MERGE, PROPOSALS, SPLIT, TASKS, find_column, find_sheet, parse_decision, proposal_records
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Project:
     ids: tuple[str, ...]
     titles: tuple[str, ...]
     comment: str = ""
+    files: tuple[str, ...] = ()  # the files its tasks came from, when the survey was several files
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
     decision_col = find_column(proposals, "decision", p_name)
     t_id = find_column(tasks, "id", t_name)
     t_agency, t_title = find_column(tasks, "agency", t_name), find_column(tasks, "title", t_name)
+    t_file = next((name for name in COL["file"] if name in tasks.columns), None)  # only a run over several files has it
+
+    def files(rows: list[pd.Series]) -> tuple[str, ...]:
+        return tuple(sorted({str(r[t_file]) for r in rows if str(r[t_file])})) if t_file else ()
 
     counts = {MERGE: 0, SPLIT: 0, HOLD: 0, "undecided": 0}
     for number, raw in enumerate(proposals[decision_col]):
@@ -89,11 +94,12 @@ def apply_decisions(sheets: dict[str, pd.DataFrame], source: str) -> Applied:
         agencies = tuple(sorted({str(r[t_agency]) for r in rows if str(r[t_agency])}))
         merged.append(Project(
             True, d.key, d.lead or str(rows[0][t_agency]), agencies, tuple(str(r[t_id]) for r in rows),
-            tuple(str(r[t_title]) for r in rows), d.comment,
+            tuple(str(r[t_title]) for r in rows), d.comment, files(rows),
         ))
     in_merged = {i.strip() for p in merged for i in p.ids}
     projects = [
-        Project(False, "", str(row[t_agency]), (str(row[t_agency]),) if str(row[t_agency]) else (), (str(row[t_id]),), (str(row[t_title]),))
+        Project(False, "", str(row[t_agency]), (str(row[t_agency]),) if str(row[t_agency]) else (), (str(row[t_id]),), (str(row[t_title]),),
+                files=files([row]))
         for _, row in tasks.iterrows()
         if str(row[t_id]).strip() not in in_merged
     ]

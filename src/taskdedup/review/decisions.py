@@ -27,7 +27,7 @@ COL = {
     "cluster": ("제안번호", "Proposal"), "key": ("제안 키", "Proposal key"), "decision": ("결정", "Decision"),
     "lead": ("주관 기관(제안)", "Suggested lead"), "comment": ("의견", "Comment"), "id": ("번호", "Id"),
     "agency": ("기관", "Agency"), "title": ("과제명", "Title"), "rep": ("대표", "Representative"), "status": ("상태", "Status"),
-    "exclude": ("제외", "Exclude"),
+    "exclude": ("제외", "Exclude"), "file": ("파일", "File"),
 }
 
 
