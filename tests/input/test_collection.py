@@ -139,3 +139,19 @@ def test_the_order_files_are_named_in_changes_nothing(order: list[str]) -> None:
     table = read_collection([str(FOLDER / name) for name in order])
     baseline = read_collection([str(FOLDER)])
     assert sorted(map(tuple, table.frame.itertuples())) == sorted(map(tuple, baseline.frame.itertuples()))
+
+
+def test_taskdedup_outputs_in_the_folder_are_bad_files_not_submissions(tmp_path: Path) -> None:
+    from taskdedup.config import Settings
+    from taskdedup.output.csvfile import to_csv
+    from taskdedup.output.workbook import to_xlsx
+    from taskdedup.pipeline import run
+
+    shutil.copy(FOLDER / "관세청_제안.csv", tmp_path)
+    result = run(read_collection([str(tmp_path)]), Settings(similarity="lexical"))
+    (tmp_path / "review.xlsx").write_bytes(to_xlsx(result))
+    (tmp_path / "members.csv").write_bytes(to_csv(result, "ko"))
+    with pytest.raises(InputError) as caught:
+        read_collection([str(tmp_path)])
+    reason = "an output of taskdedup (a review workbook or export), not a submission; move it out of the input folder"
+    assert str(caught.value).startswith(f"2 of 3 file(s) cannot be read: members.csv ({reason}); review.xlsx ({reason}); ")

@@ -130,7 +130,22 @@ def _read_one(path: Path, options: ReadOptions) -> Table:
         )
     from taskdedup.input.tables import read_table
 
-    return read_table(str(path), encoding=options.encoding, sheet=options.sheet, header_row=options.header_row)
+    table = read_table(str(path), encoding=options.encoding, sheet=options.sheet, header_row=options.header_row)
+    _own_output(table, path)
+    return table
+
+
+# What taskdedup itself writes: read back as a submission it would duplicate every task.
+_OWN_SHEETS = frozenset({"병합제안", "Proposals", "기존 사업 대조", "Against existing", "통합과제목록", "Merged tasks"})
+_OWN_HEADERS = (("cluster_id", "cluster_size", "kind"), ("군집번호", "과제 수", "유형"), ("row_id", "row_number", "agency", "title", "source_file", "verdict"),
+                ("kind", "key", "lead_agency", "agencies"), ("구분", "제안 키", "주관 기관", "참여 기관"))
+
+
+def _own_output(table: Table, path: Path) -> None:
+    headers = tuple(str(c) for c in table.frame.columns)
+    if _OWN_SHEETS & {table.sheet or "", *table.other_sheets} or any(headers[: len(h)] == h for h in _OWN_HEADERS):
+        raise InputError(msg("{path}: an output of taskdedup (a review workbook or export), not a submission; move it out of the input folder",
+                             path=readable(str(path))))
 
 
 def _fixed_rows(table: Table, name: str, prefix: str, options: ReadOptions) -> tuple[pd.DataFrame, Columns]:
