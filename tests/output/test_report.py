@@ -131,3 +131,13 @@ def test_the_report_fits_a_phone_without_sideways_scrolling(page: str, tmp_path:
     found = re.search(r"width (\d+) of (\d+)", dom)
     assert found, dom[-500:]
     assert int(found.group(1)) <= int(found.group(2)) == 400
+
+
+def test_graph_labels_stay_inside_the_graph() -> None:
+    from taskdedup.output.report import node_label
+
+    assert node_label("14") == "14"
+    assert node_label("서울특별시_수요조사#1") == "서울특별시#1"  # a folder's file#id: the file's first part
+    assert node_label("관세청_제안#2") == "관세청#2"
+    assert node_label("P-2019-000123456") == "P-2019-0001…"
+    assert node_label("아주아주긴기관이름_파일#12345") == "아주아주긴…"

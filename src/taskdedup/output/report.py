@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from taskdedup.clustering.match import MatchModel
+from taskdedup.messages import msg, translate
 from taskdedup.output.records import KIND_KO
 from taskdedup.pipeline import Result
 from taskdedup.review.proposals import Cluster
@@ -116,7 +117,7 @@ def _graph(c: Cluster, match: MatchModel, matrix: sp.csr_matrix | None, w: dict[
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{9 if k == 0 else 7}" fill="{fill}" stroke="white" stroke-width="1.5">'
             f"<title>{_e(s.row_id)} {_e(s.agency or '-')}: {_e(s.title)}</title></circle>"
-            f'<text x="{x:.1f}" y="{y - 12 if y < centre or n == 2 else y + 20:.1f}" font-size="11" text-anchor="middle" fill="#222">{_e(s.row_id)}</text>'
+            f'<text x="{x:.1f}" y="{y - 12 if y < centre or n == 2 else y + 20:.1f}" font-size="11" text-anchor="middle" fill="#222">{_e(node_label(s.row_id))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -188,13 +189,47 @@ EN = {
 }
 
 
+LABEL_WIDTH = 12  # a node's label, in columns (a Hangul syllable is two); longer ids run past the graph's edge
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(c) >= 0x1100 else 1 for c in text)
+
+
+def node_label(row_id: str) -> str:
+    """A graph node's short label (its tooltip has the whole id). A folder's ids are '<file>#<id>'
+    ('행정안전부_수요조사#3'): the file name's first part and the id ('행정안전부#3'), which tells the
+    nodes apart at a glance."""
+    if _width(row_id) <= LABEL_WIDTH:
+        return row_id
+    if "#" in row_id:
+        head, _, tail = row_id.rpartition("#")
+        short = f"{head.split('_')[0]}#{tail}"
+        if _width(short) <= LABEL_WIDTH:
+            return short
+    out = ""
+    for c in row_id:
+        if _width(out + c) > LABEL_WIDTH - 1:
+            break
+        out += c
+    return out + "…"
+
+
+def _input_cell(result: Result, lang: str) -> str:
+    """The input as the report names it: the file, or for several files each file and its rows."""
+    if len(result.files) <= 1:
+        return result.source.split("/")[-1]
+    listed = ", ".join(f"{name} ({rows})" for name, rows in result.files)
+    return translate(msg("{count} files: {listed}", count=len(result.files), listed=listed), lang)
+
+
 def to_html(result: Result, lang: str = "ko") -> bytes:
     """The self-contained report, in Korean or (lang 'en') English."""
     w = EN if lang == "en" else KO
     s = result.summary
     st = result.settings
     rows: Sequence[tuple[str, object]] = (
-        (w["input"], result.source.split("/")[-1]),
+        (w["input"], _input_cell(result, lang)),
         (w["read"], s.rows_read),
         (w["skipped"], s.rows_skipped),
         (w["proposals"], w["kinds"].format(proposals=s.proposals, cross=s.cross_agency, same=s.same_agency, unattributed=s.unattributed)),

@@ -36,7 +36,8 @@ def _summary_sheet(result: Result, lang: str) -> SheetSpec:
     d = result_to_dict(result, rows=False)
     s, cols = d["summary"], d["input"]["columns"]
     rows: list[list[Any]] = [
-        ["입력 파일", d["input"]["file"]],
+        ["입력 파일", d["input"]["file"] if len(result.files) <= 1 else translate(msg(
+            "{count} files: {listed}", count=len(result.files), listed=", ".join(f"{name} ({rows})" for name, rows in result.files)), lang)],
         ["실행 명령", result.run.command or "(라이브러리에서 실행)"],
         ["실행 날짜", result.run.date or NO_DATE],
         ["읽은 과제 수", s["rows_read"]],
