@@ -17,7 +17,7 @@ import pandas as pd
 from taskdedup.errors import InputError
 from taskdedup.input.columns import Columns
 from taskdedup.input.forms import Block, read_forms
-from taskdedup.input.table import OLE_MAGIC, ZIP_MAGIC, Table, readable
+from taskdedup.input.table import OLE_MAGIC, ZIP_MAGIC, Table, file_bytes, readable
 from taskdedup.messages import msg
 
 TITLE, AGENCY, FIELD, ID, DESCRIPTION = "과제명", "기관", "분야", "번호", "과제내용"
@@ -135,12 +135,7 @@ def _pdf_blocks(path: Path) -> tuple[list[Block], str]:
 def read_document(path: Path) -> Table:
     """A proposal document's forms as a table, one row per form, with its columns already known."""
     name = readable(str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(msg('{path}: cannot read the file ({strerror}); check its permissions', path=name, strerror=exc.strerror)) from exc
-    if not data.strip():
-        raise InputError(msg('{path}: the file is empty', path=name))
+    data = file_bytes(path, name, "")
     suffix = path.suffix.lower()
     if suffix in (".hwpx", ".hwp"):
         blocks, heading = _hangul_blocks(path, data, suffix)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from taskdedup.errors import InputError
+from taskdedup.messages import msg
 
 if TYPE_CHECKING:
     from taskdedup.input.columns import Columns
@@ -36,6 +40,18 @@ class Table:
     # then they are not detected again from the headers.
     columns: Columns | None = None
     files: tuple[tuple[str, int], ...] = ()  # for several files: each file's name and its rows
+
+
+def file_bytes(path: Path, name: str, empty: str) -> bytes:
+    """A file's bytes; InputError when it cannot be read, or holds nothing but whitespace (`empty`
+    says what to do about that, as the kind of file asks)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(msg('{path}: cannot read the file ({strerror}); check its permissions', path=name, strerror=exc.strerror)) from exc
+    if not data.strip():
+        raise InputError(msg('{path}: the file is empty{fix}', path=name, fix=empty))
+    return data
 
 
 def drop_blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from taskdedup.errors import InputError
 from taskdedup.input.delimited import read_text_table
-from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, STDIN, TEXT_SUFFIXES, ZIP_MAGIC, Table, readable
+from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, OLE_MAGIC, STDIN, TEXT_SUFFIXES, ZIP_MAGIC, Table, file_bytes, readable
 from taskdedup.input.workbooks import read_workbook_table
 from taskdedup.messages import msg
 
@@ -33,12 +33,7 @@ def read_table(path: str, *, encoding: str | None = None, sheet: str | None = No
         raise InputError(
             msg("{path}: unsupported file type '{suffix}'; use .xlsx, .xls, .csv, .tsv or .txt", path=path, suffix=p.suffix or '(none)')
         )
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(msg('{path}: cannot read the file ({strerror}); check its permissions', path=path, strerror=exc.strerror)) from exc
-    if not data.strip():
-        raise InputError(msg('{path}: the file is empty; export the survey with a header row and data', path=path))
+    data = file_bytes(p, path, msg('; export the survey with a header row and data'))
     if suffix in TEXT_SUFFIXES:
         if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
             raise InputError(msg("{path}: this is an Excel workbook saved with a '{suffix}' name; rename it to .xlsx (or .xls)", path=path, suffix=p.suffix))
