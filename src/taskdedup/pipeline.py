@@ -155,12 +155,6 @@ def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def source_name(source: str) -> str:
-    """The input file as the exports name it: without its folders (the same run from elsewhere gives
-    the same bytes); '<stdin>' as it is."""
-    return source if source.startswith("<") else Path(source).name
-
-
 def start_tokenizer(settings: Settings) -> tuple[Tokenizer, list[str]]:
     """The requested backend, started; the default one falls back to char n-grams with a notice."""
     tokenizer = make_tokenizer(settings.tokenizer)
@@ -268,7 +262,8 @@ def prepare(
             raise
         raise ColumnError(msg('{exc}{hint}', exc=exc, hint=sheet_hint(table))) from None
     entities: list[str] = []
-    submissions = to_submissions(frame, columns, entities, source=source_name(table.source))
+    # The file as the exports name it: without its folders, so the same run from elsewhere gives the same bytes.
+    submissions = to_submissions(frame, columns, entities, source=Path(table.source).name)
     notices = input_notices(table, columns, submissions) + entities
     chars_by_user = settings.char_weight is not None
 
@@ -500,11 +495,11 @@ class LinkResult:
     run: RunInfo = field(default_factory=RunInfo)
 
 
-def link(both: Table, new_files: frozenset[str], settings: Settings, *, low: float | None = None, **prepare_options: Any) -> LinkResult:
-    """The new rows of `both` (those from `new_files`) against its other rows. Both sides are
+def link(both: Table, new_files: frozenset[str], settings: Settings, **prepare_options: Any) -> LinkResult:
+    """The new rows of `both` (a collection: read_sides) against its other rows. Both sides are
     prepared as one input, so a pair scores as a `cluster` run over both would score it; only
-    pairs across the sides count. `low` defaults to the theme threshold."""
-    low = settings.theme_threshold if low is None else low
+    pairs across the sides count. Candidates start at the theme threshold."""
+    low = settings.theme_threshold
     prepared = prepare(both, settings, **prepare_options)
     is_new = [s.source in new_files for s in prepared.clustered]
     if not any(is_new):
@@ -522,7 +517,8 @@ def link(both: Table, new_files: frozenset[str], settings: Settings, *, low: flo
     existing = [s for s in prepared.clustered if s.source not in new_files]
     existing += [r.submission for r in prepared.skipped if r.submission.source not in new_files]
     existing.sort(key=lambda s: (s.source, s.row_number))
-    frame = both.frame[both.frame[both.columns.source].isin(new_files)] if both.columns and both.columns.source else both.frame
+    assert both.columns is not None and both.columns.source is not None, "link reads a collection (read_sides)"
+    frame = both.frame[both.frame[both.columns.source].isin(new_files)]
     new_table = Table(frame=frame, source=both.source, columns=both.columns, files=tuple(f for f in both.files if f[0] in new_files))
     inside = assemble(prepare(new_table, settings, **prepare_options))
     return LinkResult(

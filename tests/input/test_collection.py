@@ -51,6 +51,7 @@ def test_agency_from_is_a_choice() -> None:
     assert set(by_name.frame["기관"]) == {"경기도", "관세청", "보건복지부", "서울특별시", "행정안전부"}
     only_columns = read_collection([str(FOLDER)], ReadOptions(agency_from="column"))
     assert set(only_columns.frame.loc[only_columns.frame["source_file"] == "관세청_제안.csv", "기관"]) == {""}
+    assert "관세청_제안.csv: 2 row(s); title 과제명, agency (none)" in only_columns.notices  # not "from the file name"
     with pytest.raises(InputError, match="agency from 'folder': use one of auto, column, filename"):
         read_collection([str(FOLDER)], ReadOptions(agency_from="folder"))
 

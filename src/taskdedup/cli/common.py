@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
+    from taskdedup.engines import Engine
     from taskdedup.input.collection import ReadOptions
     from taskdedup.input.table import Table
     from taskdedup.pipeline import Prepared, Progress
@@ -105,13 +107,11 @@ def read_labels_file(path: str) -> list[Label]:
     return label_answers(sheets, path) + decision_labels(read_decisions(sheets, path))
 
 
-def prepare_input(
-    table: Table, settings: Settings, opts: InputOptions, *, min_threshold: float | None = None, progress: Progress | None = None,
-    quiet: bool = False,
-) -> Prepared:
+@contextmanager
+def started_engine(opts: InputOptions, quiet: bool = False) -> Iterator[Engine]:
+    """The engine the options ask for, started, and closed after the work inside the block."""
     from taskdedup.engines import make_engine
     from taskdedup.errors import TaskdedupError
-    from taskdedup.pipeline import prepare
 
     if opts.scheduler and opts.engine.value != "dask":
         raise TaskdedupError(msg("--scheduler {address} is for the Dask engine; add --engine dask", address=opts.scheduler))
@@ -123,9 +123,19 @@ def prepare_input(
         for line in lines:
             stderr_console().print(msg("notice: {notice}", notice=line).translate(language.messages()))
     try:
-        prepared = prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
+        yield engine
     finally:
         engine.close()
+
+
+def prepare_input(
+    table: Table, settings: Settings, opts: InputOptions, *, min_threshold: float | None = None, progress: Progress | None = None,
+    quiet: bool = False,
+) -> Prepared:
+    from taskdedup.pipeline import prepare
+
+    with started_engine(opts, quiet) as engine:
+        prepared = prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
     settle()
     return prepared
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from taskdedup.cli import language
-from taskdedup.cli.common import command_line, say_columns, settle, show, stderr_console, token_cache
+from taskdedup.cli.common import command_line, say_columns, settle, show, started_engine, stderr_console, token_cache
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputOptions, ReportOptions, ThresholdOpt, expand_groups, positive
 from taskdedup.cli.root import app
@@ -54,22 +53,22 @@ def link(
         from taskdedup.input.collection import read_sides
         from taskdedup.output.files import check_output_path, write_outputs
         from taskdedup.output.jsonfile import dumps
-        from taskdedup.output.links import link_rows, link_text, render_link_export
+        from taskdedup.output.links import link_records, link_text, render_link_export
         from taskdedup.pipeline import RunInfo
         from taskdedup.pipeline import link as run_link
 
         for path in outputs:
             check_output_path(path, inputs=[new, existing])
-        settings = opts.settings(threshold=threshold, theme_threshold=min(check_from, threshold))
+        settings = opts.settings(threshold=threshold, theme_threshold=check_from)  # the candidates' floor is the themes'
         both, new_files = read_sides([new], [existing], read_options(opts))
-        result = run_link(both, new_files, settings, low=check_from, jobs=opts.jobs, cache=token_cache(opts))
+        with started_engine(opts, report.quiet) as engine:
+            result = run_link(both, new_files, settings, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
         settle()
         result.run = RunInfo(command=command_line(ctx))
-        say_columns(stderr_console(), both.columns.describe() if both.columns else "", result.notices, report.quiet)
+        say_columns(stderr_console(), result.inside.columns.describe(), result.notices, report.quiet)
         write_outputs({path: render_link_export(result, path, language.exports()) for path in outputs})
     lang = language.messages()
-    show(report, lambda: dumps({"links": link_rows(result)}), lambda: link_text(result, top, lang))
+    show(report, lambda: dumps({"links": link_records(result)}), lambda: link_text(result, top, lang))
     if not report.quiet:
         for path in outputs:
             stderr_console().print(msg("wrote {path}", path=path).translate(lang))
-    sys.stdout.flush()

@@ -148,8 +148,9 @@ def _own_output(table: Table, path: Path) -> None:
                              path=readable(str(path))))
 
 
-def _fixed_rows(table: Table, name: str, prefix: str, options: ReadOptions) -> tuple[pd.DataFrame, Columns]:
-    """One file's rows in the fixed columns; its other columns are kept under their own names."""
+def _fixed_rows(table: Table, name: str, prefix: str, options: ReadOptions) -> tuple[pd.DataFrame, Columns, str]:
+    """One file's rows in the fixed columns (its other columns kept under their own names), its
+    columns, and where its agencies came from, as the notices say it."""
     frame = table.frame
     spec = options.columns
     if options.agency_from == "filename":
@@ -162,9 +163,10 @@ def _fixed_rows(table: Table, name: str, prefix: str, options: ReadOptions) -> t
     numbers = [str(int(n)) for n in frame.index.tolist()]
     ids = [f"{prefix}#{v.strip() or n}" for v, n in zip(values(columns.id), numbers, strict=True)]
     if options.agency_from == "filename" or (options.agency_from == "auto" and columns.agency is None):
-        agencies = [agency_from_name(name)] * len(frame)
+        agencies, origin = [agency_from_name(name)] * len(frame), msg("from the file name")
     else:
         agencies = values(columns.agency)
+        origin = msg("(none)") if columns.agency is None else msg("from the form") if table.columns else columns.agency
     texts = [values(c) for c in columns.text]
     descriptions = ["\n".join(part for part in parts if part.strip()) for parts in zip(*texts[1:], strict=True)] if len(texts) > 1 else [""] * len(frame)
     out = {SOURCE: [name] * len(frame), ID: ids, AGENCY: agencies, FIELD: values(columns.field), TITLE: texts[0], DESCRIPTION: descriptions}
@@ -177,7 +179,7 @@ def _fixed_rows(table: Table, name: str, prefix: str, options: ReadOptions) -> t
         while label in out:
             label += " (원본)"
         out[label] = [str(v) for v in frame[column].tolist()]
-    return pd.DataFrame(out, index=frame.index), columns
+    return pd.DataFrame(out, index=frame.index), columns, origin
 
 
 LISTED = 5  # files named in one error line; --skip-bad-files lists every one in the notices
@@ -220,7 +222,7 @@ def _read_paths(paths: Sequence[Path], names: Sequence[str], passed_over: int, s
     for path, name, prefix in zip(paths, names, id_prefixes(names), strict=True):
         try:
             table = _read_one(path, options)
-            rows, columns = _fixed_rows(table, name, prefix, options)
+            rows, columns, agency = _fixed_rows(table, name, prefix, options)
         except TaskdedupError as exc:
             if len(paths) == 1:
                 raise  # one file (a single document): its own message, as for one table
@@ -230,9 +232,7 @@ def _read_paths(paths: Sequence[Path], names: Sequence[str], passed_over: int, s
         files.append((name, len(rows)))
         blank_rows += table.blank_rows
         unsaved += table.unsaved_formulas
-        agency = columns.agency if columns.agency and options.agency_from != "filename" else msg("from the file name")
         if path.suffix.lower() in DOCUMENT_SUFFIXES:
-            agency = msg("from the form") if columns.agency and options.agency_from != "filename" else agency
             notices.append(msg("{name}: {rows} proposal form(s); agency {agency}", name=name, rows=len(rows), agency=agency))
         else:
             notices.append(msg("{name}: {rows} row(s); title {title}, agency {agency}", name=name, rows=len(rows), title=columns.text[0], agency=agency))

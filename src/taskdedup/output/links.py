@@ -11,8 +11,9 @@ from typing import Any
 
 from taskdedup import __version__
 from taskdedup.messages import msg, translate
+from taskdedup.output.csvfile import csv_row
 from taskdedup.output.english import LINK_KO
-from taskdedup.output.records import STATUS_KO, neutralise, rounded
+from taskdedup.output.records import STATUS_KO, rounded
 from taskdedup.output.sheets import REP_FILL, REVIEW_FILL, SheetSpec, workbook_bytes
 from taskdedup.pipeline import LinkResult
 from taskdedup.review.links import CHECK, EXISTING, NEW, TOP
@@ -39,7 +40,7 @@ def _groups(result: LinkResult) -> dict[str, int]:
     return {m.submission.row_id: c.cluster_id for c in result.inside.proposals for m in c.members}
 
 
-def link_rows(result: LinkResult) -> list[dict[str, Any]]:
+def link_records(result: LinkResult) -> list[dict[str, Any]]:
     """One record per new row: clustered ones first (in the new rows' canonical order), then those
     without text."""
     groups = _groups(result)
@@ -86,7 +87,7 @@ def to_link_json(result: LinkResult) -> bytes:
                      "similarity": result.settings.similarity, "match": match_record(result.match)},
         "summary": _summary(result),
         "notices": list(result.notices),
-        "links": link_rows(result),
+        "links": link_records(result),
         "new_duplicates": inside["proposals"],
         "existing_rows": [
             {"row_id": s.row_id, "row_number": s.row_number, "agency": s.agency, "title": s.title, "source_file": s.source,
@@ -97,26 +98,20 @@ def to_link_json(result: LinkResult) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return neutralise(value) if isinstance(value, str) else str(value)
-
-
 def to_link_csv(result: LinkResult, lang: str = "en") -> bytes:
     """One row per new row, its three closest existing rows beside it. UTF-8 with BOM for Excel."""
     korean = lang == "ko"
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(LINK_COLUMNS_KO if korean else LINK_COLUMNS)
-    for r in link_rows(result):
+    for r in link_records(result):
         verdict = (VERDICT_KO.get(r["verdict"], "") if korean else r["verdict"]) if r["verdict"] else ""
         status = STATUS_KO.get(r["status"], r["status"]) if korean else r["status"]
         row = [r["row_id"], r["row_number"], r["agency"], r["title"], r["source_file"], verdict, status, r["new_duplicate_group"]]
         for k in range(TOP):
             c = r["candidates"][k] if k < len(r["candidates"]) else None
             row += [c["row_id"], c["agency"], c["title"], c["probability"], c["source_file"]] if c else [None] * 5
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(csv_row(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -157,7 +152,7 @@ def to_link_xlsx(result: LinkResult, lang: str = "ko") -> bytes:
         headers += [(f"{k}순위 기존 사업", 36), (f"{k}순위 확률", 8)]
     headers += [("신규 간 중복", 8), ("상태", 16), ("파일", 24), ("행", 6)]
     table, fills = [], {}
-    for i, r in enumerate(link_rows(result)):
+    for i, r in enumerate(link_records(result)):
         row = [r["row_id"], r["title"], r["agency"], VERDICT_KO.get(r["verdict"], "") if r["verdict"] else "", None, None]
         for k in range(TOP):
             c = r["candidates"][k] if k < len(r["candidates"]) else None
