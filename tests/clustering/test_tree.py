@@ -4,7 +4,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskdedup.clustering.tree import MergeTree, build_tree, cluster_labels, similarity_matrix
+from taskdedup.clustering.tree import MergeTree, build_tree, cluster_labels, row_units, similarity_matrix
 
 
 def sim(*rows: list[float]) -> np.ndarray:
@@ -144,3 +144,33 @@ def test_cut_is_the_walk_up_the_tree_also_for_a_forest(n: int, seed: int, data: 
     tree = MergeTree(n, full[:merges, :2].astype(np.int64), np.round(full[:merges, 2], 9))
     for threshold in (0.0, 0.4, 0.7, 1.0):
         assert tree.cut(threshold).tolist() == walk_cut(tree, threshold)
+
+
+def _units_one_by_one(matrix: sp.csr_matrix, rows: list[int]) -> list[int]:
+    """row_units' definition, row by row: equal vectors share an id, an empty one is alone."""
+    seen: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
+    ids: dict[int, int] = {}
+    out: list[int] = []
+    fresh = 0
+    for row in rows:
+        vector = matrix.getrow(row)
+        key = (tuple(vector.indices.tolist()), tuple(vector.data.tolist()))
+        if vector.nnz and key in seen:
+            out.append(ids[seen.index(key)])
+            continue
+        seen.append(key)
+        ids[len(seen) - 1] = fresh
+        out.append(fresh)
+        fresh += 1
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12), st.integers(0, 2**32 - 1), st.data())
+def test_row_units_groups_equal_vectors_in_order_of_first_appearance(n: int, seed: int, data: st.DataObject) -> None:
+    rng = np.random.default_rng(seed)
+    # Few distinct values and columns, so equal rows (and empty ones) are common.
+    dense = rng.choice([0.0, 0.0, 0.5, 1.0], size=(n, 3))
+    matrix = sp.csr_matrix(dense)
+    rows = data.draw(st.lists(st.integers(0, n - 1), max_size=20))
+    assert row_units(matrix, rows).tolist() == _units_one_by_one(matrix, rows)

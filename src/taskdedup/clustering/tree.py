@@ -158,19 +158,24 @@ def row_units(matrix: sp.csr_matrix, rows: Sequence[int] | np.ndarray) -> np.nda
     path clusters each group as one weighted unit, proposals compute their evidence once per group.
     An empty vector is similar to nothing, not even another empty one, so it is a unit of its own.
     """
+    # Keys are cut from two bytes objects of the whole matrix: slicing numpy arrays row by row and
+    # converting each slice cost ~4x as much on 10^5 rows.
+    indptr = matrix.indptr
+    picked = np.asarray(rows, dtype=np.int64)
+    starts, stops = indptr[picked].tolist(), indptr[picked + 1].tolist()
+    isize, dsize = matrix.indices.itemsize, matrix.data.itemsize
+    indices, data = matrix.indices.tobytes(), matrix.data.tobytes()
     seen: dict[bytes, int] = {}
-    units = np.empty(len(rows), dtype=np.int64)
-    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    units = [0] * len(starts)
     fresh = 0
-    for pos, row in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
-        start, stop = indptr[row], indptr[row + 1]
+    for pos, (start, stop) in enumerate(zip(starts, stops)):
         if start == stop:
             units[pos] = fresh
             fresh += 1
             continue
-        k = seen.setdefault(indices[start:stop].tobytes() + data[start:stop].tobytes(), fresh)
+        k = seen.setdefault(indices[start * isize : stop * isize] + data[start * dsize : stop * dsize], fresh)
         if k == fresh:
             fresh += 1
         units[pos] = k
-    return units
+    return np.array(units, dtype=np.int64)
 
