@@ -259,3 +259,25 @@ def test_a_header_row_below_the_scanned_rows_can_be_named(tmp_path: Path, name: 
     result = invoke("cluster", path, "--header-row", "30")
     assert result.exit_code == 0, result.stderr
     assert "5 rows read" in result.stdout
+
+
+def test_the_garbage_collector_is_off_while_a_command_runs_and_back_on_after(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import gc
+
+    from taskdedup.cli import cluster as cluster_command
+
+    seen: list[bool] = []
+    real = cluster_command.read_input
+
+    def read_input(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cluster_command, "read_input", read_input)
+    assert gc.isenabled()
+    result = invoke("cluster", str(SAMPLE), "--similarity", "lexical", "-q", "-o", str(tmp_path / "m.csv"))
+    assert result.exit_code == 0, result.output
+    assert seen == [False]
+    assert gc.isenabled()
+    failed = invoke("cluster", str(tmp_path / "missing.csv"), "-q")
+    assert failed.exit_code != 0 and gc.isenabled()  # an error ends the command too

@@ -1,6 +1,8 @@
 """The exact sparse path: the same merge tree as the dense one, without the n x n matrix."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -9,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taskdedup.clustering import sparse as sparse_cluster
-from taskdedup.clustering.sparse import similarity_join, sparse_tree
+from taskdedup.clustering.components import chain_apart, component_of, split
+from taskdedup.clustering.sparse import ChainTask, similarity_join, sparse_tree
 from taskdedup.clustering.tree import build_tree, similarity_matrix
 from taskdedup.config import Settings
 from taskdedup.input.tables import read_table
@@ -189,3 +192,59 @@ def test_large_inputs_turn_costly_defaults_off(monkeypatch: pytest.MonkeyPatch) 
     assert kept.settings.char_weight == 0.3
     hybrid = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(similarity="hybrid"), cache=None)
     assert hybrid.match.name == "hybrid" and hybrid.match.embedding_weight > 0
+
+
+# The chain run apart on connected components (clustering/components.py) gives the one-run tree, to the bit.
+
+
+class ApartEngine:
+    """An engine whose chain runs on `groups` groups of components, in this process."""
+
+    name = "apart"
+
+    def __init__(self, groups: int) -> None:
+        self.groups = groups
+        self.tasks: list[ChainTask] = []
+
+    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+        self.tasks = split(task, self.groups)
+        return chain_apart(task, self.groups)
+
+    def join_blocks(self, *args: Any) -> Any:
+        from taskdedup.clustering.sparse import join_blocks_local
+
+        return join_blocks_local(*args[:2], 1, args[2])
+
+
+def same_tree(matrix: sp.csr_matrix, linkage: str, threshold: float, groups: int) -> tuple[int, ApartEngine]:
+    one, _ = sparse_tree(matrix, linkage, threshold)  # type: ignore[arg-type]
+    engine = ApartEngine(groups)
+    apart, _ = sparse_tree(matrix, linkage, threshold, engine=engine)  # type: ignore[arg-type]
+    assert apart.children.tolist() == one.children.tolist()
+    assert apart.distances.tobytes() == one.distances.tobytes()
+    return len(one.children), engine
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete"])
+@pytest.mark.parametrize("groups", [1, 2, 3, 50])
+def test_components_apart_give_the_one_run_tree_on_real_text(linkage: str, groups: int) -> None:
+    merges, engine = same_tree(sample_matrix(), linkage, 0.15, groups)
+    assert merges > 50
+    assert len(engine.tasks) == min(groups, len(engine.tasks)) and (groups == 1 or len(engine.tasks) > 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tricky_matrices(), st.sampled_from([0.2, 0.4, 0.6, 1.0]), st.sampled_from(["average", "complete"]), st.integers(1, 5))
+def test_components_apart_give_the_one_run_tree(matrix: sp.csr_matrix, threshold: float, linkage: str, groups: int) -> None:
+    same_tree(matrix, linkage, threshold, groups)
+
+
+def test_split_keeps_whole_components_and_balances_pairs() -> None:
+    # components {0, 1, 2} (3 pairs), {3, 4} (1 pair), {5, 6} (1 pair); unit 7 has none
+    row, col = np.array([0, 1, 0, 3, 5]), np.array([1, 2, 2, 4, 6])
+    task = ChainTask(np.arange(8) + 100, row, col, np.full(5, 0.5), np.ones(8), sp.csr_matrix((0, 0)), np.arange(8), "complete", 0.3, 8, 0)
+    assert component_of(task).tolist() == [0, 0, 0, 1, 1, 2, 2, 3]
+    tasks = split(task, 2)
+    assert [t.keys.tolist() for t in tasks] == [[100, 101, 102], [103, 104, 105, 106]]
+    assert [(t.row.tolist(), t.col.tolist()) for t in tasks] == [([0, 1, 0], [1, 2, 2]), ([0, 2], [1, 3])]
+    assert [t.first_node for t in tasks] == [8, 10]  # three units merge at most twice

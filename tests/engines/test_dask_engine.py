@@ -142,18 +142,19 @@ def test_dask_engine_embeds_the_local_engine_s_vectors(cluster: Cluster, tmp_pat
 
 
 def test_workers_killed_mid_run_change_nothing(tmp_path: Path) -> None:
-    """One worker killed while tokenising, another while joining: the scheduler runs their tasks
-    (and recomputes the results they held) on the last one, and the result is the local one."""
+    """One worker killed while tokenising, another while joining, a third while running the merge
+    chain: the scheduler runs their tasks (and recomputes the results they held) on the last one,
+    and the result is the local one."""
     source = survey(tmp_path, 3000)
     settings = Settings(similarity="lexical")
     expected = to_csv(assemble(prepare(read_table(str(source)), settings, cache=None)))
-    own = Cluster(tmp_path, workers=3)
+    own = Cluster(tmp_path, workers=4)
     killed: dict[str, int] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
         # The first chunk back: the other tasks are running or queued, and the chunks done so far
         # are held on the workers, so the killed one's must be computed again.
-        if stage in ("tokenising", "similarity") and 0 < done < total and stage not in killed:
+        if stage in ("tokenising", "similarity", "clustering") and 0 < done < total and stage not in killed:
             victim = own.workers[len(killed)]
             victim.kill()
             victim.wait(timeout=30)
@@ -167,7 +168,7 @@ def test_workers_killed_mid_run_change_nothing(tmp_path: Path) -> None:
             engine.close()
     finally:
         own.close()
-    assert set(killed) == {"tokenising", "similarity"}, f"the run ended before both kills: {killed}"
+    assert set(killed) == {"tokenising", "similarity", "clustering"}, f"the run ended before all three kills: {killed}"
     assert to_csv(result) == expected
 
 

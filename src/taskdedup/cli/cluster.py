@@ -19,7 +19,6 @@ from taskdedup.cli.common import (
     read_input,
     run_date_option,
     say_columns,
-    settle,
     show,
     stderr_console,
 )
@@ -141,7 +140,6 @@ def cluster(
                 check_fits(path, len(table.frame))
             prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress, quiet=quiet)
             result = _cut(prepared, auto, decided)
-            settle()
             result.timings = {"read": read_seconds, **result.timings}
             result.run = RunInfo(command=command_line(ctx), date=run_date or "")
             workbook = []

@@ -135,22 +135,7 @@ def prepare_input(
     from taskdedup.pipeline import prepare
 
     with started_engine(opts, quiet) as engine:
-        prepared = prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
-    settle()
-    return prepared
-
-
-def settle() -> None:
-    """Keep what the run has built so far out of the garbage collector's full passes.
-
-    A run holds millions of small objects (token lists, submissions, members) that live until it
-    ends, and every full collection walks them all again: on 85,856 titles that was 10-25 % of a
-    warm run (docs/BENCHMARKS.md). Frozen objects are still freed when unreferenced; only cycles
-    among them wait for the process to end, which a command does soon after.
-    """
-    import gc
-
-    gc.freeze()
+        return prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
 
 
 def say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from taskdedup.cli import language
-from taskdedup.cli.common import command_line, say_columns, settle, show, started_engine, stderr_console, token_cache
+from taskdedup.cli.common import command_line, say_columns, show, started_engine, stderr_console, token_cache
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputOptions, ReportOptions, ThresholdOpt, expand_groups, positive
 from taskdedup.cli.root import app
@@ -63,7 +63,6 @@ def link(
         both, new_files = read_sides([new], [existing], read_options(opts))
         with started_engine(opts, report.quiet) as engine:
             result = run_link(both, new_files, settings, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
-        settle()
         result.run = RunInfo(command=command_line(ctx))
         say_columns(stderr_console(), result.inside.columns.describe(), result.notices, report.quiet)
         write_outputs({path: render_link_export(result, path, language.exports()) for path in outputs})

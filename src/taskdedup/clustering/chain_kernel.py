@@ -28,8 +28,10 @@ from taskdedup.clustering.join_kernel import round9
 
 AVERAGE = 0
 COMPLETE = 1
-# counters in `state`: pending clusters, links in the chain, merges done, used pool entries (lists, vectors)
-PENDING, CHAIN, MERGES, LISTS_END, VECTORS_END = 0, 1, 2, 3, 4
+# counters in `state`: pending clusters, links in the chain, merges done, used pool entries (lists,
+# vectors), how many clusters of the initial stack are still below the pushed ones, and the key that
+# started the current episode
+PENDING, CHAIN, MERGES, LISTS_END, VECTORS_END, INITIAL, EPISODE = 0, 1, 2, 3, 4, 5, 6
 
 
 @njit(cache=True)
@@ -267,7 +269,7 @@ def run_chain(
     lists: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], start: np.ndarray, length: np.ndarray,
     vectors: tuple[np.ndarray, np.ndarray], vec_start: np.ndarray, vec_length: np.ndarray,
     sizes: np.ndarray, alive: np.ndarray, node: np.ndarray, pending: np.ndarray, chain: np.ndarray, state: np.ndarray,
-    merged: np.ndarray, distances: np.ndarray, dense: np.ndarray, slot: np.ndarray,
+    merged: np.ndarray, distances: np.ndarray, episodes: np.ndarray, dense: np.ndarray, slot: np.ndarray,
     min_similarity: float, linkage: int, first_node: int, budget: int,
 ) -> tuple[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Follow the chain until `budget` more merges are done or nothing can merge.
@@ -275,6 +277,12 @@ def run_chain(
     lists = (keys, values, pairs, twins), vectors = (terms, weights): the pools, which a merge
     may replace by larger ones. Returns (finished, lists, vectors). Merge k joins tree nodes
     merged[k] and gets node id first_node + k.
+
+    An episode starts when a cluster of the initial pending stack is taken (lowest key first) and
+    lasts until the stack is back to those: every cluster it pushes is of the same connected
+    component, so it never leaves that component. episodes[k] is the key that started merge k's
+    episode: the merges of several components run apart, put in order of (episode, merge), are
+    this run's merges (clustering/components.py).
     """
     complete = linkage == COMPLETE
     keys, values, pairs, twins = lists
@@ -286,6 +294,9 @@ def run_chain(
         if state[CHAIN] == 0:
             state[PENDING] -= 1
             first = pending[state[PENDING]]
+            if state[PENDING] < state[INITIAL]:  # from the initial stack, not pushed by a merge
+                state[INITIAL] = state[PENDING]
+                state[EPISODE] = first
             if not alive[first]:
                 continue  # merged away since
             chain[0] = first
@@ -327,6 +338,7 @@ def run_chain(
             k = state[MERGES]
             merged[k, 0], merged[k, 1] = node[c], node[d]
             distances[k] = round9(1.0 - value)
+            episodes[k] = state[EPISODE]
             node[kept] = first_node + k
             state[MERGES] = k + 1
             pending[state[PENDING]] = kept

@@ -175,30 +175,69 @@ def sparse_tree(
     if linkage == "single":
         _kruskal(len(groups), edges, node, children, distances, n)
         return _forest(n, children, distances), join
-    return _chain(n, unique, edges, counts, linkage, min_similarity, node, children, distances, progress), join
+    return _chain(n, unique, edges, counts, linkage, min_similarity, node, children, distances, progress, engine), join
 
 
 def _chain(
     n: int, unique: sp.csr_matrix, edges: sp.coo_matrix, counts: np.ndarray, linkage: Linkage, min_similarity: float,
-    node: dict[int, int], children: list[tuple[int, int]], distances: list[float], progress: Progress,
+    node: dict[int, int], children: list[tuple[int, int]], distances: list[float], progress: Progress, engine: Any = None,
 ) -> MergeTree:
     """Average or complete linkage over the units, by the compiled chain in chain_kernel.py.
 
     Average linkage needs the sum of similarities over all member pairs of two clusters, also
     the pairs below s that the join left out. That sum is the dot product of the two clusters'
     summed TF-IDF rows, so it stays exact; a unit's row is scaled by its number of copies.
+    An engine that runs the chain elsewhere gets whole connected components (components.py),
+    whose merges put back in order are the same merges.
     """
+    units = len(counts)
+    weighted = sp.csr_matrix((0, 0)) if linkage == "complete" else sp.csr_matrix(sp.diags(counts) @ unique)  # a unit's row stands for all its copies
+    node_of = np.array([node[u] for u in range(units)], dtype=np.int64)
+    first_node = n + len(children)
+    task = ChainTask(np.arange(units, dtype=np.int64), edges.row, edges.col, edges.data, counts, weighted, node_of, linkage,
+                     round(min_similarity, DECIMALS), first_node, unique.shape[1])
+    if engine is None:
+        merged, merge_distances, _ = chain_merges(task, progress)
+    else:
+        merged, merge_distances = engine.chain_components(task, lambda done: progress("clustering", done, units))
+    children.extend(map(tuple, merged.tolist()))
+    distances.extend(merge_distances.tolist())
+    return _forest(n, children, distances)
+
+
+@dataclass(frozen=True)
+class ChainTask:
+    """What the chain needs for some units (all of them, or whole connected components of the
+    join): pairs in the units' own numbering 0 .. len(keys) - 1, keys the units' numbers in the
+    whole run (ascending, so every tie broken by key goes the same way)."""
+
+    keys: np.ndarray
+    row: np.ndarray
+    col: np.ndarray
+    similarity: np.ndarray
+    counts: np.ndarray
+    weighted: sp.csr_matrix  # a unit's TF-IDF row times its copies (average linkage; empty for complete)
+    node_of: np.ndarray  # each unit's node in the tree so far (a row, or the merge of its copies)
+    linkage: Linkage
+    min_similarity: float
+    first_node: int  # the node number of this task's first merge
+    terms: int
+
+
+def chain_merges(task: ChainTask, progress: Progress = _noop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chain's merges (k x 2 tree nodes; merge k is node task.first_node + k), their distances
+    and the key of the unit whose episode each belongs to (chain_kernel.run_chain)."""
     from taskdedup.clustering import chain_kernel
 
-    units = len(counts)
-    complete = linkage == "complete"
-    start, length, *pools = chain_kernel.neighbour_lists(units, edges.row, edges.col, edges.data, counts, complete)
+    units = len(task.counts)
+    complete = task.linkage == "complete"
+    start, length, *pools = chain_kernel.neighbour_lists(units, task.row, task.col, task.similarity, task.counts, complete)
     lists = tuple(pools)
     if complete:
         vectors = (np.zeros(1, dtype=np.int32), np.zeros(1))
         vec_start, vec_length, vec_end = np.zeros(units, dtype=np.int64), np.zeros(units, dtype=np.int64), 0
     else:
-        weighted = sp.csr_matrix(sp.diags(counts) @ unique)  # a unit's row stands for all its copies
+        weighted = task.weighted.copy()
         weighted.sort_indices()
         vectors = (_pool(weighted.indices, np.int32), _pool(weighted.data, np.float64))
         vec_start = weighted.indptr[:-1].astype(np.int64)
@@ -208,29 +247,27 @@ def _chain(
     pending = np.zeros(2 * units + 1, dtype=np.int64)
     starts = np.flatnonzero(alive)[::-1]  # popped from the end: lowest key first
     pending[: len(starts)] = starts
-    state = np.array([len(starts), 0, 0, 2 * edges.nnz, vec_end], dtype=np.int64)
-    node_of = np.array([node[u] for u in range(units)], dtype=np.int64)
+    state = np.array([len(starts), 0, 0, 2 * len(task.row), vec_end, len(starts), -1], dtype=np.int64)
+    node_of = task.node_of.astype(np.int64)  # a copy: the kernel renumbers it
     merged = np.zeros((max(units - 1, 0), 2), dtype=np.int64)
     merge_distances = np.zeros(max(units - 1, 0))
-    dense = np.zeros(0 if complete else unique.shape[1])
+    episodes = np.zeros(max(units - 1, 0), dtype=np.int64)
+    dense = np.zeros(0 if complete else task.terms)
     slot = np.full(units, -1, dtype=np.int64)
-    sizes = counts.astype(np.float64)
+    sizes = task.counts.astype(np.float64)
     chain = np.zeros(units + 1, dtype=np.int64)
-    first_node = n + len(children)
     done = False
     progress("clustering", 0, units)
     while not done:
         done, lists, vectors = chain_kernel.run_chain(
             lists, start, length, vectors, vec_start, vec_length, sizes, alive, node_of, pending, chain, state,
-            merged, merge_distances, dense, slot, round(min_similarity, DECIMALS),
-            chain_kernel.COMPLETE if complete else chain_kernel.AVERAGE, first_node, PROGRESS_EVERY,
+            merged, merge_distances, episodes, dense, slot, task.min_similarity,
+            chain_kernel.COMPLETE if complete else chain_kernel.AVERAGE, task.first_node, PROGRESS_EVERY,
         )
         progress("clustering", int(state[chain_kernel.MERGES]), units)
     progress("clustering", units, units)
     k = int(state[chain_kernel.MERGES])
-    children.extend(map(tuple, merged[:k].tolist()))
-    distances.extend(merge_distances[:k].tolist())
-    return _forest(n, children, distances)
+    return merged[:k], merge_distances[:k], task.keys[episodes[:k]]
 
 
 def _pool(values: np.ndarray, dtype: type) -> np.ndarray:

@@ -19,7 +19,7 @@ from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.sparse import JoinArrays, Pairs
+    from taskdedup.clustering.sparse import ChainTask, JoinArrays, Pairs
 
 
 class Engine(Protocol):
@@ -36,6 +36,11 @@ class Engine(Protocol):
 
     def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
         """The similarity join's blocks of rows (clustering/sparse.py join_block), in block order."""
+        ...
+
+    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+        """The merge chain's merges and distances over the task's units (clustering/sparse.py
+        chain_merges); an engine may run whole connected components apart (clustering/components.py)."""
         ...
 
     def close(self) -> None: ...

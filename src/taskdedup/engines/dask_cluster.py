@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from taskdedup.clustering.sparse import CHUNK_ROWS, JoinArrays, Pairs, join_block
+from taskdedup.clustering.sparse import CHUNK_ROWS, ChainTask, JoinArrays, Pairs, join_block
 from taskdedup.errors import TaskdedupError
 from taskdedup.messages import msg
 from taskdedup.text.embeddings import EMBEDDERS, Embedder
@@ -151,6 +151,20 @@ class DaskEngine:
         shared = self.client.scatter(arrays, broadcast=True)
         futures = self.client.map(join_range, groups, arrays=shared, limit=limit, key="join", pure=False)
         return self._gather(futures, [min(n, group[-1] + CHUNK_ROWS) - group[0] for group in groups], report)
+
+    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+        """The chain on the workers, whole connected components per task (clustering/components.py:
+        put back in order, their merges are those of one run)."""
+        from taskdedup.clustering.components import combine, spans, split
+        from taskdedup.clustering.sparse import chain_merges
+
+        tasks = split(task, 4 * self._workers())
+        if not tasks:
+            return combine([], [], task.first_node)
+        shape = spans(tasks)
+        futures = self.client.map(chain_merges, tasks, key="chain", pure=False)
+        del tasks  # their pairs are on their way to the workers; the client need not keep them
+        return combine(shape, self._gather(futures, [units for _, units in shape], report), task.first_node)
 
     def _gather(self, futures: list[Any], sizes: list[int], report: Callable[[int], None] | None) -> list[Any]:
         """The tasks' results in submission order, reporting the work done as each task finishes

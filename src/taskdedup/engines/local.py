@@ -13,7 +13,7 @@ from taskdedup.text.tokenizers import Tokenizer
 from taskdedup.text.tokens import tokens_parallel
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.sparse import JoinArrays, Pairs
+    from taskdedup.clustering.sparse import ChainTask, JoinArrays, Pairs
 
 
 class LocalEngine:
@@ -32,6 +32,13 @@ class LocalEngine:
         from taskdedup.clustering.sparse import join_blocks_local
 
         return join_blocks_local(arrays, limit, self.jobs, report)
+
+    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+        from taskdedup.clustering.sparse import chain_merges
+
+        # One run over all units: on one machine nothing is gained by splitting it.
+        merged, distances, _ = chain_merges(task, lambda stage, done, total: report(done))
+        return merged, distances
 
     def close(self) -> None:
         pass
