@@ -141,6 +141,36 @@ def test_dask_engine_embeds_the_local_engine_s_vectors(cluster: Cluster, tmp_pat
     assert run("dask", "--engine", "dask", "--scheduler", cluster.address) == local
 
 
+def test_many_components_on_the_workers_give_the_one_run_merges_without_a_warning(cluster: Cluster) -> None:
+    """300,000 two-unit components and a few larger ones: a chain graph of tens of MB, which Dask
+    would warn about on the analyst's terminal; the merges are those of one local run."""
+    import warnings
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    from taskdedup.clustering.sparse import ChainTask, chain_merges
+
+    pairs = 300_000
+    row = np.concatenate([np.arange(0, 2 * pairs, 2), [0, 2, 4]])
+    col = np.concatenate([np.arange(1, 2 * pairs, 2), [2, 4, 6]])
+    similarity = np.concatenate([np.round(np.linspace(0.3, 0.9, pairs), 9), [0.5, 0.5, 0.5]])  # ties across components
+    units = 2 * pairs
+    task = ChainTask(np.arange(units), row, col, similarity, np.ones(units), sp.csr_matrix((0, 0)), np.arange(units), "complete", 0.3,
+                     units, 0)
+    merged, distances, _ = chain_merges(task)
+    engine = DaskEngine(cluster.address)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            apart = engine.chain_components(task, lambda done: None)
+    finally:
+        engine.close()
+    assert len(merged) > pairs - 10
+    assert apart[0].tolist() == merged.tolist()
+    assert apart[1].tobytes() == distances.tobytes()
+
+
 def test_workers_killed_mid_run_change_nothing(tmp_path: Path) -> None:
     """One worker killed while tokenising, another while joining, a third while running the merge
     chain: the scheduler runs their tasks (and recomputes the results they held) on the last one,

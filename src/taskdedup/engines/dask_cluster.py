@@ -106,6 +106,12 @@ class DaskEngine:
             if notices is not None:
                 notices.append(msg("started a local Dask cluster: {workers} worker(s), dashboard {link}", workers=len(self._cluster.workers),
                                    link=self.client.dashboard_link))
+        import dask
+
+        # Chunks and components travel inside the task graph on purpose: the scheduler then holds
+        # them, and can run a task again when the worker holding its result dies (scattered data
+        # would be lost with it). Dask warns about graphs over 10 MB; here that is the design.
+        self._config = dask.config.set({"distributed.admin.large-graph-warning-threshold": "1 TiB"})
 
     def _chunk(self, texts: int) -> int:
         """Texts per task: about four tasks per worker, so a slow or lost worker holds up little,
@@ -163,7 +169,7 @@ class DaskEngine:
             return combine([], [], task.first_node)
         shape = spans(tasks)
         futures = self.client.map(chain_merges, tasks, key="chain", pure=False)
-        del tasks  # their pairs are on their way to the workers; the client need not keep them
+        del tasks  # on their way to the scheduler; the client need not keep them
         return combine(shape, self._gather(futures, [units for _, units in shape], report), task.first_node)
 
     def _gather(self, futures: list[Any], sizes: list[int], report: Callable[[int], None] | None) -> list[Any]:
@@ -183,4 +189,5 @@ class DaskEngine:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+        self._config.__exit__(None, None, None)
 
