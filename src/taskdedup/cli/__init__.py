@@ -8,6 +8,7 @@ is one line too.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any
@@ -50,6 +51,9 @@ def main() -> None:
         raise SystemExit(130) from None
     from taskdedup.cli.help import help_language, localized
 
+    # The process ends with the command (_leave), so the collector, off while a command runs
+    # (root._collector_off), need not come back on for one last pass over everything it built.
+    gc.disable()
     try:
         localized(app, help_language())()
     except SystemExit as done:  # how every command ends, well or not
