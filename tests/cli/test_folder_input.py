@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -31,16 +30,14 @@ def _members(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_folder_and_documents_golden_outputs(tmp_path: Path) -> None:
-    """Byte-for-byte exports of the five agency files and the six documents. After an intended
+def test_folder_and_documents_golden_outputs(tmp_path: Path, golden) -> None:
+    """The exports of the five agency files and the six documents. After an intended
     change: UPDATE_GOLDEN=1 pytest."""
     outputs = {name: tmp_path / name for name in ("submissions_members.csv", "submissions.json")}
     result = invoke("cluster", str(FOLDER), str(DOCUMENTS), "-q", *(a for p in outputs.values() for a in ("-o", str(p))))
     assert result.exit_code == 0, result.stderr
     for name, path in outputs.items():
-        if os.environ.get("UPDATE_GOLDEN"):
-            shutil.copy(path, GOLDEN / name)
-        assert path.read_bytes() == (GOLDEN / name).read_bytes(), name
+        golden(name, path.read_bytes())
     doc = json.loads(outputs["submissions.json"].read_text(encoding="utf-8"))
     jsonschema.validate(doc, json.loads((Path(__file__).parents[2] / "docs" / "result.schema.json").read_text(encoding="utf-8")))
     assert sum(f["rows"] for f in doc["input"]["files"]) == doc["summary"]["rows_read"] == 18

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -24,7 +23,7 @@ def invoke(*args: str):
     return runner.invoke(app, list(args))
 
 
-def test_known_duplicates_and_golden_outputs(tmp_path: Path) -> None:
+def test_known_duplicates_and_golden_outputs(tmp_path: Path, golden) -> None:
     """new 1 and 2 are existing P-101 and P-102; new 3 and 4 duplicate each other, not an existing
     project; new 5 is new. After an intended change: UPDATE_GOLDEN=1 pytest."""
     outputs = {name: tmp_path / name for name in ("link.csv", "link.json")}
@@ -34,9 +33,7 @@ def test_known_duplicates_and_golden_outputs(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[0] == ("taskdedup link: 5 new row(s) against 3 existing: 2 duplicate an existing one, 0 to check, 3 new; "
                                              "1 duplicate group(s) among the new rows")
     for name, path in outputs.items():
-        if os.environ.get("UPDATE_GOLDEN"):
-            shutil.copy(path, GOLDEN / name)
-        assert path.read_bytes() == (GOLDEN / name).read_bytes(), name
+        golden(name, path.read_bytes())
     with open(outputs["link.csv"], encoding="utf-8-sig", newline="") as handle:
         rows = {r["row_id"]: r for r in csv.DictReader(handle)}
     assert list(rows) == ["new#1", "new#2", "new#3", "new#4", "new#5"]  # every new row once, in the file's order
