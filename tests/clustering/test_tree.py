@@ -174,3 +174,31 @@ def test_row_units_groups_equal_vectors_in_order_of_first_appearance(n: int, see
     matrix = sp.csr_matrix(dense)
     rows = data.draw(st.lists(st.integers(0, n - 1), max_size=20))
     assert row_units(matrix, rows).tolist() == _units_one_by_one(matrix, rows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 80))
+def test_blocks_in_passes_are_the_blocks_in_one_pass_and_the_dense_ones(seed: int, groups: int, batch_pairs: int) -> None:
+    """Similarity.blocks computes small groups' pairs in passes of BATCH_PAIRS (memory at 10^6 rows):
+    any pass size gives the values of one pass, and of the dense matrix."""
+    from taskdedup.clustering import tree
+    from taskdedup.clustering.tree import Similarity
+
+    rng = np.random.default_rng(seed)
+    matrix = sp.random(60, 25, density=0.2, format="csr", random_state=rng)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = sp.csr_matrix(sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ matrix)
+    sizes = rng.integers(1, 12, size=groups)
+    members = [np.sort(rng.choice(60, size=int(s), replace=False)) for s in sizes]
+    sparse = Similarity(matrix)
+    original, tree.BATCH_PAIRS = tree.BATCH_PAIRS, 10**9
+    try:
+        whole = sparse.blocks(members, batch_upto=8)  # groups above 8 take the one-group path
+        tree.BATCH_PAIRS = batch_pairs
+        passes = sparse.blocks(members, batch_upto=8)
+    finally:
+        tree.BATCH_PAIRS = original
+    dense = Similarity(matrix, similarity_matrix(matrix)).blocks(members)
+    for a, b, c in zip(whole, passes, dense, strict=True):
+        assert a.tobytes() == b.tobytes()
+        np.testing.assert_allclose(a, c, atol=1e-9)

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from taskdedup.config import Linkage
 
 DECIMALS = 9
+BATCH_PAIRS = 1 << 18  # pairs of small groups computed per pass in Similarity.blocks: bounded memory, the same values
 
 
 def similarity_matrix(matrix: sp.spmatrix) -> np.ndarray:
@@ -118,7 +119,7 @@ class Similarity:
 
     def blocks(self, groups: Sequence[np.ndarray], batch_upto: int = 64) -> list[np.ndarray]:
         """block() of many groups at once. Without a dense matrix, the pairs of all small groups
-        are computed in one vectorised pass: one sparse product per group costs far more than its
+        are computed in a few vectorised passes: one sparse product per group costs far more than its
         few dot products when there are tens of thousands of groups."""
         if self.dense is not None:
             return [self.dense[np.ix_(g, g)] for g in groups]
@@ -127,19 +128,31 @@ class Similarity:
         for k, g in enumerate(groups):
             if len(g) > batch_upto:
                 out[k] = self.block(g)
-        if small:
-            left = np.concatenate([np.repeat(groups[k], len(groups[k])) for k in small])
-            right = np.concatenate([np.tile(groups[k], len(groups[k])) for k in small])
-            values = np.asarray(self.matrix[left].multiply(self.matrix[right]).sum(axis=1)).ravel()
-            values = np.clip(np.round(values, DECIMALS), 0.0, 1.0)
-            offset = 0
-            for k in small:
-                size = len(groups[k])
-                block = values[offset : offset + size * size].reshape(size, size).copy()
-                np.fill_diagonal(block, 1.0)
-                out[k] = block
-                offset += size * size
+        # In passes of at most BATCH_PAIRS pairs: each pair's product rows are ~30 non-zeros, and
+        # all small groups of 1,000,000 rows at once held +1.2 GB. A pair's value is its own row
+        # sum, so the passes give the same values.
+        batch: list[int] = []
+        pairs = 0
+        for k in small:
+            batch.append(k)
+            pairs += len(groups[k]) ** 2
+            if pairs >= BATCH_PAIRS or k == small[-1]:
+                self._small_blocks(groups, batch, out)
+                batch, pairs = [], 0
         return out  # type: ignore[return-value]
+
+    def _small_blocks(self, groups: Sequence[np.ndarray], batch: list[int], out: list[np.ndarray | None]) -> None:
+        left = np.concatenate([np.repeat(groups[k], len(groups[k])) for k in batch])
+        right = np.concatenate([np.tile(groups[k], len(groups[k])) for k in batch])
+        values = np.asarray(self.matrix[left].multiply(self.matrix[right]).sum(axis=1)).ravel()
+        values = np.clip(np.round(values, DECIMALS), 0.0, 1.0)
+        offset = 0
+        for k in batch:
+            size = len(groups[k])
+            block = values[offset : offset + size * size].reshape(size, size).copy()
+            np.fill_diagonal(block, 1.0)
+            out[k] = block
+            offset += size * size
 
     def pair(self, i: int, j: int) -> float:
         if self.dense is not None:
