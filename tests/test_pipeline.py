@@ -106,7 +106,6 @@ def test_duplicate_ids_are_reported() -> None:
     assert result.notices == ["id column '번호' repeats 1 value(s); rows stay separate"]
 
 
-
 @pytest.mark.parametrize(("name", "render"), [("survey_2018_members.csv", to_csv), ("survey_2018.json", to_json)])
 def test_sample_golden_outputs(sample_result, golden, name: str, render) -> None:
     """The bundled sample's outputs against tests/golden (conftest.golden_mismatch says what may

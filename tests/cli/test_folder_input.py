@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from taskdedup.cli import app
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-GOLDEN = Path(__file__).parents[1] / "golden"
 FOLDER, DOCUMENTS, BROKEN = FIXTURES / "submissions", FIXTURES / "documents", FIXTURES / "broken_documents"
 
 runner = CliRunner()

@@ -14,7 +14,6 @@ from taskdedup.cli import app
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 LINK = FIXTURES / "link"
-GOLDEN = Path(__file__).parents[1] / "golden"
 
 runner = CliRunner()
 

@@ -179,9 +179,8 @@ def test_row_units_groups_equal_vectors_in_order_of_first_appearance(n: int, see
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 80))
 def test_blocks_in_passes_are_the_blocks_in_one_pass_and_the_dense_ones(seed: int, groups: int, batch_pairs: int) -> None:
-    """Similarity.blocks computes small groups' pairs in passes of BATCH_PAIRS (memory at 10^6 rows):
+    """Similarity.blocks computes small groups' pairs in passes of `batch_pairs` (memory at 10^6 rows):
     any pass size gives the values of one pass, and of the dense matrix."""
-    from taskdedup.clustering import tree
     from taskdedup.clustering.tree import Similarity
 
     rng = np.random.default_rng(seed)
@@ -191,13 +190,8 @@ def test_blocks_in_passes_are_the_blocks_in_one_pass_and_the_dense_ones(seed: in
     sizes = rng.integers(1, 12, size=groups)
     members = [np.sort(rng.choice(60, size=int(s), replace=False)) for s in sizes]
     sparse = Similarity(matrix)
-    original, tree.BATCH_PAIRS = tree.BATCH_PAIRS, 10**9
-    try:
-        whole = sparse.blocks(members, batch_upto=8)  # groups above 8 take the one-group path
-        tree.BATCH_PAIRS = batch_pairs
-        passes = sparse.blocks(members, batch_upto=8)
-    finally:
-        tree.BATCH_PAIRS = original
+    whole = sparse.blocks(members, batch_upto=8, batch_pairs=10**9)  # groups above 8 take the one-group path
+    passes = sparse.blocks(members, batch_upto=8, batch_pairs=batch_pairs)
     dense = Similarity(matrix, similarity_matrix(matrix)).blocks(members)
     for a, b, c in zip(whole, passes, dense, strict=True):
         assert a.tobytes() == b.tobytes()

@@ -117,7 +117,7 @@ class Similarity:
             return self.dense[np.ix_(idx, idx)]
         return similarity_matrix(self.matrix[idx])
 
-    def blocks(self, groups: Sequence[np.ndarray], batch_upto: int = 64) -> list[np.ndarray]:
+    def blocks(self, groups: Sequence[np.ndarray], batch_upto: int = 64, batch_pairs: int = BATCH_PAIRS) -> list[np.ndarray]:
         """block() of many groups at once. Without a dense matrix, the pairs of all small groups
         are computed in a few vectorised passes: one sparse product per group costs far more than its
         few dot products when there are tens of thousands of groups."""
@@ -128,7 +128,7 @@ class Similarity:
         for k, g in enumerate(groups):
             if len(g) > batch_upto:
                 out[k] = self.block(g)
-        # In passes of at most BATCH_PAIRS pairs: each pair's product rows are ~30 non-zeros, and
+        # In passes of about `batch_pairs` pairs: each pair's product rows are ~30 non-zeros, and
         # all small groups of 1,000,000 rows at once held +1.2 GB. A pair's value is its own row
         # sum, so the passes give the same values.
         batch: list[int] = []
@@ -136,9 +136,11 @@ class Similarity:
         for k in small:
             batch.append(k)
             pairs += len(groups[k]) ** 2
-            if pairs >= BATCH_PAIRS or k == small[-1]:
+            if pairs >= batch_pairs:
                 self._small_blocks(groups, batch, out)
                 batch, pairs = [], 0
+        if batch:
+            self._small_blocks(groups, batch, out)
         return out  # type: ignore[return-value]
 
     def _small_blocks(self, groups: Sequence[np.ndarray], batch: list[int], out: list[np.ndarray | None]) -> None:
