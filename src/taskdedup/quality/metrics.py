@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sklearn.metrics import adjusted_rand_score
-from sklearn.metrics.cluster import contingency_matrix
 
 
 @dataclass(frozen=True)
@@ -26,12 +25,19 @@ def _pairs(counts: np.ndarray) -> float:
     return float((counts * (counts - 1) / 2).sum())
 
 
+def _contingency(gold: Sequence[object], pred: Sequence[object]) -> Any:
+    # scikit-learn takes ~1 s to import (sklearn.utils loads scipy.stats): only commands that score import it
+    from sklearn.metrics.cluster import contingency_matrix
+
+    return contingency_matrix(gold, pred, sparse=True)
+
+
 def pairwise(pred: Sequence[object], gold: Sequence[object]) -> PRF:
     """Precision and recall over all item pairs put together (pred) or belonging together (gold).
 
     With no predicted pair, precision is 1 (no false merge); with no gold pair, recall is 1.
     """
-    table = contingency_matrix(gold, pred, sparse=True)
+    table = _contingency(gold, pred)
     together = _pairs(table.data.astype(np.float64))
     pred_pairs = _pairs(np.asarray(table.sum(axis=0)).ravel().astype(np.float64))
     gold_pairs = _pairs(np.asarray(table.sum(axis=1)).ravel().astype(np.float64))
@@ -42,7 +48,7 @@ def pairwise(pred: Sequence[object], gold: Sequence[object]) -> PRF:
 
 def bcubed(pred: Sequence[object], gold: Sequence[object]) -> PRF:
     """Per item: the share of its predicted cluster that is gold-correct, and vice versa, averaged."""
-    table = contingency_matrix(gold, pred, sparse=True)
+    table = _contingency(gold, pred)
     pred_size = np.asarray(table.sum(axis=0)).ravel()
     gold_size = np.asarray(table.sum(axis=1)).ravel()
     cells = table.tocoo()
@@ -54,6 +60,8 @@ def bcubed(pred: Sequence[object], gold: Sequence[object]) -> PRF:
 
 
 def adjusted_rand(pred: Sequence[object], gold: Sequence[object]) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
     return float(adjusted_rand_score(gold, pred))
 
 

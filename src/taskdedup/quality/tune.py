@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import silhouette_score
 
 from taskdedup.clustering.tree import MergeTree, Similarity
 from taskdedup.messages import msg, translate
@@ -46,6 +45,8 @@ def silhouette(distance: np.ndarray, labels: np.ndarray) -> float | None:
     n_labels = len(np.unique(labels))
     if not 1 < n_labels < len(labels):
         return None
+    from sklearn.metrics import silhouette_score  # ~1 s to import: only when a silhouette is asked for
+
     return float(silhouette_score(distance, labels, metric="precomputed"))
 
 

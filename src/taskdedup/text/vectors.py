@@ -8,7 +8,6 @@ from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from taskdedup.text.tokenizers import CharNgramTokenizer, Tokenizer
 
@@ -52,14 +51,49 @@ def term_counts(token_lists: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.nda
     return counts, uniques[by_text].astype(object)
 
 
+def tfidf_weights(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """scikit-learn's TfidfTransformer(sublinear_tf=True, norm="l2") fitted and applied to `counts`,
+    in place: the same floating-point operations in the same order, so the same bits (the tests
+    compare both on the sample and on hypothesis inputs). Importing scikit-learn costs ~1 s of
+    every run (sklearn.utils imports scipy.stats) for these few array operations.
+
+    Smoothed idf = ln((1 + n) / (1 + df)) + 1; tf = 1 + ln(count); each row divided by its length,
+    whose squares are added left to right, as scikit-learn's compiled row loop adds them (numpy's
+    sums add pairwise, which can differ in the last bit).
+    """
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=counts.shape[0] + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data = counts.data
+    np.log(data, data)
+    data += 1.0
+    data *= idf[counts.indices]
+    lengths = np.diff(counts.indptr)
+    longest_first = np.argsort(-lengths, kind="stable")
+    starts = counts.indptr[:-1][longest_first]
+    per_length = np.bincount(lengths)
+    longer_than = len(lengths) - np.cumsum(per_length)  # rows with more than k entries, for each k
+    squares = data * data
+    sums = np.zeros(len(lengths))
+    for k in range(len(per_length) - 1):  # the k-th entry of every row that has one: O(entries) in all
+        rows = int(longer_than[k])
+        sums[:rows] += squares[starts[:rows] + k]
+    norms = np.empty(len(lengths))
+    norms[longest_first] = np.sqrt(sums)
+    norms[norms == 0.0] = 1.0  # an empty row stays empty, as scikit-learn leaves it
+    data /= np.repeat(norms, lengths)
+    return counts
+
+
 def _tfidf(token_lists: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
     """Sublinear TF-IDF: a term repeated in one long description should not outweigh the title."""
     if not any(token_lists):
         return sp.csr_matrix((len(token_lists), 0)), np.array([], dtype=object)
     counts, terms = term_counts(token_lists)
-    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
-    transformer.fit(counts)
-    return transformer.transform(counts, copy=False).tocsr(), terms
+    return tfidf_weights(counts), terms
 
 
 def vectorize(
