@@ -11,10 +11,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from taskdedup.input.checks import CONTROL_CHARACTERS
-from taskdedup.output.records import FORMULA_START
 
 HEADER_FILL = "#305496"
 REP_FILL = "#E2EFDA"
@@ -75,11 +74,12 @@ class SheetSpec:
     links: dict[int, tuple[int, str]] = field(default_factory=dict)  # data row -> (column, "internal:'Sheet'!A5")
 
 
-class _Formats:
+class Formats:
     """One XlsxWriter format per distinct combination, made when first needed."""
 
     def __init__(self, book: Any) -> None:
         self.book = book
+        self.sheet_class = _table_sheet()
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.header = book.add_format({"bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": HEADER_FILL, "valign": "vcenter", "text_wrap": True})
 
@@ -107,64 +107,98 @@ class _Formats:
         return found
 
 
-def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> Any:
-    ws = book.add_worksheet(spec.name)
-    columns = range(1, len(spec.headers) + 1)
+def _table_sheet() -> type:
+    """XlsxWriter's worksheet, with its cells written by sheet_xml.py (column at a time) instead of
+    cell by cell: the three parts of the sheet's XML that hold cells are what it overrides."""
+    from xlsxwriter.worksheet import Worksheet
 
-    def styles(fill: str | None) -> list[Any]:
-        return [formats.get(j in spec.wrap, fill, spec.number_formats.get(j), False) for j in columns]
+    class TableSheet(Worksheet):  # type: ignore[misc]
+        dimension = "A1"
+        header = ""
+        rows: Iterator[str] = iter(())
+        hyperlinks_xml = ""
 
-    # A cell written without a format takes its column's (wrapped or not, top-aligned, number
-    # format): most cells need no format of their own, and empty ones need no cell at all.
-    for j, ((name, width), style) in enumerate(zip(spec.headers, styles(None), strict=True)):
-        ws.write_string(0, j, name, formats.header)
+        def _write_dimension(self) -> None:
+            self._xml_empty_tag("dimension", [("ref", self.dimension)])
+
+        def _write_sheet_data(self) -> None:
+            self.fh.write("<sheetData>")
+            self.fh.write(self.header)
+            for part in self.rows:
+                self.fh.write(part)
+            self.fh.write("</sheetData>")
+
+        def _write_hyperlinks(self) -> None:
+            self.fh.write(self.hyperlinks_xml)
+
+    return TableSheet
+
+
+def _write_table(book: Any, formats: Formats, spec: SheetSpec) -> Any:
+    ws = book.add_worksheet(spec.name, worksheet_class=formats.sheet_class)
+    _write_cells(ws, formats, spec, column_styles(ws, formats, spec))
+    sheet_settings(book, ws, spec)
+    return ws
+
+
+def column_styles(ws: Any, formats: Formats, spec: SheetSpec) -> list[Any]:
+    """Each column's width and style: a cell without a style of its own takes its column's
+    (wrapped or not, top-aligned, number format)."""
+    plain = [formats.get(j in spec.wrap, None, spec.number_formats.get(j), False) for j in range(1, len(spec.headers) + 1)]
+    for j, ((_, width), style) in enumerate(zip(spec.headers, plain, strict=True)):
         ws.set_column(j, j, width, style)
-    header_lines = max(lines_needed(name, width) for name, width in spec.headers)
-    if header_lines > 1:
-        ws.set_row(0, LINE_POINTS * min(header_lines, 3))
-    filled = {fill: styles(fill) for fill in {*spec.row_fills.values(), DECISION_FILL}}
-    decision = spec.decision - 1 if spec.decision and spec.decision_fill else -1
-    # Heights follow the printed columns: on screen a taller cell shows all when selected, on paper not.
-    sized = spec.print_columns or len(spec.headers)
-    # A cell of at most this many characters fits one line whatever its script (two columns a character).
-    wrapped = [(j - 1, spec.headers[j - 1][1], int(spec.headers[j - 1][1] * 0.9) // 2) for j in sorted(spec.wrap) if j <= sized]
-    link_style = formats.link()
-    for i, values in enumerate(spec.rows):
-        row = i + 1
-        # Wrapped text gets the row height it needs: LibreOffice prints an unsized row one line high
-        # and lets the rest run over the rows below.
-        lines = 1
-        for j, width, short in wrapped:
-            v = values[j]
-            if type(v) is str and (len(v) > short or "\n" in v):
-                lines = max(lines, lines_needed(v, width))
-        if lines > 1:
-            ws.set_row(row, LINE_POINTS * min(lines, MAX_LINES))
-        link = spec.links.get(i)
-        fill = spec.row_fills.get(i)
-        own = filled[fill] if fill else None
-        for j, value in enumerate(values):
-            style = own[j] if own else (filled[DECISION_FILL][j] if j == decision else None)
-            if value is None or value == "":
-                if style is not None:
-                    ws.write_blank(row, j, None, style)
-            elif type(value) is str:
-                text = value if value.isprintable() else CONTROL_CHARACTERS.sub(" ", value)
-                if link is not None and link[0] == j + 1:
-                    ws.write_url(row, j, link[1], link_style, string=text)
-                    continue
-                if text.startswith(FORMULA_START):  # Excel's own quote prefix: shown as typed, never evaluated
-                    style = formats.get(j + 1 in spec.wrap, fill or (DECISION_FILL if j == decision else None), spec.number_formats.get(j + 1), True)
-                ws.write_string(row, j, text, style)
-            elif isinstance(value, bool):
-                ws.write_boolean(row, j, value, style)
-            elif isinstance(value, int | float):
-                ws.write_number(row, j, value, style)
-            else:
-                ws.write_string(row, j, str(value), style)
+    return plain
+
+
+def header_height(spec: SheetSpec) -> float | None:
+    lines = max(lines_needed(name, width) for name, width in spec.headers)
+    return LINE_POINTS * min(lines, 3) if lines > 1 else None
+
+
+def decision_column(spec: SheetSpec) -> int:
+    """The 0-based column shaded as the cells to fill in, or -1."""
+    return spec.decision - 1 if spec.decision and spec.decision_fill else -1
+
+
+def _write_cells(ws: Any, formats: Formats, spec: SheetSpec, plain: list[Any]) -> None:
+    """The header and data cells, as XlsxWriter would write them cell by cell (with the styles it
+    would give them), through sheet_xml.py: empty cells get no cell unless they have a style of
+    their own (a filled row, the decision column)."""
+    from taskdedup.output import sheet_xml
+
+    width = len(spec.headers)
+    decision = decision_column(spec)
+
+    def indices(fill: str | None) -> list[int]:
+        return [formats.get(j in spec.wrap, fill, spec.number_formats.get(j), False)._get_xf_index() for j in range(1, width + 1)]
+
+    column = [style._get_xf_index() for style in plain]
+    if decision >= 0:
+        column[decision] = indices(DECISION_FILL)[decision]
+    filled = {fill: indices(fill) for fill in sorted(set(spec.row_fills.values()))}
+
+    def quoted(j: int, i: int) -> int:
+        fill = spec.row_fills.get(i) or (DECISION_FILL if j == decision else None)
+        return int(formats.get(j + 1 in spec.wrap, fill, spec.number_formats.get(j + 1), True)._get_xf_index())
+
+    styles = sheet_xml.Styles(column=column, rows={i: filled[fill] for i, fill in spec.row_fills.items()},
+                              styled=[j == decision for j in range(width)], quoted=quoted)
+    link_style = formats.link()._get_xf_index()
+    links = {i: (column - 1, link_style) for i, (column, _) in spec.links.items()}
+    extras: dict[int, list[tuple[int, str]]] = {}
+    for row, col, value in spec.cells:
+        extras.setdefault(row - 1, []).append(sheet_xml.extra_cell(row, col, value, column[col] if col < width else None))
+    ws.header = sheet_xml.header_row([name for name, _ in spec.headers], formats.header._get_xf_index(), header_height(spec), extras.pop(-1, []))
+    ws.rows = sheet_xml.data_rows(spec.rows, styles, row_heights(spec), links, extras)
+    last_row = max([len(spec.rows), *(row for row, _, _ in spec.cells)])
+    last_column = max([width - 1, *(col for _, col, _ in spec.cells)])
+    ws.dimension = f"A1:{sheet_xml.column_name(last_column)}{last_row + 1}" if last_row or last_column else "A1"
+    ws.hyperlinks_xml = sheet_xml.hyperlinks(spec.rows, spec.links)
+
+
+def sheet_settings(book: Any, ws: Any, spec: SheetSpec) -> None:
+    """Everything of a table sheet but its cells: panes, filter, colours, drop-down, print setup, chart."""
     last = max(1, len(spec.rows))  # 0-based index of the last data row (row 1 when there is none)
-    for row, column, value in spec.cells:
-        ws.write(row, column, value)
     ws.freeze_panes(1, spec.freeze_columns)
     if spec.autofilter:
         ws.autofilter(0, 0, len(spec.rows), len(spec.headers) - 1)
@@ -201,20 +235,41 @@ def _write_table(book: Any, formats: _Formats, spec: SheetSpec) -> Any:
         chart.set_legend({"none": True})
         chart.set_size({"width": spec.chart.size[0], "height": spec.chart.size[1]})
         ws.insert_chart(spec.chart.anchor, chart)
-    return ws
 
 
-def workbook_bytes(sheets: list[SheetSpec], properties: dict[str, Any] | None = None, active: int = 0) -> bytes:
+def row_heights(spec: SheetSpec) -> dict[int, float]:
+    """Data row -> height in points, for rows whose wrapped text needs more than one line:
+    LibreOffice prints an unsized row one line high and lets the rest run over the rows below.
+    Heights follow the printed columns: on screen a taller cell shows all when selected, on paper not."""
+    sized = spec.print_columns or len(spec.headers)
+    # A cell of at most this many characters fits one line whatever its script (two columns a character).
+    wrapped = [(j - 1, spec.headers[j - 1][1], int(spec.headers[j - 1][1] * 0.9) // 2) for j in sorted(spec.wrap) if j <= sized]
+    heights: dict[int, float] = {}
+    for i, values in enumerate(spec.rows):
+        lines = 1
+        for j, width, short in wrapped:
+            v = values[j]
+            if type(v) is str and (len(v) > short or "\n" in v):
+                lines = max(lines, lines_needed(v, width))
+        if lines > 1:
+            heights[i] = LINE_POINTS * min(lines, MAX_LINES)
+    return heights
+
+
+def workbook_bytes(
+    sheets: list[SheetSpec], properties: dict[str, Any] | None = None, active: int = 0, write_table: Callable[..., Any] = _write_table,
+) -> bytes:
     """The workbook of `sheets`, with fixed metadata and timestamps unless `properties` give them;
-    it opens on sheet `active`."""
+    it opens on sheet `active`. `write_table(book, formats, spec)` adds each sheet (tests pass
+    XlsxWriter's own cell-by-cell writer, to compare)."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"author": "taskdedup", "created": EPOCH, **(properties or {})})
-    formats = _Formats(book)
+    formats = Formats(book)
     for k, spec in enumerate(sheets):
-        ws = _write_table(book, formats, spec)
+        ws = write_table(book, formats, spec)
         if k == active:
             ws.activate()
     book.close()

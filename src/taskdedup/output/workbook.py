@@ -243,11 +243,16 @@ def properties(result: Result) -> dict[str, Any]:
 def to_xlsx(result: Result, lang: str = "ko") -> bytes:
     """The review workbook: 사용법, 요약, 병합제안 (with a decision drop-down), 과제목록 (with a 제외
     drop-down), 주제, 유사쌍, 라벨 요청, and 결정 기록 when earlier split decisions are carried forward."""
+    return workbook_bytes(review_sheets(result, lang), properties(result), active=1)
+
+
+def review_sheets(result: Result, lang: str = "ko") -> list[SheetSpec]:
+    """The review workbook's sheets as data, in `lang`."""
     sheets = [_how_to_sheet(), _summary_sheet(result, lang), _proposals_sheet(result), _members_sheet(result), _themes_sheet(result),
               _pairs_sheet(result), _label_sheet(result)]
     if result.decision_log:
         sheets.append(_decision_log_sheet(result))
-    return workbook_bytes(to_english(sheets) if lang == "en" else sheets, properties(result), active=1)
+    return to_english(sheets) if lang == "en" else sheets
 
 
 def workbook_notices(result: Result) -> list[str]:
