@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -13,8 +13,10 @@ from taskdedup.messages import msg
 TITLE_WIDTH = 80
 
 
-@dataclass(frozen=True)
-class Submission:
+class Submission(NamedTuple):
+    """One input row. A named tuple, not a dataclass: a million of them are made in a large run,
+    three times faster, and read as fast."""
+
     row_number: int  # 1-based data row in the input (header excluded), for people to find it
     row_id: str  # the id column's value, or the row number when there is no id
     agency: str
@@ -59,16 +61,14 @@ def to_submissions(frame: pd.DataFrame, columns: Columns, notices: list[str] | N
     sources = _column(frame, columns.source) if columns.source else [source] * len(frame)
     if changed[0] and notices is not None:
         notices.append(msg('{changed} cell(s) held HTML markup or character references (<p>, &quot;, &nbsp; ...): read as the text a web page shows', changed=changed[0]))
-    out: list[Submission] = []
-    for k, row_number in enumerate(frame.index.tolist()):
-        parts = [t[k] for t in texts]
-        text = "\n".join(p for p in parts if p)
-        title = parts[0] or text.replace("\n", " ")
-        if len(title) > TITLE_WIDTH:
-            title = title[: TITLE_WIDTH - 1] + "…"
-        number = int(row_number)
-        out.append(
-            Submission(row_number=number, row_id=ids[k] or str(number), agency=agencies[k], field=fields[k], title=title, text=text,
-                       title_end=len(parts[0]), source=sources[k])
-        )
-    return out
+    if len(texts) == 1:  # one text column: the text is the cell (most large inputs)
+        joined, firsts = texts[0], texts[0]
+    else:
+        joined = ["\n".join(p for p in parts if p) for parts in zip(*texts, strict=True)]
+        firsts = [first or text.replace("\n", " ") for first, text in zip(texts[0], joined, strict=True)]
+    titles = [t if len(t) <= TITLE_WIDTH else t[: TITLE_WIDTH - 1] + "…" for t in firsts]
+    numbers = [int(n) for n in frame.index.tolist()]
+    return list(map(
+        Submission, numbers, [i or str(n) for i, n in zip(ids, numbers, strict=True)], agencies, fields, titles, joined,
+        map(len, texts[0]), sources,
+    ))
