@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from taskdedup.output.records import FORMULA_START, KIND_KO, MEMBER_COLUMNS, MEMBER_COLUMNS_KO, STATUS_KO, member_values
+from taskdedup.output.records import FORMULA_START, KIND_KO, MEMBER_COLUMNS, MEMBER_COLUMNS_KO, STATUS_KO, member_columns
 from taskdedup.pipeline import Result
 
 CHUNK_ROWS = 20_000
@@ -66,8 +66,7 @@ def to_csv(result: Result, lang: str = "en") -> bytes:
     parts = [b"\xef\xbb\xbf", _csv_text([MEMBER_COLUMNS_KO if korean else MEMBER_COLUMNS])]
     match = result.match
     for start in range(0, len(result.rows), CHUNK_ROWS):  # in chunks: the converted cells never all live at once
-        rows = [member_values(row, match) for row in result.rows[start : start + CHUNK_ROWS]]
-        columns = [list(column) for column in zip(*rows, strict=True)]
+        columns = member_columns(result.rows[start : start + CHUNK_ROWS], match)
         if korean:
             for at, words in _KO_VALUES.items():
                 columns[at] = [words.get(v, v) if v is not None else None for v in columns[at]]

@@ -6,6 +6,7 @@ rounded, so the same input gives byte-identical files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,21 +51,38 @@ def rounded(x: float) -> float:
     return round(float(x), DIGITS)
 
 
-def member_values(row: RowOutcome, match: MatchModel) -> tuple[Any, ...]:
-    """One members-table row, in MEMBER_COLUMNS order (the CSV writes these without a dict)."""
-    s, c, m = row.submission, row.cluster, row.member
-    if c is None or m is None:  # a skipped row (clustered rows have both)
-        return (c.cluster_id if c else None, c.size if c else None, c.kind if c else None, row.theme.theme_id if row.theme else None,
-                s.row_id, s.row_number, s.agency, s.field, s.title, False, None, None, [], row.status, s.source)
-    return (
-        c.cluster_id, c.size, c.kind, row.theme.theme_id if row.theme else None, s.row_id, s.row_number, s.agency, s.field, s.title,
-        m is c.representative and c.is_proposal, rounded(match.probability(m.similarity)), rounded(m.similarity), list(m.shared_terms),
-        row.status, s.source,
-    )
+def member_columns(rows: Sequence[RowOutcome], match: MatchModel) -> list[list[Any]]:
+    """The members table of `rows`, a list per column in MEMBER_COLUMNS order: one comprehension
+    per column instead of a record per row (85,856 rows: a tenth of the time). A skipped row has
+    no cluster, probability or similarity. Probabilities are computed once per distinct similarity
+    (they repeat: identical texts, 1.0), with the same scalar function as everywhere else."""
+    subs = [r.submission for r in rows]
+    clusters = [r.cluster for r in rows]
+    members = [r.member for r in rows]
+    themes = [r.theme for r in rows]
+    similarity = [None if m is None else m.similarity for m in members]
+    probability = {x: rounded(match.probability(x)) for x in set(similarity) if x is not None}
+    return [
+        [None if c is None else c.cluster_id for c in clusters],
+        [None if c is None else c.size for c in clusters],
+        [None if c is None else c.kind for c in clusters],
+        [None if t is None else t.theme_id for t in themes],
+        [s.row_id for s in subs],
+        [s.row_number for s in subs],
+        [s.agency for s in subs],
+        [s.field for s in subs],
+        [s.title for s in subs],
+        [c is not None and m is not None and m is c.members[0] and len(c.members) > 1 for c, m in zip(clusters, members, strict=True)],
+        [None if x is None else probability[x] for x in similarity],
+        [None if x is None else rounded(x) for x in similarity],
+        [[] if m is None else list(m.shared_terms) for m in members],
+        [r.status for r in rows],
+        [s.source for s in subs],
+    ]
 
 
-def member_record(row: RowOutcome, match: MatchModel) -> dict[str, Any]:
-    return dict(zip(MEMBER_COLUMNS, member_values(row, match), strict=True))
+def member_records(rows: Sequence[RowOutcome], match: MatchModel) -> list[dict[str, Any]]:
+    return [dict(zip(MEMBER_COLUMNS, values, strict=True)) for values in zip(*member_columns(rows, match), strict=True)]
 
 
 def _proposal_record(c: Cluster, result: Result) -> dict[str, Any]:
@@ -174,7 +192,7 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
         "notices": list(result.notices),
         "proposals": [_proposal_record(c, result) for c in result.proposals] if rows else [],
         "themes": [_theme_record(t) for t in result.themes],
-        "members": [member_record(r, result.match) for r in result.rows] if rows else [],
+        "members": member_records(result.rows, result.match) if rows else [],
     }
 
 

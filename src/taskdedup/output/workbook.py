@@ -10,7 +10,7 @@ from typing import Any
 
 from taskdedup.messages import msg, translate
 from taskdedup.output.english import DECISIONS_KO, EXCLUDE_KO, LABELS_KO, to_english
-from taskdedup.output.records import KIND_KO, STATUS_KO, member_record, result_to_dict, rounded
+from taskdedup.output.records import KIND_KO, MEMBER_COLUMNS, STATUS_KO, member_columns, result_to_dict, rounded
 from taskdedup.output.sheets import BAND_FILL, REP_FILL, REVIEW_FILL, Chart, SheetSpec, workbook_bytes
 from taskdedup.pipeline import Result
 from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
@@ -173,23 +173,24 @@ def _members_sheet(result: Result) -> SheetSpec:
     several = len(result.files) > 1
     if several:
         headers.append(("파일", 28))
-    rows = []
+    c = dict(zip(MEMBER_COLUMNS, member_columns(result.rows, result.match), strict=True))
+    columns = [
+        c["cluster_id"], c["row_id"], c["title"], c["agency"], ["대표" if flag else "" for flag in c["representative"]], c["probability"],
+        [_shown_description(r.submission.description) for r in result.rows], [None] * len(result.rows),
+        [STATUS_KO.get(status, status) for status in c["status"]], c["field"], [", ".join(terms) for terms in c["shared_terms"]],
+        c["cluster_size"], [KIND_KO.get(kind or "", "") for kind in c["kind"]], c["theme_id"], c["row_number"],
+    ] + ([c["source_file"]] if several else [])
+    rows = [list(values) for values in zip(*columns, strict=True)]
     fills: dict[int, str] = {}
     band = False
     previous = None
-    for i, row in enumerate(result.rows):
-        r = member_record(row, result.match)
-        rows.append([
-            r["cluster_id"], r["row_id"], r["title"], r["agency"], "대표" if r["representative"] else "", r["probability"],
-            _shown_description(row.submission.description), None, STATUS_KO.get(r["status"], r["status"]), r["field"], ", ".join(r["shared_terms"]),
-            r["cluster_size"], KIND_KO.get(r["kind"] or "", ""), r["theme_id"], r["row_number"],
-        ] + ([r["source_file"]] if several else []))
+    for i, (cluster_id, size, representative) in enumerate(zip(c["cluster_id"], c["cluster_size"], c["representative"], strict=True)):
         # Members of one proposal read together: proposals are banded, the representative stands out.
-        if row.cluster is None or not row.cluster.is_proposal:
+        if cluster_id is None or size < 2:
             continue
-        if row.cluster.cluster_id != previous:
-            band, previous = not band, row.cluster.cluster_id
-        if r["representative"]:
+        if cluster_id != previous:
+            band, previous = not band, cluster_id
+        if representative:
             fills[i] = REP_FILL
         elif band:
             fills[i] = BAND_FILL
