@@ -110,38 +110,60 @@ def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Prog
     return sp.coo_matrix((val, (row, col)), shape=(n, n))
 
 
-def _duplicates(matrix: sp.csr_matrix) -> tuple[np.ndarray, list[list[int]]]:
-    """Rows with identical vectors, grouped: (first row of each group, the groups' rows)."""
-    units = row_units(matrix, np.arange(matrix.shape[0]))
-    order = np.argsort(units, kind="stable")  # units are numbered by first row: groups in that order
-    groups = [g.tolist() for g in np.split(order, np.flatnonzero(np.diff(units[order])) + 1)] if len(order) else []
-    return np.array([g[0] for g in groups], dtype=np.int64), groups
-
-
 @dataclass(frozen=True)
 class Join:
     """The similar pairs a sparse tree was built from. Identical rows form one unit, so the pairs
-    are kept between units: memory grows with the distinct texts, not with their copies."""
+    are kept between units: memory grows with the distinct texts, not with their copies. Units are
+    numbered in the order of their first rows; unit u's rows are by_unit[starts[u] : starts[u + 1]]
+    (ascending). Arrays, not a list per unit: a million rows are 447,199 units."""
 
     edges: sp.coo_matrix  # unit pairs u < v with their similarity (>= the join's threshold)
-    units: list[list[int]]  # the rows of each unit, ascending; units in the order of their first rows
+    unit_of: np.ndarray  # each row's unit
+    by_unit: np.ndarray  # the rows, unit by unit
+    starts: np.ndarray  # where each unit's rows start in by_unit, and the end
 
-    @property
-    def unit_of(self) -> np.ndarray:
-        out = np.empty(sum(len(u) for u in self.units), dtype=np.int64)
-        for k, rows in enumerate(self.units):
-            out[rows] = k
-        return out
+    @staticmethod
+    def units_of(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unit_of, by_unit, starts) of the rows with identical vectors."""
+        unit_of = row_units(matrix, np.arange(matrix.shape[0]))
+        by_unit = np.argsort(unit_of, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(np.bincount(unit_of)))).astype(np.int64) if len(unit_of) else np.zeros(1, dtype=np.int64)
+        return unit_of, by_unit, starts
 
     @property
     def sizes(self) -> np.ndarray:
-        return np.array([len(u) for u in self.units], dtype=np.int64)
+        return np.diff(self.starts)
+
+    @property
+    def firsts(self) -> np.ndarray:
+        return self.by_unit[self.starts[:-1]]
+
+    def rows_of(self, unit: int) -> list[int]:
+        return self.by_unit[self.starts[unit] : self.starts[unit + 1]].tolist()
 
     def row_pairs(self) -> int:
         """Similar pairs of rows: across units, and between the copies inside one."""
         sizes = self.sizes
         across = int((sizes[self.edges.row] * sizes[self.edges.col]).sum())
         return across + int((sizes * (sizes - 1) // 2).sum())
+
+
+def copy_merges(n: int, by_unit: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The merges of identical rows at distance 0, unit by unit, each copy joined to the cluster of
+    the ones before it (tree nodes n, n + 1, ...); and each unit's node once its copies are merged."""
+    sizes = np.diff(starts)
+    extra = np.maximum(sizes - 1, 0)
+    first_merge = np.cumsum(extra) - extra  # each unit's first merge
+    later = np.ones(len(by_unit), dtype=bool)
+    later[starts[:-1]] = False  # every row but the first of its unit is merged in
+    unit = np.repeat(np.arange(len(sizes)), sizes)[later]
+    place = np.flatnonzero(later) - starts[unit] - 1  # 0 for a unit's second row
+    merge = first_merge[unit] + place
+    children = np.empty((len(merge), 2), dtype=np.int64)
+    children[merge, 1] = by_unit[later]
+    children[merge, 0] = np.where(place == 0, by_unit[starts[unit]], n + merge - 1)
+    node = np.where(extra > 0, n + first_merge + extra - 1, by_unit[starts[:-1]])
+    return children, node.astype(np.int64)
 
 
 def sparse_tree(
@@ -157,32 +179,28 @@ def sparse_tree(
     linkages this yields the same merges as the global most-similar-first order, with no queue.
     """
     n = matrix.shape[0]
-    firsts, groups = _duplicates(matrix)
-    children: list[tuple[int, int]] = []
-    distances: list[float] = []
-    node: dict[int, int] = {}
-    for unit, rows in enumerate(groups):
-        current = rows[0]
-        for row in rows[1:]:
-            children.append((current, row))
-            distances.append(0.0)
-            current = n + len(children) - 1
-        node[unit] = current
+    unit_of, by_unit, starts = Join.units_of(matrix)
+    copies, node = copy_merges(n, by_unit, starts)
+    firsts = by_unit[starts[:-1]]
     unique = matrix[firsts]
-    counts = np.array([len(g) for g in groups], dtype=np.float64)
+    counts = np.diff(starts).astype(np.float64)
     edges = similarity_join(unique, min_similarity, progress, jobs, engine)
-    join = Join(edges, groups)
+    join = Join(edges, unit_of, by_unit, starts)
     if linkage == "single":
-        _kruskal(len(groups), edges, node, children, distances, n)
-        return _forest(n, children, distances), join
-    return _chain(n, unique, edges, counts, linkage, min_similarity, node, children, distances, progress, engine), join
+        merged, merge_distances = _kruskal(len(counts), edges, node, n + len(copies))
+    else:
+        merged, merge_distances = _chain(unique, edges, counts, linkage, min_similarity, node, n + len(copies), progress, engine)
+    children = np.concatenate([copies, merged.reshape(-1, 2)])
+    distances = np.concatenate([np.zeros(len(copies)), merge_distances])
+    return MergeTree(n=n, children=children.astype(np.int64), distances=distances.astype(np.float64)), join
 
 
 def _chain(
-    n: int, unique: sp.csr_matrix, edges: sp.coo_matrix, counts: np.ndarray, linkage: Linkage, min_similarity: float,
-    node: dict[int, int], children: list[tuple[int, int]], distances: list[float], progress: Progress, engine: Any = None,
-) -> MergeTree:
-    """Average or complete linkage over the units, by the compiled chain in chain_kernel.py.
+    unique: sp.csr_matrix, edges: sp.coo_matrix, counts: np.ndarray, linkage: Linkage, min_similarity: float,
+    node_of: np.ndarray, first_node: int, progress: Progress, engine: Any = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Average or complete linkage over the units, by the compiled chain in chain_kernel.py: the
+    merges (tree nodes, the first numbered `first_node`) and their distances.
 
     Average linkage needs the sum of similarities over all member pairs of two clusters, also
     the pairs below s that the join left out. That sum is the dot product of the two clusters'
@@ -192,17 +210,12 @@ def _chain(
     """
     units = len(counts)
     weighted = sp.csr_matrix((0, 0)) if linkage == "complete" else sp.csr_matrix(sp.diags(counts) @ unique)  # a unit's row stands for all its copies
-    node_of = np.array([node[u] for u in range(units)], dtype=np.int64)
-    first_node = n + len(children)
     task = ChainTask(np.arange(units, dtype=np.int64), edges.row, edges.col, edges.data, counts, weighted, node_of, linkage,
                      round(min_similarity, DECIMALS), first_node, unique.shape[1])
     if engine is None:
         merged, merge_distances, _ = chain_merges(task, progress)
-    else:
-        merged, merge_distances = engine.chain_components(task, lambda done: progress("clustering", done, units))
-    children.extend(map(tuple, merged.tolist()))
-    distances.extend(merge_distances.tolist())
-    return _forest(n, children, distances)
+        return merged, merge_distances
+    return engine.chain_components(task, lambda done: progress("clustering", done, units))
 
 
 @dataclass(frozen=True)
@@ -277,12 +290,13 @@ def _pool(values: np.ndarray, dtype: type) -> np.ndarray:
     return out
 
 
-def _kruskal(
-    units: int, edges: sp.coo_matrix, node: dict[int, int], children: list[tuple[int, int]], distances: list[float], n: int
-) -> None:
+def _kruskal(units: int, edges: sp.coo_matrix, node_of: np.ndarray, first_node: int) -> tuple[np.ndarray, np.ndarray]:
     """Single linkage is Kruskal's algorithm: merge along edges, most similar first."""
     order = np.lexsort((edges.col, edges.row, -edges.data))
     parent = list(range(units))
+    node = node_of.tolist()
+    children: list[tuple[int, int]] = []
+    distances: list[float] = []
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -297,12 +311,5 @@ def _kruskal(
         children.append((node[ra], node[rb]))
         distances.append(round(1.0 - float(edges.data[k]), DECIMALS))
         parent[rb] = ra
-        node[ra] = n + len(children) - 1
-
-
-def _forest(n: int, children: list[tuple[int, int]], distances: list[float]) -> MergeTree:
-    return MergeTree(
-        n=n,
-        children=np.array(children, dtype=np.int64).reshape(-1, 2),
-        distances=np.array(distances, dtype=np.float64),
-    )
+        node[ra] = first_node + len(children) - 1
+    return np.array(children, dtype=np.int64).reshape(-1, 2), np.array(distances, dtype=np.float64)

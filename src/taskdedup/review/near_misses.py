@@ -67,7 +67,7 @@ def _apart_in_join(join: Join, labels: np.ndarray, limit: int) -> tuple[np.ndarr
     The copies inside one unit are pairs of similarity 1 (they are apart only when decisions split
     them)."""
     edges = join.edges
-    firsts = np.array([rows[0] for rows in join.units], dtype=np.int64)
+    firsts = join.firsts
     unit_of = join.unit_of
     label = labels[firsts]  # a unit's label, when all its copies share it (always, but for decisions)
     mixed = np.zeros(len(firsts), dtype=bool)
@@ -95,7 +95,7 @@ def _apart_in_join(join: Join, labels: np.ndarray, limit: int) -> tuple[np.ndarr
         if len(found) >= limit:
             break
         for _, u, v in group:
-            for i, j in _pairs_apart(join.units[u], join.units[v], u == v, labels, limit):
+            for i, j in _pairs_apart(join.rows_of(u), join.rows_of(v), u == v, labels, limit):
                 found.append((value, i, j))
     if not found:
         empty = np.zeros(0, dtype=np.int64)
