@@ -79,7 +79,6 @@ class Prepared:
     rows_read: int
     blank_rows: int
     clustered: list[Submission]  # in canonical order; row i of `vectors` and `similarity`
-    tokens: list[list[str]]
     skipped: list[RowOutcome]
     vectors: Vectors
     similarity: Similarity
@@ -319,6 +318,9 @@ def prepare(
         settings = replace(settings, match=None, match_source="")
     with timed(timings, "vectorise"):
         vectors = vectors_for([texts[i] for i in kept], kept_tokens, tokenizer, match.char_weight, embeddings, match.embedding_weight)
+    # The texts and token lists are in the matrix now: let them go before the join and chain, the
+    # run's peak (a million rows: ~0.5 GB of small strings and lists the proposals can reuse).
+    del normalised, texts, token_lists, kept_tokens, embeddings
     lowest_threshold = min(settings.threshold, settings.themes_at) if min_threshold is None else min_threshold
     lowest = match.score_at(lowest_threshold)
     dense = settings.method == "dense" or (settings.method == "auto" and len(kept) <= DENSE_MAX_ROWS)
@@ -351,7 +353,6 @@ def prepare(
         rows_read=len(submissions),
         blank_rows=table.blank_rows,
         clustered=[submissions[i] for i in kept],
-        tokens=kept_tokens,
         skipped=skipped,
         vectors=vectors,
         similarity=similarity,
