@@ -54,7 +54,7 @@ stages = {"read": t1 - t0, **result.timings, "write": t3 - t2}
 join = prepared.join
 print(json.dumps({"rows": result.summary.rows_read, "seconds": t3 - t0, "stages": stages,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_read_mb": rss_read,
-                  "unit_pairs": int(join.edges.nnz) if join else None, "row_pairs": join.row_pairs() if join else None,
+                  "unit_pairs": join.unit_pairs() if join else None, "row_pairs": join.row_pairs() if join else None,
                   "proposals": result.summary.proposals, "notices": result.notices}))
 """
 

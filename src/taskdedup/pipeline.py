@@ -330,12 +330,9 @@ def prepare(
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
         else:
-            from scipy.sparse.csgraph import connected_components  # only this path needs it
-
             tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs, engine)
             similarity = Similarity(vectors.matrix)
-            _, component = connected_components(join.edges, directed=False)
-            largest = int(np.bincount(component, weights=join.sizes).max()) if len(component) else 0
+            largest = int(np.bincount(join.component, weights=join.sizes).max()) if len(join.sizes) else 0
             notices.append(
                 msg(
                     '{n_kept} rows clustered exactly without an n x n matrix: {pairs} similar pairs at p >= {lowest_threshold:g}, '

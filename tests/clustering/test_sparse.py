@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from taskdedup.clustering import sparse as sparse_cluster
 from taskdedup.clustering.components import chain_apart, component_of, split
-from taskdedup.clustering.sparse import ChainTask, similarity_join, sparse_tree
+from taskdedup.clustering.sparse import ChainTask, Join, similarity_join, sparse_tree
 from taskdedup.clustering.tree import build_tree, similarity_matrix
 from taskdedup.config import Settings
 from taskdedup.input.tables import read_table
@@ -78,24 +78,24 @@ def scipy_join(matrix: sp.csr_matrix, s: float) -> dict[tuple[int, int], float]:
 @settings(max_examples=100, deadline=None)
 @given(tricky_matrices(), st.sampled_from([0.0001, 0.2, 0.5, 1.0]))
 def test_join_finds_exactly_the_pairs_of_the_full_product(matrix: sp.csr_matrix, s: float) -> None:
-    join = similarity_join(matrix, s)
-    assert dict(zip(zip(join.row.tolist(), join.col.tolist()), join.data.tolist())) == scipy_join(matrix, s)
+    row, col, data = similarity_join(matrix, s).arrays()
+    assert dict(zip(zip(row.tolist(), col.tolist()), data.tolist())) == scipy_join(matrix, s)
 
 
 def test_join_on_real_text_matches_the_full_product_to_the_bit() -> None:
     matrix = sample_matrix()
-    join = similarity_join(matrix, 0.15)
-    assert len(join.data) > 50
-    assert dict(zip(zip(join.row.tolist(), join.col.tolist()), join.data.tolist())) == scipy_join(matrix, 0.15)
+    row, col, data = similarity_join(matrix, 0.15).arrays()
+    assert len(data) > 50
+    assert dict(zip(zip(row.tolist(), col.tolist()), data.tolist())) == scipy_join(matrix, 0.15)
 
 
 def test_join_in_threads_gives_the_same_pairs_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
     matrix = sample_matrix()
-    one = similarity_join(matrix, 0.15)
+    one = similarity_join(matrix, 0.15).arrays()
     monkeypatch.setattr(sparse_cluster, "CHUNK_ROWS", 7)
     reports: list[int] = []
-    three = similarity_join(matrix, 0.15, lambda stage, done, total: reports.append(done), jobs=3)
-    assert (three.row.tolist(), three.col.tolist(), three.data.tolist()) == (one.row.tolist(), one.col.tolist(), one.data.tolist())
+    three = similarity_join(matrix, 0.15, lambda stage, done, total: reports.append(done), jobs=3).arrays()
+    assert [a.tolist() for a in three] == [a.tolist() for a in one]
     assert reports == sorted(reports) and reports[-1] == matrix.shape[0]
 
 
@@ -206,14 +206,15 @@ class ApartEngine:
         self.groups = groups
         self.tasks: list[ChainTask] = []
 
-    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+    def chain_components(self, units: ChainTask, join: Join, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+        task = units.with_pairs(join.pairs.arrays())
         self.tasks = split(task, self.groups)
         return chain_apart(task, self.groups)
 
     def join_blocks(self, *args: Any) -> Any:
-        from taskdedup.clustering.sparse import join_blocks_local
+        from taskdedup.clustering.sparse import LocalPairs, join_blocks_local
 
-        return join_blocks_local(*args[:2], 1, args[2])
+        return LocalPairs.joined(join_blocks_local(*args[:2], 1, args[2]))
 
 
 def same_tree(matrix: sp.csr_matrix, linkage: str, threshold: float, groups: int) -> tuple[int, ApartEngine]:

@@ -149,7 +149,8 @@ def test_many_components_on_the_workers_give_the_one_run_merges_without_a_warnin
     import numpy as np
     import scipy.sparse as sp
 
-    from taskdedup.clustering.sparse import ChainTask, chain_merges
+    from taskdedup.clustering.sparse import ChainTask, Join, chain_merges
+    from taskdedup.engines.dask_cluster import DaskPairs
 
     pairs = 300_000
     row = np.concatenate([np.arange(0, 2 * pairs, 2), [0, 2, 4]])
@@ -163,7 +164,12 @@ def test_many_components_on_the_workers_give_the_one_run_merges_without_a_warnin
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            apart = engine.chain_components(task, lambda done: None)
+            # The pairs in three parts on the workers, as a join leaves them.
+            cuts = [0, pairs // 3, 2 * pairs // 3, len(row)]
+            parts = [engine.client.scatter((row[a:b], col[a:b], similarity[a:b])) for a, b in zip(cuts, cuts[1:], strict=False)]
+            units_only = task.with_pairs((row[:0], col[:0], similarity[:0]))
+            join = Join(DaskPairs(engine, parts), np.arange(units), np.arange(units), np.arange(units + 1))
+            apart = engine.chain_components(units_only, join, lambda done: None)
     finally:
         engine.close()
     assert len(merged) > pairs - 10

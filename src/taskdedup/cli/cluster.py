@@ -20,6 +20,7 @@ from taskdedup.cli.common import (
     run_date_option,
     say_columns,
     show,
+    started_engine,
     stderr_console,
 )
 from taskdedup.cli.failures import EXIT_FOUND, errors_to_exit
@@ -138,8 +139,10 @@ def cluster(
             read_seconds = time.perf_counter() - started
             for path in outputs:
                 check_fits(path, len(table.frame))
-            prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress, quiet=quiet)
-            result = _cut(prepared, auto, decided)
+            with started_engine(opts, quiet) as engine:  # open until the cut: a Dask engine's workers hold the join's pairs
+                prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress, quiet=quiet,
+                                         engine=engine)
+                result = _cut(prepared, auto, decided)
             result.timings = {"read": read_seconds, **result.timings}
             result.run = RunInfo(command=command_line(ctx), date=run_date or "")
             workbook = []

@@ -130,12 +130,17 @@ def started_engine(opts: InputOptions, quiet: bool = False) -> Iterator[Engine]:
 
 def prepare_input(
     table: Table, settings: Settings, opts: InputOptions, *, min_threshold: float | None = None, progress: Progress | None = None,
-    quiet: bool = False,
+    quiet: bool = False, engine: Engine | None = None,
 ) -> Prepared:
+    """`prepare` on the engine the options ask for, started and closed here unless one is given
+    (a command that assembles the result reads the join's pairs, which a Dask engine keeps on
+    its workers: it passes an engine it keeps open until then)."""
     from taskdedup.pipeline import prepare
 
-    with started_engine(opts, quiet) as engine:
+    if engine is not None:
         return prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
+    with started_engine(opts, quiet) as started:
+        return prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=started)
 
 
 def say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool) -> None:

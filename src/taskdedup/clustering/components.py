@@ -7,7 +7,12 @@ component). A component's merges therefore do not depend on the others, only whe
 the sequence does: the run takes the initial units lowest key first, so its merges are the
 components' episodes in the order of the keys that started them. `combine` puts them back in that
 order and renumbers the merge nodes, so the tree is the one-run tree to the bit, whatever the
-grouping (tests/clustering/test_components.py compares them).
+grouping (tests/clustering/test_sparse.py compares them; test_parts.py, the same from pairs in parts).
+
+The join's pairs may be in parts held elsewhere (a Dask cluster's workers, engines/): everything
+here that reads pairs works on one part at a time (`part_forest`, `part_loads`, `pieces_of`), and
+a group's task is built from its pieces of every part (`group_task`), so no process but the one
+running a group's chain ever holds those pairs.
 """
 
 from __future__ import annotations
@@ -17,68 +22,122 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.sparse import ChainTask
+from taskdedup.clustering.sparse import ChainTask, Pairs
 
 Merges = tuple[np.ndarray, np.ndarray, np.ndarray]  # (k x 2 nodes, distances, episodes), as chain_merges returns them
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def part_forest(part: Pairs) -> tuple[np.ndarray, np.ndarray]:
+    """A spanning forest of one part's pairs, as edges (unit, the lowest unit of its component
+    in this part): the components of all parts' forests together are those of all the pairs,
+    from far fewer edges than pairs."""
+    from scipy.sparse.csgraph import connected_components
+
+    row, col = part[0], part[1]
+    touched = np.unique(np.concatenate([row, col]))
+    if len(touched) == 0:
+        return _NONE, _NONE
+    graph = sp.coo_matrix((np.ones(len(row), dtype=np.int8), (np.searchsorted(touched, row), np.searchsorted(touched, col))),
+                          shape=(len(touched), len(touched)))
+    label = connected_components(graph, directed=False)[1]
+    _, first = np.unique(label, return_index=True)
+    root = touched[first][label]  # touched ascends: a component's first unit is its lowest
+    other = touched != root
+    return touched[other], root[other]
+
+
+def components(forests: Sequence[tuple[np.ndarray, np.ndarray]], units: int) -> np.ndarray:
+    """Each unit's connected component (numbered from the lowest unit up, as scipy numbers them;
+    a unit without pairs is its own) from the parts' forests."""
+    from scipy.sparse.csgraph import connected_components
+
+    row = np.concatenate([f[0] for f in forests]) if forests else _NONE
+    col = np.concatenate([f[1] for f in forests]) if forests else _NONE
+    graph = sp.coo_matrix((np.ones(len(row), dtype=np.int8), (row, col)), shape=(units, units))
+    return connected_components(graph, directed=False)[1]
 
 
 def component_of(task: ChainTask) -> np.ndarray:
     """Each unit's connected component in the task's pairs (a unit without pairs is its own)."""
-    from scipy.sparse.csgraph import connected_components
+    return components([part_forest((task.row, task.col, task.similarity))], len(task.counts))
 
-    units = len(task.counts)
-    graph = sp.coo_matrix((np.ones(len(task.row), dtype=np.int8), (task.row, task.col)), shape=(units, units))
-    return connected_components(graph, directed=False)[1]
+
+def part_loads(part: Pairs, component: np.ndarray) -> np.ndarray:
+    """The pairs of each component in one part (the chain's cost grows with them)."""
+    return np.bincount(component[part[0]], minlength=int(component.max(initial=-1)) + 1)
+
+
+def plan(component: np.ndarray, loads: np.ndarray, groups: int) -> np.ndarray:
+    """Each unit's group (-1: no pairs, so no merges), whole components in up to `groups` groups
+    of about the same number of pairs: largest component first, each to the group with the
+    fewest pairs so far, ties to the lowest group. Deterministic; the grouping does not change
+    the merges."""
+    with_pairs = np.flatnonzero(loads)
+    group_of_component = np.full(len(loads), -1, dtype=np.int64)
+    load = np.zeros(max(1, min(groups, len(with_pairs))), dtype=np.int64)
+    for c in with_pairs[np.argsort(-loads[with_pairs], kind="stable")].tolist():
+        g = int(np.argmin(load))
+        group_of_component[c] = g
+        load[g] += loads[c]
+    return group_of_component[component]
+
+
+def pieces_of(part: Pairs, unit_group: np.ndarray, groups: int) -> list[Pairs]:
+    """One part's pairs, group by group, each in the part's order."""
+    pair_group = unit_group[part[0]]
+    out = []
+    for g in range(groups):
+        picked = np.flatnonzero(pair_group == g)
+        out.append((part[0][picked], part[1][picked], part[2][picked]))
+    return out
+
+
+def group_task(units: ChainTask, unit_group: np.ndarray, group: int, first_node: int, pieces: Sequence[Pairs]) -> ChainTask:
+    """Group `group`'s chain: its units (keys ascending, as in the whole run), its pairs from each
+    part's piece in part order (the whole run's order), in the group's own numbering."""
+    local = np.flatnonzero(unit_group == group)
+    position = np.full(len(units.counts), -1, dtype=np.int64)
+    position[local] = np.arange(len(local))
+    row = np.concatenate([p[0] for p in pieces]) if pieces else _NONE
+    col = np.concatenate([p[1] for p in pieces]) if pieces else _NONE
+    similarity = np.concatenate([p[2] for p in pieces]) if pieces else np.zeros(0)
+    return ChainTask(
+        keys=units.keys[local], row=position[row], col=position[col], similarity=similarity, counts=units.counts[local],
+        weighted=units.weighted[local] if units.weighted.shape[0] else units.weighted, node_of=units.node_of[local],
+        linkage=units.linkage, min_similarity=units.min_similarity, first_node=first_node, terms=units.terms,
+    )
+
+
+def spans(unit_group: np.ndarray, groups: int, first_node: int) -> list[tuple[int, int]]:
+    """Each group's first merge node and number of units: a group of u units merges at most
+    u - 1 times, so each gets its own range of nodes and `combine` can tell whose merge one is."""
+    sizes = np.bincount(unit_group[unit_group >= 0], minlength=groups).tolist()
+    out, at = [], first_node
+    for size in sizes:
+        out.append((at, size))
+        at += max(size - 1, 0)
+    return out
+
+
+def groups_of(component: np.ndarray, loads: np.ndarray, groups: int) -> tuple[np.ndarray, int]:
+    """(each unit's group, how many groups have units)."""
+    unit_group = plan(component, loads, groups)
+    return unit_group, int(unit_group.max(initial=-1)) + 1
 
 
 def split(task: ChainTask, groups: int) -> list[ChainTask]:
     """The task's units with pairs, as up to `groups` tasks of whole components, each about the
-    same number of pairs (the chain's cost grows with them): largest component first, each to
-    the group with the fewest pairs so far, ties to the lowest group. Deterministic, and the
-    grouping does not change the merges."""
+    same number of pairs: what an engine sends its workers, here from pairs held in this process."""
+    part = (task.row, task.col, task.similarity)
     component = component_of(task)
-    pairs = np.bincount(component[task.row], minlength=int(component.max(initial=-1)) + 1)
-    with_pairs = np.flatnonzero(pairs)
-    group_of_component = np.full(len(pairs), -1, dtype=np.int64)
-    load = np.zeros(max(1, min(groups, len(with_pairs))), dtype=np.int64)
-    for c in with_pairs[np.argsort(-pairs[with_pairs], kind="stable")].tolist():
-        g = int(np.argmin(load))
-        group_of_component[c] = g
-        load[g] += pairs[c]
-    unit_group = group_of_component[component]
-    pair_group = unit_group[task.row]
-    out = []
-    for g in range(len(load) if len(with_pairs) else 0):
-        local = np.flatnonzero(unit_group == g)  # ascending: keys keep their order
-        position = np.full(len(task.counts), -1, dtype=np.int64)
-        position[local] = np.arange(len(local))
-        picked = np.flatnonzero(pair_group == g)  # the pairs keep their order too
-        out.append(ChainTask(
-            keys=task.keys[local], row=position[task.row[picked]], col=position[task.col[picked]], similarity=task.similarity[picked],
-            counts=task.counts[local], weighted=task.weighted[local] if task.weighted.shape[0] else task.weighted,
-            node_of=task.node_of[local], linkage=task.linkage, min_similarity=task.min_similarity, first_node=0, terms=task.terms,
-        ))
-    return _numbered(out, task.first_node)
-
-
-def _numbered(tasks: list[ChainTask], first_node: int) -> list[ChainTask]:
-    """Give each task its own range of merge nodes (a task of u units merges at most u - 1 times),
-    so `combine` can tell whose merge a node is."""
-    out, at = [], first_node
-    for t in tasks:
-        out.append(ChainTask(t.keys, t.row, t.col, t.similarity, t.counts, t.weighted, t.node_of, t.linkage, t.min_similarity, at, t.terms))
-        at += max(len(t.counts) - 1, 0)
-    return out
-
-
-def spans(tasks: Sequence[ChainTask]) -> list[tuple[int, int]]:
-    """What `combine` needs to know of each task: its first merge node and how many units it has
-    (so a caller can let go of the tasks' pairs while they run)."""
-    return [(t.first_node, len(t.counts)) for t in tasks]
+    unit_group, used = groups_of(component, part_loads(part, component), groups)
+    pieces = pieces_of(part, unit_group, used)
+    return [group_task(task, unit_group, g, first, [pieces[g]]) for g, (first, _) in enumerate(spans(unit_group, used, task.first_node))]
 
 
 def combine(spans: Sequence[tuple[int, int]], results: Sequence[Merges], first_node: int) -> tuple[np.ndarray, np.ndarray]:
-    """The merges of tasks from `split` (their `spans`), as one run over all their units would
+    """The merges of the groups' tasks (their `spans`), as one run over all their units would
     have made them: in order of their episodes' keys, merge nodes renumbered from `first_node`."""
     if not results:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
@@ -102,4 +161,4 @@ def chain_apart(task: ChainTask, groups: int) -> tuple[np.ndarray, np.ndarray]:
     from taskdedup.clustering.sparse import chain_merges
 
     tasks = split(task, groups)
-    return combine(spans(tasks), [chain_merges(t) for t in tasks], task.first_node)
+    return combine([(t.first_node, len(t.counts)) for t in tasks], [chain_merges(t) for t in tasks], task.first_node)

@@ -25,8 +25,9 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -87,27 +88,66 @@ def join_blocks_local(arrays: JoinArrays, limit: float, jobs: int, report: Calla
     return parts
 
 
-def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None) -> sp.coo_matrix:
+class PairSet(Protocol):
+    """The join's pairs (unit u < v, their rounded similarity) as parts in block order: held in
+    this process (LocalPairs) or left on a cluster's workers (engines/dask_cluster.py). Whatever
+    reads them maps a function over the parts, so they never need to be in one process."""
+
+    def map(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        """fn(part, *args) for every part, in part order."""
+        ...
+
+    def arrays(self) -> Pairs:
+        """All the pairs here, in part order (single linkage's sort needs them together)."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalPairs:
+    parts: list[Pairs]
+
+    @staticmethod
+    def joined(parts: list[Pairs]) -> LocalPairs:
+        """The blocks as one part: what a local run keeps (the chain takes all pairs at once)."""
+        row = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        col = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        val = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
+        return LocalPairs([(row, col, val)])
+
+    def map(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        return [fn(part, *args) for part in self.parts]
+
+    def arrays(self) -> Pairs:
+        return self.parts[0] if len(self.parts) == 1 else LocalPairs.joined(self.parts).parts[0]
+
+
+def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None) -> PairSet:
     """All pairs i < j with rounded cosine similarity >= min_similarity.
 
     Each row walks the inverted index (term -> rows) to the later rows sharing a term, so memory
     is the output plus one row of sums per thread; the cost is the sum over terms of df^2 / 2, so
     very common terms (which the boilerplate list removes) dominate it. Blocks of rows run in
     `jobs` threads (the compiled loop releases the GIL) and are joined in block order, so the
-    result does not depend on `jobs`; an `engine` (engines/) may compute the blocks elsewhere, and
-    gives them back in the same order.
+    result does not depend on `jobs`; an `engine` (engines/) may compute the blocks elsewhere and
+    keep them there.
     """
     n = matrix.shape[0]
     arrays = join_arrays(matrix)
     limit = round(min_similarity, DECIMALS)
     progress("similarity", 0, n)
     report = lambda done: progress("similarity", done, n)  # noqa: E731
-    parts = engine.join_blocks(arrays, limit, report) if engine is not None else join_blocks_local(arrays, limit, jobs, report)
+    pairs = engine.join_blocks(arrays, limit, report) if engine is not None else LocalPairs.joined(join_blocks_local(arrays, limit, jobs, report))
     progress("similarity", n, n)
-    row = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    col = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    val = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
-    return sp.coo_matrix((val, (row, col)), shape=(n, n))
+    return pairs
+
+
+def part_size(part: Pairs) -> int:
+    return len(part[0])
+
+
+def part_across(part: Pairs, sizes: np.ndarray) -> int:
+    """Row pairs across the units of one part's pairs."""
+    return int((sizes[part[0]] * sizes[part[1]]).sum())
 
 
 @dataclass(frozen=True)
@@ -117,7 +157,7 @@ class Join:
     numbered in the order of their first rows; unit u's rows are by_unit[starts[u] : starts[u + 1]]
     (ascending). Arrays, not a list per unit: a million rows are 447,199 units."""
 
-    edges: sp.coo_matrix  # unit pairs u < v with their similarity (>= the join's threshold)
+    pairs: PairSet  # unit pairs u < v with their similarity (>= the join's threshold)
     unit_of: np.ndarray  # each row's unit
     by_unit: np.ndarray  # the rows, unit by unit
     starts: np.ndarray  # where each unit's rows start in by_unit, and the end
@@ -141,11 +181,20 @@ class Join:
     def rows_of(self, unit: int) -> list[int]:
         return self.by_unit[self.starts[unit] : self.starts[unit + 1]].tolist()
 
+    def unit_pairs(self) -> int:
+        return sum(self.pairs.map(part_size))
+
     def row_pairs(self) -> int:
         """Similar pairs of rows: across units, and between the copies inside one."""
         sizes = self.sizes
-        across = int((sizes[self.edges.row] * sizes[self.edges.col]).sum())
-        return across + int((sizes * (sizes - 1) // 2).sum())
+        return sum(self.pairs.map(part_across, sizes)) + int((sizes * (sizes - 1) // 2).sum())
+
+    @cached_property
+    def component(self) -> np.ndarray:
+        """Each unit's connected component in the pairs (from each part's spanning forest)."""
+        from taskdedup.clustering.components import components, part_forest
+
+        return components(self.pairs.map(part_forest), len(self.starts) - 1)
 
 
 def copy_merges(n: int, by_unit: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,19 +233,18 @@ def sparse_tree(
     firsts = by_unit[starts[:-1]]
     unique = matrix[firsts]
     counts = np.diff(starts).astype(np.float64)
-    edges = similarity_join(unique, min_similarity, progress, jobs, engine)
-    join = Join(edges, unit_of, by_unit, starts)
+    join = Join(similarity_join(unique, min_similarity, progress, jobs, engine), unit_of, by_unit, starts)
     if linkage == "single":
-        merged, merge_distances = _kruskal(len(counts), edges, node, n + len(copies))
+        merged, merge_distances = _kruskal(len(counts), join.pairs.arrays(), node, n + len(copies))
     else:
-        merged, merge_distances = _chain(unique, edges, counts, linkage, min_similarity, node, n + len(copies), progress, engine)
+        merged, merge_distances = _chain(unique, join, counts, linkage, min_similarity, node, n + len(copies), progress, engine)
     children = np.concatenate([copies, merged.reshape(-1, 2)])
     distances = np.concatenate([np.zeros(len(copies)), merge_distances])
     return MergeTree(n=n, children=children.astype(np.int64), distances=distances.astype(np.float64)), join
 
 
 def _chain(
-    unique: sp.csr_matrix, edges: sp.coo_matrix, counts: np.ndarray, linkage: Linkage, min_similarity: float,
+    unique: sp.csr_matrix, join: Join, counts: np.ndarray, linkage: Linkage, min_similarity: float,
     node_of: np.ndarray, first_node: int, progress: Progress, engine: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Average or complete linkage over the units, by the compiled chain in chain_kernel.py: the
@@ -210,12 +258,13 @@ def _chain(
     """
     units = len(counts)
     weighted = sp.csr_matrix((0, 0)) if linkage == "complete" else sp.csr_matrix(sp.diags(counts) @ unique)  # a unit's row stands for all its copies
-    task = ChainTask(np.arange(units, dtype=np.int64), edges.row, edges.col, edges.data, counts, weighted, node_of, linkage,
+    none = np.zeros(0, dtype=np.int64)
+    task = ChainTask(np.arange(units, dtype=np.int64), none, none, np.zeros(0), counts, weighted, node_of, linkage,
                      round(min_similarity, DECIMALS), first_node, unique.shape[1])
     if engine is None:
-        merged, merge_distances, _ = chain_merges(task, progress)
+        merged, merge_distances, _ = chain_merges(task.with_pairs(join.pairs.arrays()), progress)
         return merged, merge_distances
-    return engine.chain_components(task, lambda done: progress("clustering", done, units))
+    return engine.chain_components(task, join, lambda done: progress("clustering", done, units))
 
 
 @dataclass(frozen=True)
@@ -235,6 +284,9 @@ class ChainTask:
     min_similarity: float
     first_node: int  # the node number of this task's first merge
     terms: int
+
+    def with_pairs(self, pairs: Pairs) -> ChainTask:
+        return replace(self, row=pairs[0], col=pairs[1], similarity=pairs[2])
 
 
 def chain_merges(task: ChainTask, progress: Progress = _noop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -290,9 +342,10 @@ def _pool(values: np.ndarray, dtype: type) -> np.ndarray:
     return out
 
 
-def _kruskal(units: int, edges: sp.coo_matrix, node_of: np.ndarray, first_node: int) -> tuple[np.ndarray, np.ndarray]:
+def _kruskal(units: int, pairs: Pairs, node_of: np.ndarray, first_node: int) -> tuple[np.ndarray, np.ndarray]:
     """Single linkage is Kruskal's algorithm: merge along edges, most similar first."""
-    order = np.lexsort((edges.col, edges.row, -edges.data))
+    row, col, similarity = pairs
+    order = np.lexsort((col, row, -similarity))
     parent = list(range(units))
     node = node_of.tolist()
     children: list[tuple[int, int]] = []
@@ -305,11 +358,11 @@ def _kruskal(units: int, edges: sp.coo_matrix, node_of: np.ndarray, first_node: 
         return x
 
     for k in order.tolist():
-        ra, rb = find(int(edges.row[k])), find(int(edges.col[k]))
+        ra, rb = find(int(row[k])), find(int(col[k]))
         if ra == rb:
             continue
         children.append((node[ra], node[rb]))
-        distances.append(round(1.0 - float(edges.data[k]), DECIMALS))
+        distances.append(round(1.0 - float(similarity[k]), DECIMALS))
         parent[rb] = ra
         node[ra] = first_node + len(children) - 1
     return np.array(children, dtype=np.int64).reshape(-1, 2), np.array(distances, dtype=np.float64)

@@ -19,7 +19,7 @@ from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.sparse import ChainTask, JoinArrays, Pairs
+    from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
 
 
 class Engine(Protocol):
@@ -34,13 +34,15 @@ class Engine(Protocol):
         vectors may depend on what is padded beside them)."""
         ...
 
-    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
-        """The similarity join's blocks of rows (clustering/sparse.py join_block), in block order."""
+    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> PairSet:
+        """The similarity join's pairs (clustering/sparse.py join_block, block by block, in block
+        order): here, or left where they were computed."""
         ...
 
-    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
-        """The merge chain's merges and distances over the task's units (clustering/sparse.py
-        chain_merges); an engine may run whole connected components apart (clustering/components.py)."""
+    def chain_components(self, units: ChainTask, join: Join, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+        """The merge chain's merges and distances over `units` (a ChainTask without its pairs)
+        with the join's pairs (clustering/sparse.py chain_merges); an engine may run whole
+        connected components apart (clustering/components.py)."""
         ...
 
     def close(self) -> None: ...

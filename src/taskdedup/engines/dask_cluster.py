@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from operator import getitem
 from typing import Any
 
 import numpy as np
 
-from taskdedup.clustering.sparse import CHUNK_ROWS, ChainTask, JoinArrays, Pairs, join_block
+from taskdedup.clustering.sparse import CHUNK_ROWS, ChainTask, Join, JoinArrays, LocalPairs, Pairs, PairSet, chain_merges, join_block
 from taskdedup.errors import TaskdedupError
 from taskdedup.messages import msg
 from taskdedup.text.embeddings import EMBEDDERS, Embedder
@@ -80,6 +81,36 @@ def join_range(starts: list[int], arrays: Any, limit: float) -> Pairs:
     sums, touched = np.zeros(n), np.zeros(n, dtype=np.int64)
     parts = [join_block(arrays, start, limit, sums, touched) for start in starts]
     return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
+
+
+def group_chain(units: ChainTask, unit_group: np.ndarray, group: int, first_node: int, *pieces: Pairs) -> Any:
+    """A task: one group's chain, from its pieces of every part of the join."""
+    from taskdedup.clustering.components import group_task
+
+    return chain_merges(group_task(units, unit_group, group, first_node, pieces))
+
+
+class DaskPairs:
+    """The join's pairs left on the workers: one future per join task, in block order. Reading
+    them maps a task over the parts and gathers only what it returns; the engine must still be
+    open (the pipeline's `assemble` reads them for near misses)."""
+
+    def __init__(self, engine: DaskEngine, parts: list[Any], inputs: Any = None) -> None:
+        self.engine = engine
+        self.parts = parts
+        self.inputs = inputs  # what the parts were computed from: kept, so a lost part can be computed again
+
+    def map(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        client = self.engine.client
+        if client.status != "running":
+            raise RuntimeError("the Dask engine was closed while the join's pairs were still needed: assemble before closing it")
+        # Arrays go to every worker once, not inside every task.
+        shared = [client.scatter(a, broadcast=True) if isinstance(a, np.ndarray) else a for a in args]
+        futures = client.map(fn, self.parts, *[[a] * len(self.parts) for a in shared], key=getattr(fn, "__name__", "map"), pure=False)
+        return list(client.gather(futures))
+
+    def arrays(self) -> Pairs:
+        return LocalPairs.joined(list(self.engine.client.gather(self.parts))).parts[0]
 
 
 class DaskEngine:
@@ -145,36 +176,45 @@ class DaskEngine:
         futures = self.client.map(embed_batches, groups, embedder_name=embedder.name, threads=1, key="embed", pure=False)
         return [vectors for part in self._gather(futures, [sum(map(len, g)) for g in groups], report) for vectors in part]
 
-    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
+    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> PairSet:
+        """The join's pairs, left on the workers that computed them (DaskPairs)."""
         n = len(arrays[0]) - 1
         starts = list(range(0, n, CHUNK_ROWS))
         if not starts:
-            return []
+            return LocalPairs.joined([])
         # Many tasks per worker: a block's cost is the sum of its terms' df^2, so blocks of common
         # words take far longer than others and small tasks even the load out.
         per_task = max(1, -(-len(starts) // (16 * self._workers())))
         groups = [starts[i : i + per_task] for i in range(0, len(starts), per_task)]
         shared = self.client.scatter(arrays, broadcast=True)
         futures = self.client.map(join_range, groups, arrays=shared, limit=limit, key="join", pure=False)
-        return self._gather(futures, [min(n, group[-1] + CHUNK_ROWS) - group[0] for group in groups], report)
+        self._wait(futures, [min(n, group[-1] + CHUNK_ROWS) - group[0] for group in groups], report)
+        return DaskPairs(self, futures, inputs=shared)
 
-    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+    def chain_components(self, units: ChainTask, join: Join, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
         """The chain on the workers, whole connected components per task (clustering/components.py:
-        put back in order, their merges are those of one run)."""
-        from taskdedup.clustering.components import combine, spans, split
-        from taskdedup.clustering.sparse import chain_merges
+        put back in order, their merges are those of one run). Each task gathers its pairs from
+        the join's parts on the workers; this process sees the components and the merges only."""
+        from taskdedup.clustering import components as cc
 
-        tasks = split(task, 4 * self._workers())
-        if not tasks:
-            return combine([], [], task.first_node)
-        shape = spans(tasks)
-        futures = self.client.map(chain_merges, tasks, key="chain", pure=False)
-        del tasks  # on their way to the scheduler; the client need not keep them
-        return combine(shape, self._gather(futures, [units for _, units in shape], report), task.first_node)
+        pairs = join.pairs if isinstance(join.pairs, DaskPairs) else DaskPairs(self, [self.client.scatter(join.pairs.arrays())])
+        component = join.component
+        loads = np.sum(pairs.map(cc.part_loads, component), axis=0)
+        unit_group, used = cc.groups_of(component, loads, 4 * self._workers())
+        if not used:
+            return cc.combine([], [], units.first_node)
+        shape = cc.spans(unit_group, used, units.first_node)
+        shared_units, shared_group = self.client.scatter([units, unit_group], broadcast=True)
+        pieces = self.client.map(cc.pieces_of, pairs.parts, unit_group=shared_group, groups=used, key="pieces", pure=False)
+        picked = [[self.client.submit(getitem, p, g, pure=False) for p in pieces] for g in range(used)]
+        chains = [self.client.submit(group_chain, shared_units, shared_group, g, first, *picked[g], pure=False) for g, (first, _) in enumerate(shape)]
+        # Every future stays referenced until the merges are here: a worker lost meanwhile takes
+        # results with it, which the scheduler can compute again only from tasks it still knows.
+        merges = self._gather(chains, [size for _, size in shape], report)
+        return cc.combine(shape, merges, units.first_node)
 
-    def _gather(self, futures: list[Any], sizes: list[int], report: Callable[[int], None] | None) -> list[Any]:
-        """The tasks' results in submission order, reporting the work done as each task finishes
-        (the task stream, so a bar moves while the cluster works)."""
+    def _wait(self, futures: list[Any], sizes: list[int], report: Callable[[int], None] | None) -> None:
+        """Wait for the tasks, reporting the work done as each finishes; results stay where they are."""
         from distributed import as_completed
 
         size = {future.key: n for future, n in zip(futures, sizes, strict=True)}
@@ -183,6 +223,11 @@ class DaskEngine:
             done += size[future.key]
             if report:
                 report(done)
+
+    def _gather(self, futures: list[Any], sizes: list[int], report: Callable[[int], None] | None) -> list[Any]:
+        """The tasks' results in submission order, reporting the work done as each task finishes
+        (the task stream, so a bar moves while the cluster works)."""
+        self._wait(futures, sizes, report)
         return list(self.client.gather(futures))
 
     def close(self) -> None:

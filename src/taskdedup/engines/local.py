@@ -13,7 +13,7 @@ from taskdedup.text.tokenizers import Tokenizer
 from taskdedup.text.tokens import tokens_parallel
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.sparse import ChainTask, JoinArrays, Pairs
+    from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
 
 
 class LocalEngine:
@@ -28,16 +28,16 @@ class LocalEngine:
     def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
         return embed_batches(batches, embedder, report)
 
-    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> list[Pairs]:
-        from taskdedup.clustering.sparse import join_blocks_local
+    def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> PairSet:
+        from taskdedup.clustering.sparse import LocalPairs, join_blocks_local
 
-        return join_blocks_local(arrays, limit, self.jobs, report)
+        return LocalPairs.joined(join_blocks_local(arrays, limit, self.jobs, report))
 
-    def chain_components(self, task: ChainTask, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
+    def chain_components(self, units: ChainTask, join: Join, report: Callable[[int], None]) -> tuple[np.ndarray, np.ndarray]:
         from taskdedup.clustering.sparse import chain_merges
 
         # One run over all units: on one machine nothing is gained by splitting it.
-        merged, distances, _ = chain_merges(task, lambda stage, done, total: report(done))
+        merged, distances, _ = chain_merges(units.with_pairs(join.pairs.arrays()), lambda stage, done, total: report(done))
         return merged, distances
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from itertools import groupby
 
 import numpy as np
 
-from taskdedup.clustering.sparse import Join
+from taskdedup.clustering.sparse import Join, Pairs
 from taskdedup.clustering.tree import Similarity
 from taskdedup.review.proposals import Cluster, Member
 
@@ -61,20 +61,36 @@ def _apart_in_join(join: Join, labels: np.ndarray, limit: int) -> tuple[np.ndarr
     """Candidates that surely hold the `limit` best row pairs apart, without expanding every unit
     pair into its rows (two units of 10,000 copies would be 10^8 pairs).
 
-    Unit pairs are taken by similarity, highest first, a whole group of equal similarities at a
-    time; from each, at most `limit` row pairs apart, the smallest (i, j) first, since ties are
-    broken by (i, j). Once `limit` candidates are held, a lower group cannot enter the result.
     The copies inside one unit are pairs of similarity 1 (they are apart only when decisions split
-    them)."""
-    edges = join.edges
+    them); the join's pairs are read a part at a time (part_apart), wherever the parts are: a
+    pair among the `limit` best of all is among the `limit` best of its own part."""
     firsts = join.firsts
     unit_of = join.unit_of
     label = labels[firsts]  # a unit's label, when all its copies share it (always, but for decisions)
     mixed = np.zeros(len(firsts), dtype=bool)
     mixed[unit_of[labels != label[unit_of]]] = True
+    found = [(1.0, i, j) for u in np.flatnonzero(mixed).tolist()
+             for i, j in _pairs_apart(join.rows_of(u), join.rows_of(u), True, labels, limit)]
+    for part in join.pairs.map(part_apart, label, mixed, join.by_unit, join.starts, labels, limit):
+        found.extend(part)
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    values, rows, cols = (np.array(x) for x in zip(*found, strict=True))
+    return rows.astype(np.int64), cols.astype(np.int64), values.astype(np.float64)
+
+
+def part_apart(
+    part: Pairs, label: np.ndarray, mixed: np.ndarray, by_unit: np.ndarray, starts: np.ndarray, labels: np.ndarray, limit: int,
+) -> list[tuple[float, int, int]]:
+    """One part's candidates: its unit pairs taken by similarity, highest first, a whole group of
+    equal similarities at a time; from each, at most `limit` row pairs apart, the smallest (i, j)
+    first, since ties are broken by (i, j). Once `limit` candidates are held, a lower group
+    cannot enter the result. `label`: a unit's label; `mixed`: a unit whose copies decisions split."""
+    row, col, similarity = part
     # Only unit pairs that can hold rows apart, most similar first; the rest never enter.
-    apart = (label[edges.row] != label[edges.col]) | mixed[edges.row] | mixed[edges.col]
-    rows, cols, values = edges.row[apart], edges.col[apart], edges.data[apart]
+    apart = (label[row] != label[col]) | mixed[row] | mixed[col]
+    rows, cols, values = row[apart], col[apart], similarity[apart]
     plain = ~(mixed[rows] | mixed[cols])  # each such unit pair holds at least one row pair apart
     if plain.sum() > limit:
         # The `limit` best plain unit pairs already give `limit` row pairs: nothing less similar
@@ -84,24 +100,17 @@ def _apart_in_join(join: Join, labels: np.ndarray, limit: int) -> tuple[np.ndarr
         rows, cols, values = rows[keep], cols[keep], values[keep]
     order = np.lexsort((cols, rows, -values))
 
-    def candidates() -> Iterator[tuple[float, int, int]]:  # lazily: the loop below stops early
-        for u in np.flatnonzero(mixed).tolist():
-            yield 1.0, u, u  # copies split by a decision: similarity 1, before every other pair
-        for k in order:
-            yield float(values[k]), int(rows[k]), int(cols[k])
+    def rows_of(u: int) -> list[int]:
+        return by_unit[starts[u] : starts[u + 1]].tolist()
 
     found: list[tuple[float, int, int]] = []
-    for value, group in groupby(candidates(), key=lambda w: w[0]):
+    for value, group in groupby(order.tolist(), key=lambda k: float(values[k])):
         if len(found) >= limit:
             break
-        for _, u, v in group:
-            for i, j in _pairs_apart(join.rows_of(u), join.rows_of(v), u == v, labels, limit):
-                found.append((value, i, j))
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    values, rows, cols = (np.array(x) for x in zip(*found, strict=True))
-    return rows.astype(np.int64), cols.astype(np.int64), values.astype(np.float64)
+        for k in group:
+            u, v = int(rows[k]), int(cols[k])
+            found.extend((value, i, j) for i, j in _pairs_apart(rows_of(u), rows_of(v), False, labels, limit))
+    return found
 
 
 def _pairs_apart(first: list[int], second: list[int], same: bool, labels: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
