@@ -240,11 +240,12 @@ def test_the_summary_sheet_says_whether_embeddings_were_used(tmp_path: Path) -> 
 
 _CELLS = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(alphabet="=+-@\t\r'a가 ;"),
-    st.lists(st.text(alphabet="=+-a가"), max_size=3),
+    st.lists(st.text(alphabet="=+-a가"), max_size=3), st.tuples(st.text(alphabet="=+-a가"), st.text(alphabet="a가")),
 )
 
 
-@given(st.one_of(st.lists(_CELLS), st.lists(st.one_of(st.none(), st.text(alphabet="=-a가"))), st.lists(st.one_of(st.none(), st.integers()))))
+@given(st.one_of(st.lists(_CELLS), st.lists(st.one_of(st.none(), st.text(alphabet="=-a가"))), st.lists(st.one_of(st.none(), st.integers())),
+                 st.lists(st.one_of(st.none(), st.sampled_from([0.5, 1.0, 0.1234, 1e-05]))), st.lists(st.tuples(st.text(alphabet="=a가")))))
 def test_a_column_is_converted_as_its_cells_are(column: list) -> None:
     from taskdedup.output.csvfile import csv_column, csv_row
 

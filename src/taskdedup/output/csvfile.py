@@ -14,7 +14,7 @@ CHUNK_ROWS = 20_000
 
 
 def csv_row(values: Iterable[Any]) -> list[str]:
-    """Cells as CSV text: '' for None, yes/'' for booleans, lists joined by '; ', formula-like
+    """Cells as CSV text: '' for None, yes/'' for booleans, lists (and tuples) joined by '; ', formula-like
     text neutralised. One loop over a row, not a call per cell: 1.2 M cells on 85,856 rows."""
     out: list[str] = []
     for value in values:
@@ -25,7 +25,7 @@ def csv_row(values: Iterable[Any]) -> list[str]:
             out.append("")
         elif kind is bool:
             out.append("yes" if value else "")
-        elif kind is list:
+        elif kind is list or kind is tuple:
             joined = "; ".join(value)
             out.append("'" + joined if joined.startswith(FORMULA_START) else joined)
         else:
@@ -45,9 +45,12 @@ def csv_column(values: list[Any]) -> list[str]:
     kind = kinds.pop()
     if kind is str:
         return ["" if v is None else "'" + v if v.startswith(FORMULA_START) else v for v in values]
-    if kind is list:
+    if kind is list or kind is tuple:
         joined = ["" if v is None else "; ".join(v) for v in values]
         return ["'" + v if v.startswith(FORMULA_START) else v for v in joined]
+    if kind is float:  # probabilities and similarities repeat: each distinct one written once
+        text = {v: str(v) for v in set(values) if v is not None}
+        return ["" if v is None else text[v] for v in values]
     return ["" if v is None else str(v) for v in values]
 
 

@@ -61,7 +61,10 @@ def member_columns(rows: Sequence[RowOutcome], match: MatchModel) -> list[list[A
     members = [r.member for r in rows]
     themes = [r.theme for r in rows]
     similarity = [None if m is None else m.similarity for m in members]
-    probability = {x: rounded(match.probability(x)) for x in set(similarity) if x is not None}
+    distinct = set(similarity)
+    distinct.discard(None)
+    probability = {x: rounded(match.probability(x)) for x in distinct}
+    shown = {x: rounded(x) for x in distinct}
     return [
         [None if c is None else c.cluster_id for c in clusters],
         [None if c is None else c.size for c in clusters],
@@ -74,8 +77,8 @@ def member_columns(rows: Sequence[RowOutcome], match: MatchModel) -> list[list[A
         [s.title for s in subs],
         [c is not None and m is not None and m is c.members[0] and len(c.members) > 1 for c, m in zip(clusters, members, strict=True)],
         [None if x is None else probability[x] for x in similarity],
-        [None if x is None else rounded(x) for x in similarity],
-        [[] if m is None else list(m.shared_terms) for m in members],
+        [None if x is None else shown[x] for x in similarity],
+        [() if m is None else m.shared_terms for m in members],  # tuples: JSON writes them as lists
         [r.status for r in rows],
         [s.source for s in subs],
     ]
