@@ -387,6 +387,7 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
             has_agency=prepared.columns.agency is not None,
             agency_of=agency_of,
             representatives=representatives,
+            units=None if prepared.join is None else prepared.join.unit_of,
         )
         themes = build_themes(
             clusters,

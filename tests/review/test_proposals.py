@@ -71,3 +71,31 @@ def test_proposals_ordered_by_agencies_then_cohesion() -> None:
     assert [c.kind for c in clusters[:2]] == [SAME_AGENCY, UNATTRIBUTED]
     cross = build([0, 0, 1, 1, 2])  # both two agencies: {1,2} (0.96) is tighter than {3,4} (0.0)
     assert cross[0].kind == CROSS_AGENCY and cross[0].agencies == ("서울특별시", "행정안전부")
+
+
+def test_the_join_s_units_give_the_clusters_their_own_keys_give() -> None:
+    # The sparse path hands build_clusters the join's numbering of identical rows instead of
+    # numbering them again: the same clusters, members, evidence and order.
+    from pathlib import Path
+
+    from taskdedup.config import Settings
+    from taskdedup.input.tables import read_table
+    from taskdedup.pipeline import prepare
+
+    import dataclasses
+
+    import pandas as pd
+
+    survey = read_table(str(Path(__file__).parents[2] / "data" / "samples" / "survey_2018.csv"))
+    copies = survey.frame.iloc[[0, 0, 5, 17, 30]].copy()
+    copies.index = range(len(survey.frame) + 1, len(survey.frame) + 6)  # rows of their own, texts word for word
+    table = dataclasses.replace(survey, frame=pd.concat([survey.frame, copies]))
+    prepared = prepare(table, Settings(method="sparse", similarity="lexical"), cache=None)
+    assert prepared.join is not None and len(prepared.join.starts) - 1 < len(prepared.clustered)
+    words, terms = prepared.vectors.word_part()
+    labels = prepared.cut(0.3)
+    assert len(set(labels.tolist())) < len(labels) - 5  # proposals, with copies of one text among them
+    common = dict(keywords=5, has_agency=True)
+    theirs = build_clusters(prepared.clustered, words, terms, prepared.similarity, labels, **common)
+    ours = build_clusters(prepared.clustered, words, terms, prepared.similarity, labels, units=prepared.join.unit_of, **common)
+    assert ours == theirs

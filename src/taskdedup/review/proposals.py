@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -125,14 +125,10 @@ def top_terms_per_row(
     counts = np.bincount(rows, minlength=weights.shape[0])
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     place = np.arange(len(rows)) - starts[rows]
-    taken = terms[cols[place < k]].tolist()
-    ends = np.cumsum(np.minimum(counts, k)).tolist()
-    out: list[tuple[str, ...]] = []
-    begin = 0
-    for end in ends:
-        out.append(tuple(str(t) for t in taken[begin:end]))
-        begin = end
-    return out
+    taken = terms[cols[place < k]].tolist()  # Python strings: the terms are
+    lengths = np.minimum(counts, k)
+    ends = np.cumsum(lengths)
+    return [tuple(taken[begin:end]) for begin, end in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
 
 
 def _singleton(number: int, index: int, submission: Submission, has_agency: bool, agency_of: Callable[[str], str]) -> Cluster:
@@ -152,6 +148,7 @@ def build_clusters(
     has_agency: bool,
     agency_of: Callable[[str], str] = _same,
     representatives: Collection[int] = (),
+    units: np.ndarray | None = None,
 ) -> list[Cluster]:
     """Submissions must be in canonical order (sorted by Submission.sort_key) matching the matrix rows.
     A group holding one of `representatives` (row indices: merged groups' earlier representatives)
@@ -176,7 +173,8 @@ def build_clusters(
 
     # Copies by the compared vectors (words and characters); they are then copies in `matrix` too.
     # Evidence is computed once per distinct row of a group ("unit"), units in order of first copy.
-    unit = row_units(similarity.matrix, pos_row)
+    # `units`, when given, numbers each row's distinct vector already (the sparse join's units).
+    unit = row_units(similarity.matrix, pos_row) if units is None else units[pos_row]
     key = pos_group * (int(unit.max(initial=0)) + 1) + unit
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     by_first = np.argsort(first, kind="stable")
@@ -237,7 +235,7 @@ def build_clusters(
     member_order = np.lexsort((pos_row, -np.round(to_rep, _TIE_DECIMALS), ~is_rep, pos_group))
     weakest_order = np.lexsort((-pos_row, is_rep, np.round(mean_to_others, _TIE_DECIMALS), pos_group))
     rows_, to_rep_, mean_ = pos_row.tolist(), to_rep.tolist(), mean_to_others.tolist()
-    drafts: list[tuple[tuple, Cluster]] = []
+    drafts: list[tuple[tuple, tuple]] = []
     for g in range(groups):
         span = range(int(starts[g]), int(starts[g] + sizes[g]))
         rep = int(rep_row[g])
@@ -248,11 +246,11 @@ def build_clusters(
         weakest_row = rows_[int(weakest_order[span.start])]
         weakest = next(m for m in members if m.index == weakest_row)
         kind, agencies = _kind([m.submission for m in members], has_agency, agency_of)
-        cluster = Cluster(0, members, kind, agencies, group_keywords[g], float(cohesion[g]), weakest)
         # Proposals first: more agencies, then tighter, then larger; the representative breaks ties.
-        drafts.append(((-len(agencies), -round(float(cohesion[g]), _TIE_DECIMALS), -len(members), rep), cluster))
+        drafts.append(((-len(agencies), -round(float(cohesion[g]), _TIE_DECIMALS), -len(members), rep),
+                       (members, kind, agencies, group_keywords[g], float(cohesion[g]), weakest)))
     drafts.sort(key=lambda d: d[0])
-    clusters = [replace(c, cluster_id=number) for number, (_, c) in enumerate(drafts, start=1)]
+    clusters = [Cluster(number, *fields) for number, (_, fields) in enumerate(drafts, start=1)]
     for i in np.flatnonzero(size_of[labels] == 1).tolist():
         clusters.append(_singleton(len(clusters) + 1, i, submissions[i], has_agency, agency_of))
     return clusters
