@@ -99,3 +99,45 @@ def test_the_join_s_units_give_the_clusters_their_own_keys_give() -> None:
     theirs = build_clusters(prepared.clustered, words, terms, prepared.similarity, labels, **common)
     ours = build_clusters(prepared.clustered, words, terms, prepared.similarity, labels, units=prepared.join.unit_of, **common)
     assert ours == theirs
+
+
+def _groups_case(draw):  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    n = draw(st.integers(2, 40))
+    width = 6
+    rows = np.array(draw(st.lists(st.lists(st.sampled_from([0.0, 0.0, 0.2, 0.5, 1.0]), min_size=width, max_size=width), min_size=n, max_size=n)))
+    rows[:, 0] += 0.01  # no empty row
+    copies = draw(st.lists(st.integers(0, n - 1), max_size=4))
+    rows = np.vstack([rows, rows[copies]]) if copies else rows
+    rows = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    labels = np.array(draw(st.lists(st.integers(0, draw(st.integers(1, 6))), min_size=len(rows), max_size=len(rows))))
+    representatives = draw(st.sets(st.integers(0, len(rows) - 1), max_size=2))
+    dense = draw(st.booleans())
+    return rows, labels, representatives, dense
+
+
+def test_groups_of_one_size_at_a_time_give_what_the_loop_gives() -> None:
+    # Proposals without copies or an earlier representative are computed a size at a time: the
+    # same cohesion, medoid, similarities to it and means, to the bit, as one group at a time;
+    # groups of up to 40 tasks (numpy adds more than 8 numbers pairwise) and ties.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.composite(_groups_case)())
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        rows, labels, representatives, dense = case
+        subs = [sub(k + 1, "기관" + str(k % 3), f"과제 {k}") for k in range(len(rows))]
+        matrix = sp.csr_matrix(rows)
+        similarity = Similarity(matrix, np.round(rows @ rows.T, 9) if dense else None)
+        terms = np.array([f"t{j}" for j in range(rows.shape[1])], dtype=object)
+        common = dict(keywords=3, has_agency=True, representatives=representatives)
+        batched = build_clusters(subs, matrix, terms, similarity, labels, **common)
+        one_by_one = build_clusters(subs, matrix, terms, similarity, labels, batched=False, **common)
+        assert batched == one_by_one
+        for a, b in zip(batched, one_by_one, strict=True):  # == on floats: also the bits
+            assert np.array([a.cohesion, *(m.similarity for m in a.members), *(m.mean_similarity for m in a.members)]).tobytes() == \
+                np.array([b.cohesion, *(m.similarity for m in b.members), *(m.mean_similarity for m in b.members)]).tobytes()
+
+    check()

@@ -149,6 +149,7 @@ def build_clusters(
     agency_of: Callable[[str], str] = _same,
     representatives: Collection[int] = (),
     units: np.ndarray | None = None,
+    batched: bool = True,
 ) -> list[Cluster]:
     """Submissions must be in canonical order (sorted by Submission.sort_key) matching the matrix rows.
     A group holding one of `representatives` (row indices: merged groups' earlier representatives)
@@ -195,7 +196,15 @@ def build_clusters(
     rep_row = np.empty(groups, dtype=np.int64)
     kept = np.zeros(len(labels), dtype=bool)
     kept[list(representatives)] = True
+    own_rep = np.bincount(pos_group, weights=kept[pos_row], minlength=groups) > 0
+    plain = (np.diff(unit_start) == sizes) & ~own_rep  # no copies, no representative decided earlier
+    done = np.zeros(groups, dtype=bool)
+    if batched:
+        done = plain
+        _plain_groups(blocks, np.flatnonzero(plain), sizes, starts, pos_row, unit_first, unit_start, to_rep, mean_to_others, cohesion, rep_row)
     for g, block in enumerate(blocks):
+        if done[g]:
+            continue
         np.fill_diagonal(block, 1.0)
         size, units = int(sizes[g]), int(unit_start[g + 1] - unit_start[g])
         if units == size:  # no copies: sums in the order they always had
@@ -254,6 +263,27 @@ def build_clusters(
     for i in np.flatnonzero(size_of[labels] == 1).tolist():
         clusters.append(_singleton(len(clusters) + 1, i, submissions[i], has_agency, agency_of))
     return clusters
+
+
+def _plain_groups(
+    blocks: list[np.ndarray], plain: np.ndarray, sizes: np.ndarray, starts: np.ndarray, pos_row: np.ndarray, unit_first: np.ndarray,
+    unit_start: np.ndarray, to_rep: np.ndarray, mean_to_others: np.ndarray, cohesion: np.ndarray, rep_row: np.ndarray,
+) -> None:
+    """build_clusters' loop for groups without copies or an earlier representative, all groups of
+    one size at a time (most proposals are of two to five tasks, 12,000 of them at 85,856 rows):
+    the same sums over the same contiguous rows, so the same bits (a test compares with the loop)."""
+    for size in np.unique(sizes[plain]).tolist():
+        group = plain[sizes[plain] == size]
+        stacked = np.stack([blocks[g] for g in group.tolist()])
+        every = np.arange(size)
+        stacked[:, every, every] = 1.0
+        means = (stacked.sum(axis=2) - 1.0) / (size - 1)
+        cohesion[group] = (stacked.reshape(len(group), size * size).sum(axis=1) - size) / (size * (size - 1))
+        rep = np.argmax(np.round(means, _TIE_DECIMALS), axis=1)
+        rep_row[group] = pos_row[unit_first[unit_start[group] + rep]]
+        at = starts[group][:, None] + every  # each group's positions: its units in order
+        to_rep[at] = stacked[np.arange(len(group)), :, rep]
+        mean_to_others[at] = means
 
 
 def proposal_key(cluster: Cluster) -> str:
