@@ -35,11 +35,14 @@ def part_forest(part: Pairs) -> tuple[np.ndarray, np.ndarray]:
     from scipy.sparse.csgraph import connected_components
 
     row, col = part[0], part[1]
-    touched = np.unique(np.concatenate([row, col]))
-    if len(touched) == 0:
+    if len(row) == 0:
         return _NONE, _NONE
-    graph = sp.coo_matrix((np.ones(len(row), dtype=np.int8), (np.searchsorted(touched, row), np.searchsorted(touched, col))),
-                          shape=(len(touched), len(touched)))
+    # The units it touches, ascending, and their places: a count and a lookup, not a sort.
+    span = int(max(row.max(), col.max())) + 1
+    touched = np.flatnonzero(np.bincount(row, minlength=span) + np.bincount(col, minlength=span))
+    place = np.zeros(int(touched[-1]) + 1, dtype=np.int64)
+    place[touched] = np.arange(len(touched))
+    graph = sp.coo_matrix((np.ones(len(row), dtype=np.int8), (place[row], place[col])), shape=(len(touched), len(touched)))
     label = connected_components(graph, directed=False)[1]
     _, first = np.unique(label, return_index=True)
     root = touched[first][label]  # touched ascends: a component's first unit is its lowest

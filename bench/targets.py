@@ -1,0 +1,103 @@
+"""Issue #12's targets, measured side by side in one run: start-up, the sample against its floor,
+the 85,856 petition titles warm and cold, the review workbook against the CSV, and the tokenise
+stage with one and two processes. Optionally an older tree alongside, alternating run by run.
+
+    python bench/targets.py [--rounds 3] [--old /tmp/old/src]
+
+Every figure is a whole `taskdedup` process under /usr/bin/time (wall seconds, peak RSS); stage
+seconds come from `-v`. Commands alternate within each round, so drift on a shared machine hits
+all alike; the table gives medians. Needs ../shared/datasets (the petitions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = Path(os.environ.get("TASKDEDUP_DATASETS", ROOT.parent / "shared" / "datasets"))
+SAMPLE = ROOT / "data" / "samples" / "survey_2018.xlsx"
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
+    done = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M", *command], env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    seconds, kb = done.stderr.rsplit("@@ ", 1)[1].split()
+    return float(seconds), int(kb), done.stderr
+
+
+def stage(stderr: str, name: str) -> float:
+    found = re.search(rf"{name} ([0-9.]+) s", stderr)
+    return float(found.group(1)) if found else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--old", type=Path, help="the src/ folder of a tree to run alongside")
+    args = parser.parse_args()
+    petitions = DATASETS / "petitions_2019_2021" / "petition_data.csv"
+    if not petitions.exists():
+        raise SystemExit(f"{petitions} not found")
+    trees = {"new": ROOT / "src"} | ({"old": args.old} if args.old else {})
+    figures: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    stages: dict[tuple[str, str], list[float]] = {}
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        titles = work / "petitions.csv"
+        with petitions.open(encoding="utf-8") as source, titles.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["번호", "제목"])
+            writer.writerows([r["id"], r["title"]] for r in csv.DictReader(source))
+        for name, src in trees.items():  # a warm cache for each tree, and numba's compiled kernels
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            for source in (titles, SAMPLE):
+                timed([py, "-m", "taskdedup", "cluster", str(source), "-q", "--cache-dir", str(work / f"cache-{name}"), "-o", "w.csv"], env, work)
+        for round_ in range(args.rounds):
+            for name, src in trees.items():
+                env = {**os.environ, "PYTHONPATH": str(src)}
+                td = [py, "-m", "taskdedup"]
+                warm = ["--cache-dir", str(work / f"cache-{name}")]
+                runs = {
+                    "--version": td + ["--version"],
+                    "floor: import pandas, sklearn.feature_extraction.text": [py, "-c", "import pandas, sklearn.feature_extraction.text"],
+                    "sample, 52 rows": td + ["cluster", str(SAMPLE), "-q", *warm, "-o", "s.csv"],
+                    "sample, 52 rows, --no-cache": td + ["cluster", str(SAMPLE), "-q", "--no-cache", "-o", "s.csv"],
+                    "petitions warm, -o m.csv": td + ["cluster", str(titles), "-q", *warm, "-o", f"{name}-m.csv"],
+                    "petitions warm, -o r.xlsx": td + ["cluster", str(titles), "-q", *warm, "-o", f"{name}-r.xlsx"],
+                    "petitions cold, --jobs 1": td + ["cluster", str(titles), "-v", "--no-cache", "--jobs", "1", "-o", f"{name}-c1.csv"],
+                    "petitions cold, --jobs 2": td + ["cluster", str(titles), "-v", "--no-cache", "--jobs", "2", "-o", f"{name}-c2.csv"],
+                }
+                for label, command in runs.items():
+                    seconds, kb, err = timed(command, env, work)
+                    figures.setdefault((name, label), []).append((seconds, kb))
+                    if "cold" in label:
+                        stages.setdefault((name, label), []).append(stage(err, "tokenise"))
+            print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+        same = all((work / f"{n}-m.csv").read_bytes() == (work / f"{n}-c{j}.csv").read_bytes() for n in trees for j in (1, 2))
+    print(f"{args.rounds} alternating rounds, medians; warm, cold and --jobs CSVs identical: {same}\n")
+    print("| run | tree | seconds | peak MB | tokenise stage s |")
+    print("|---|---|---|---|---|")
+    for (name, label), values in figures.items():
+        tokenise = f"{statistics.median(stages[(name, label)]):.2f}" if (name, label) in stages else ""
+        print(f"| {label} | {name} | {statistics.median(v[0] for v in values):.2f} | {statistics.median(v[1] for v in values) / 1024:.0f} | {tokenise} |")
+    for name in trees:
+        def med(label: str) -> float:
+            return statistics.median(v[0] for v in figures[(name, label)])
+
+        print(f"\n{name}: sample / floor x{med('sample, 52 rows') / med('floor: import pandas, sklearn.feature_extraction.text'):.2f}; "
+              f"xlsx / csv x{med('petitions warm, -o r.xlsx') / med('petitions warm, -o m.csv'):.2f}; "
+              f"tokenise --jobs 1 / --jobs 2 x{statistics.median(stages[(name, 'petitions cold, --jobs 1')]) / statistics.median(stages[(name, 'petitions cold, --jobs 2')]):.2f}")
+
+
+if __name__ == "__main__":
+    main()
