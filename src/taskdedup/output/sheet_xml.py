@@ -42,9 +42,10 @@ def attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "&#xA;")
 
 
-def cell_texts(values: Sequence[str]) -> list[str]:
+def cell_texts(values: Sequence[str]) -> tuple[list[str], bool]:
     """Strings as a cell's <t> holds them: control characters as spaces (XML cannot hold them),
-    a carriage return as Excel's _x000D_, XML's three special characters escaped."""
+    a carriage return as Excel's _x000D_, XML's three special characters escaped; and whether
+    any of them starts or ends with a space or a line break (it then needs xml:space)."""
     shown = [v if v.isprintable() else CONTROL_CHARACTERS.sub(" ", v) for v in values]
     joined = _SEPARATOR.join(shown)
     if "_x" in joined:
@@ -53,7 +54,10 @@ def cell_texts(values: Sequence[str]) -> list[str]:
         joined = joined.replace("\r", "_x000D_")
     if "&" in joined or "<" in joined or ">" in joined:
         joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return joined.split(_SEPARATOR) if values else []
+    if not values:
+        return [], False
+    edges = bool(_SPACE_AT_EDGE.search(_SEPARATOR + joined + _SEPARATOR))
+    return joined.split(_SEPARATOR), edges
 
 
 def _preserve(text: str) -> str:
@@ -73,42 +77,46 @@ class Styles:
 
 
 def _column_cells(
-    values: list[Any], j: int, first_row: int, styles: Styles, filled: list[tuple[int, list[int]]], links: dict[int, tuple[int, int]],
+    values: list[Any], j: int, first_row: int, styles: Styles, own: list[list[int] | None], links: list[tuple[int, int]],
 ) -> list[str]:
     """The <c> elements of column j for data rows first_row, first_row + 1, ... ("" for no cell);
-    `filled`: (place in `values`, style per column) of the rows with a fill. A column mostly holds
-    one kind of value: numbers and texts are written by one comprehension each."""
+    `own`: each row's styles when it has a fill of its own, else None; `links`: (data row, style)
+    of this column's link cells. A column mostly holds one kind of value: numbers and texts are
+    written by one comprehension each, and empty cells looked for only when there are some."""
     letter = column_name(j)
-    s = [styles.column[j]] * len(values)
-    blank = [styles.styled[j]] * len(values)  # an empty cell is written when it has a style of its own
-    for k, own in filled:
-        s[k], blank[k] = own[j], True
+    plain = styles.column[j]
+    s = [plain if r is None else r[j] for r in own] if styles.rows else [plain] * len(values)
     rows = range(first_row + 2, first_row + 2 + len(values))
     kinds = set(map(type, values))
     if kinds <= {int, float}:
         return [f'<c r="{letter}{r}" s="{style}"><v>{v:.16G}</v></c>' for r, style, v in zip(rows, s, values, strict=True)]
-    out = [f'<c r="{letter}{r}" s="{style}"/>' if b else "" for r, style, b in zip(rows, s, blank, strict=True)]
-    if not kinds <= {str, type(None)}:
-        for k, v in enumerate(values):
-            if isinstance(v, bool):
-                out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}" t="b"><v>{int(v)}</v></c>'
-            elif isinstance(v, int | float):
-                out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}"><v>{v:.16G}</v></c>'
-            elif v is not None and type(v) is not str:
-                values[k] = str(v)
-    texts = [k for k, v in enumerate(values) if type(v) is str and v]
-    if not texts:
-        return out
+    if kinds == {str} and "" not in values:  # text in every row
+        texts: Sequence[int] = range(len(values))
+        out = [""] * len(values)
+    else:
+        blank = styles.styled[j]  # an empty cell is written when it has a style of its own
+        out = [f'<c r="{letter}{r}" s="{style}"/>' if blank or r_own is not None else ""
+               for r, style, r_own in zip(rows, s, own, strict=True)] if styles.rows or blank else [""] * len(values)
+        if not kinds <= {str, type(None)}:
+            for k, v in enumerate(values):
+                if isinstance(v, bool):
+                    out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}" t="b"><v>{int(v)}</v></c>'
+                elif isinstance(v, int | float):
+                    out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}"><v>{v:.16G}</v></c>'
+                elif v is not None and type(v) is not str:
+                    values[k] = str(v)
+        texts = [k for k, v in enumerate(values) if type(v) is str and v]
+        if not texts:
+            return out
     for k in [k for k in texts if values[k].startswith(FORMULA_START)]:  # Excel's own quote prefix: shown as typed, never run
         s[k] = styles.quoted(j, first_row + k)
-    for i, (column, style) in links.items():
-        if column == j and 0 <= i - first_row < len(values):
-            s[i - first_row] = style
-    escaped = cell_texts([values[k] for k in texts])
-    if _SPACE_AT_EDGE.search(_SEPARATOR + _SEPARATOR.join(escaped) + _SEPARATOR):
+    for i, style in links:
+        s[i - first_row] = style
+    escaped, edges = cell_texts([values[k] for k in texts] if isinstance(texts, list) else values)
+    if edges:
         for k, text in zip(texts, escaped, strict=True):
             out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}" t="inlineStr"><is><t{_preserve(text)}>{text}</t></is></c>'
-    elif len(texts) == len(values):  # text in every row: one comprehension
+    elif len(texts) == len(values):
         out = [f'<c r="{letter}{r}" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>' for r, style, text in zip(rows, s, escaped, strict=True)]
     else:
         for k, text in zip(texts, escaped, strict=True):
@@ -118,7 +126,7 @@ def _column_cells(
 
 def header_row(names: Sequence[str], style: int, height: float | None, extras: Sequence[tuple[int, str]] = ()) -> str:
     cells = [(j, f'<c r="{column_name(j)}1" s="{style}" t="inlineStr"><is><t{_preserve(t)}>{t}</t></is></c>')
-             for j, t in enumerate(cell_texts(names))]
+             for j, t in enumerate(cell_texts(names)[0])]
     return _row(0, height, cells + list(extras))
 
 
@@ -135,7 +143,7 @@ def extra_cell(row: int, column: int, value: Any, style: int | None) -> tuple[in
         return column, f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
         return column, f'<c r="{ref}"{s}><v>{value:.16G}</v></c>'
-    text = cell_texts([str(value)])[0]
+    text = cell_texts([str(value)])[0][0]
     return column, f'<c r="{ref}"{s} t="inlineStr"><is><t{_preserve(text)}>{text}</t></is></c>'
 
 
@@ -150,8 +158,9 @@ def data_rows(
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
         columns = [list(c) for c in zip(*chunk, strict=True)]
-        filled = [(i - start, styles.rows[i]) for i in range(start, start + len(chunk)) if i in styles.rows]
-        cells = [_column_cells(columns[j], j, start, styles, filled, links) for j in range(width)]
+        own = [styles.rows.get(i) for i in range(start, start + len(chunk))] if styles.rows else [None] * len(chunk)
+        here = [(i, column, style) for i, (column, style) in links.items() if start <= i < start + len(chunk)]
+        cells = [_column_cells(columns[j], j, start, styles, own, [(i, style) for i, column, style in here if column == j]) for j in range(width)]
         out = []
         for k, row_cells in enumerate(zip(*cells, strict=True)):
             i = start + k

@@ -244,16 +244,12 @@ def row_heights(spec: SheetSpec) -> dict[int, float]:
     sized = spec.print_columns or len(spec.headers)
     # A cell of at most this many characters fits one line whatever its script (two columns a character).
     wrapped = [(j - 1, spec.headers[j - 1][1], int(spec.headers[j - 1][1] * 0.9) // 2) for j in sorted(spec.wrap) if j <= sized]
-    heights: dict[int, float] = {}
-    for i, values in enumerate(spec.rows):
-        lines = 1
-        for j, width, short in wrapped:
-            v = values[j]
-            if type(v) is str and (len(v) > short or "\n" in v):
-                lines = max(lines, lines_needed(v, width))
-        if lines > 1:
-            heights[i] = LINE_POINTS * min(lines, MAX_LINES)
-    return heights
+    lines: dict[int, int] = {}
+    for j, width, short in wrapped:  # a column at a time: most cells are short and are passed over in one comprehension
+        column = [values[j] for values in spec.rows]
+        for i in [i for i, v in enumerate(column) if type(v) is str and (len(v) > short or "\n" in v)]:
+            lines[i] = max(lines.get(i, 1), lines_needed(column[i], width))
+    return {i: LINE_POINTS * min(n, MAX_LINES) for i, n in sorted(lines.items()) if n > 1}
 
 
 def workbook_bytes(
