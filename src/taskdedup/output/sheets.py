@@ -9,10 +9,12 @@ rows several times faster than openpyxl built them cell by cell, and imports in 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from collections.abc import Callable, Iterator
 from typing import Any
+
+from taskdedup.output.package import filled
 
 
 HEADER_FILL = "#305496"
@@ -80,6 +82,7 @@ class Formats:
     def __init__(self, book: Any) -> None:
         self.book = book
         self.sheet_class = _table_sheet()
+        self.rows: dict[bytes, Iterator[str]] = {}  # each table sheet's placeholder -> its data rows
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.header = book.add_format({"bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": HEADER_FILL, "valign": "vcenter", "text_wrap": True})
 
@@ -115,7 +118,7 @@ def _table_sheet() -> type:
     class TableSheet(Worksheet):  # type: ignore[misc]
         dimension = "A1"
         header = ""
-        rows: Iterator[str] = iter(())
+        placeholder = ""  # where the data rows go (package.py puts them there, deflating as they come)
         hyperlinks_xml = ""
 
         def _write_dimension(self) -> None:
@@ -124,8 +127,7 @@ def _table_sheet() -> type:
         def _write_sheet_data(self) -> None:
             self.fh.write("<sheetData>")
             self.fh.write(self.header)
-            for part in self.rows:
-                self.fh.write(part)
+            self.fh.write(self.placeholder)
             self.fh.write("</sheetData>")
 
         def _write_hyperlinks(self) -> None:
@@ -177,9 +179,15 @@ def _write_cells(ws: Any, formats: Formats, spec: SheetSpec, plain: list[Any]) -
         column[decision] = indices(DECISION_FILL)[decision]
     filled = {fill: indices(fill) for fill in sorted(set(spec.row_fills.values()))}
 
+    # Text Excel must not run as a formula takes its cell's style with a quote prefix. The rows are
+    # written after XlsxWriter has written the styles (package.py), so every such style a cell may
+    # need is registered now: one per column and fill.
+    fills = [None, *filled, *([DECISION_FILL] if decision >= 0 else [])]
+    quote = {(j, fill): int(formats.get(j + 1 in spec.wrap, fill, spec.number_formats.get(j + 1), True)._get_xf_index())
+             for j in range(width) for fill in fills}
+
     def quoted(j: int, i: int) -> int:
-        fill = spec.row_fills.get(i) or (DECISION_FILL if j == decision else None)
-        return int(formats.get(j + 1 in spec.wrap, fill, spec.number_formats.get(j + 1), True)._get_xf_index())
+        return quote[j, spec.row_fills.get(i) or (DECISION_FILL if j == decision else None)]
 
     styles = sheet_xml.Styles(column=column, rows={i: filled[fill] for i, fill in spec.row_fills.items()},
                               styled=[j == decision for j in range(width)], quoted=quoted)
@@ -189,7 +197,8 @@ def _write_cells(ws: Any, formats: Formats, spec: SheetSpec, plain: list[Any]) -
     for row, col, value in spec.cells:
         extras.setdefault(row - 1, []).append(sheet_xml.extra_cell(row, col, value, column[col] if col < width else None))
     ws.header = sheet_xml.header_row([name for name, _ in spec.headers], formats.header._get_xf_index(), header_height(spec), extras.pop(-1, []))
-    ws.rows = sheet_xml.data_rows(spec.rows, styles, row_heights(spec), links, extras)
+    ws.placeholder = f"<!--taskdedup rows {len(formats.rows)}-->"
+    formats.rows[ws.placeholder.encode()] = sheet_xml.data_rows(spec.rows, styles, row_heights(spec), links, extras)
     last_row = max([len(spec.rows), *(row for row, _, _ in spec.cells)])
     last_column = max([width - 1, *(col for _, col, _ in spec.cells)])
     ws.dimension = f"A1:{sheet_xml.column_name(last_column)}{last_row + 1}" if last_row or last_column else "A1"
@@ -271,4 +280,4 @@ def workbook_bytes(
     book.close()
     # Reproducible as written: XlsxWriter dates every zip entry 1980-01-01 and the document
     # properties with `created`.
-    return buffer.getvalue()
+    return filled(buffer.getvalue(), formats.rows) if formats.rows else buffer.getvalue()

@@ -1,0 +1,46 @@
+"""Rows streamed into a written .xlsx package (output/package.py): the same bytes as the part
+written whole, and a failure while making them is raised, never a hang or a half-made file."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskdedup.output.package import filled
+
+
+def package(parts: dict[str, str]) -> bytes:
+    """A zip as XlsxWriter writes one: dated 1980-01-01, deflated, in the given order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            entry = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(entry, text.encode("utf-8"))
+    return out.getvalue()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(alphabet="<>/ab가나\n", max_size=300), max_size=30))
+def test_rows_streamed_in_give_the_bytes_of_the_part_written_whole(chunks: list[str]) -> None:
+    rows = "".join(chunks)
+    whole = package({"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": f"<sheetData><row/>{rows}</sheetData>",
+                     "xl/styles.xml": "<styleSheet/>"})
+    marked = package({"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": "<sheetData><row/><!--rows 0--></sheetData>",
+                      "xl/styles.xml": "<styleSheet/>"})
+    assert filled(marked, {b"<!--rows 0-->": iter(chunks)}) == whole
+
+
+def test_a_failure_while_making_rows_is_raised() -> None:
+    def rows() -> Iterator[str]:
+        yield "<row/>" * 1000
+        raise ValueError("no more rows")
+
+    marked = package({"xl/worksheets/sheet1.xml": "<sheetData><!--rows 0--></sheetData>"})
+    with pytest.raises(ValueError, match="no more rows"):
+        filled(marked, {b"<!--rows 0-->": rows()})
