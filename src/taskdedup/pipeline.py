@@ -85,6 +85,7 @@ class Prepared:
     tree: MergeTree  # merge scores are mixed similarities; thresholds are probabilities (cut())
     min_threshold: float  # the tree can be cut at any threshold (probability) at or above this
     join: Join | None = None  # the sparse path's similar pairs, for near misses
+    engine: Engine | None = None  # where the work ran; a Dask engine must stay open until assemble (its workers hold the pairs)
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -356,6 +357,7 @@ def prepare(
         tree=tree,
         min_threshold=lowest_threshold if not dense else 0.0,
         join=None if dense else join,
+        engine=engine,
         notices=notices,
         timings=timings,
     )
@@ -377,7 +379,9 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
         if decisions is not None:
             labels, attached, representatives = constrain(labels, [s.row_id for s in prepared.clustered], decisions, notices)
         words, word_terms = prepared.vectors.word_part()
-        clusters = build_clusters(
+        # The engine that prepared the tree makes the proposals (a Dask engine on its workers, a
+        # part of the groups each); without one, here.
+        clusters = (prepared.engine.proposals if prepared.engine is not None else build_clusters)(
             prepared.clustered,
             words,
             word_terms,

@@ -140,7 +140,9 @@ def prepare_input(
     if engine is not None:
         return prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=engine)
     with started_engine(opts, quiet) as started:
-        return prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=started)
+        prepared = prepare(table, settings, min_threshold=min_threshold, progress=progress, jobs=opts.jobs, cache=token_cache(opts), engine=started)
+    prepared.engine = None  # closed: proposals from this are made here
+    return prepared
 
 
 def say_columns(err: Console, columns_line: str, notices: list[str], quiet: bool) -> None:

@@ -10,7 +10,7 @@ is built, the engine says where the work runs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from taskdedup.text.tokenizers import Tokenizer
 
 if TYPE_CHECKING:
     from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
+    from taskdedup.review.proposals import Cluster
 
 
 class Engine(Protocol):
@@ -43,6 +44,11 @@ class Engine(Protocol):
         """The merge chain's merges and distances over `units` (a ChainTask without its pairs)
         with the join's pairs (clustering/sparse.py chain_merges); an engine may run whole
         connected components apart (clustering/components.py)."""
+        ...
+
+    def proposals(self, *args: Any, **kwargs: Any) -> list[Cluster]:
+        """review/proposals.py build_clusters(*args, **kwargs): here, or a part of the groups per
+        task (review/apart.py), merged into the same list."""
         ...
 
     def close(self) -> None: ...

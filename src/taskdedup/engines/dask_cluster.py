@@ -12,15 +12,19 @@ elsewhere by the scheduler, and being a pure function of its chunk it gives the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from operator import getitem
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from taskdedup.clustering.sparse import CHUNK_ROWS, ChainTask, Join, JoinArrays, LocalPairs, Pairs, PairSet, chain_merges, join_block
+from taskdedup.clustering.tree import Similarity
 from taskdedup.errors import TaskdedupError
+from taskdedup.input.submissions import Submission
 from taskdedup.messages import msg
+from taskdedup.review.proposals import Cluster
 from taskdedup.text.embeddings import EMBEDDERS, Embedder
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
@@ -212,6 +216,26 @@ class DaskEngine:
         # results with it, which the scheduler can compute again only from tasks it still knows.
         merges = self._gather(chains, [size for _, size in shape], report)
         return cc.combine(shape, merges, units.first_node)
+
+    def proposals(
+        self, submissions: Sequence[Submission], words: sp.csr_matrix, terms: np.ndarray, similarity: Similarity, labels: np.ndarray, *,
+        keywords: int, has_agency: bool, agency_of: Callable[[str], str], representatives: Collection[int] = (), units: np.ndarray | None = None,
+    ) -> list[Cluster]:
+        """The proposals' evidence on the workers, whole groups per task, about four tasks per
+        worker (review/apart.py: merged, the list one run makes). A small input's dense
+        similarities stay here, as its whole run does."""
+        from taskdedup.review import apart
+        from taskdedup.review.proposals import build_clusters
+
+        if similarity.dense is not None:
+            return build_clusters(submissions, words, terms, similarity, labels, keywords=keywords, has_agency=has_agency, agency_of=agency_of,
+                                  representatives=representatives, units=units)
+        parts = apart.tasks(submissions, words, similarity, labels, 4 * self._workers(), representatives, units)
+        shared_terms = self.client.scatter(terms, broadcast=True)
+        futures = self.client.map(apart.run, parts, terms=shared_terms, keywords=keywords, has_agency=has_agency, agency_of=agency_of,
+                                  key="proposals", pure=False)
+        del parts  # on their way to the scheduler
+        return apart.merge(self._gather(futures, [1] * len(futures), None), submissions, labels, has_agency, agency_of)
 
     def _wait(self, futures: list[Any], sizes: list[int], report: Callable[[int], None] | None) -> None:
         """Wait for the tasks, reporting the work done as each finishes; results stay where they are."""

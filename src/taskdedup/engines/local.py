@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from taskdedup.text.tokens import tokens_parallel
 
 if TYPE_CHECKING:
     from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
+    from taskdedup.review.proposals import Cluster
 
 
 class LocalEngine:
@@ -39,6 +40,11 @@ class LocalEngine:
         # One run over all units: on one machine nothing is gained by splitting it.
         merged, distances, _ = chain_merges(units.with_pairs(join.pairs.arrays()), lambda stage, done, total: report(done))
         return merged, distances
+
+    def proposals(self, *args: Any, **kwargs: Any) -> list[Cluster]:
+        from taskdedup.review.proposals import build_clusters
+
+        return build_clusters(*args, **kwargs)
 
     def close(self) -> None:
         pass

@@ -59,11 +59,11 @@ class Cluster:
         return self.size > 1
 
 
-def _same(name: str) -> str:
+def same_name(name: str) -> str:
     return name
 
 
-def _kind(members: Sequence[Submission], has_agency: bool, agency_of: Callable[[str], str] = _same) -> tuple[str, tuple[str, ...]]:
+def _kind(members: Sequence[Submission], has_agency: bool, agency_of: Callable[[str], str] = same_name) -> tuple[str, tuple[str, ...]]:
     if len(members) == 1:
         return SINGLETON, tuple(agency_of(a) for a in (members[0].agency,) if a)
     agencies = tuple(sorted({agency_of(m.agency) for m in members if m.agency}))
@@ -131,7 +131,7 @@ def top_terms_per_row(
     return [tuple(taken[begin:end]) for begin, end in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
 
 
-def _singleton(number: int, index: int, submission: Submission, has_agency: bool, agency_of: Callable[[str], str]) -> Cluster:
+def singleton(number: int, index: int, submission: Submission, has_agency: bool, agency_of: Callable[[str], str]) -> Cluster:
     kind, agencies = _kind((submission,), has_agency, agency_of)
     # A task on its own needs no keywords: they are shown for proposals and themes only.
     return Cluster(number, (Member(index, submission, 1.0, 1.0, ()),), kind, agencies, (), 1.0, None)
@@ -146,7 +146,7 @@ def build_clusters(
     *,
     keywords: int,
     has_agency: bool,
-    agency_of: Callable[[str], str] = _same,
+    agency_of: Callable[[str], str] = same_name,
     representatives: Collection[int] = (),
     units: np.ndarray | None = None,
     batched: bool = True,
@@ -255,14 +255,19 @@ def build_clusters(
         weakest_row = rows_[int(weakest_order[span.start])]
         weakest = next(m for m in members if m.index == weakest_row)
         kind, agencies = _kind([m.submission for m in members], has_agency, agency_of)
-        # Proposals first: more agencies, then tighter, then larger; the representative breaks ties.
-        drafts.append(((-len(agencies), -round(float(cohesion[g]), _TIE_DECIMALS), -len(members), rep),
+        drafts.append((order_key(len(agencies), float(cohesion[g]), len(members), rep),
                        (members, kind, agencies, group_keywords[g], float(cohesion[g]), weakest)))
     drafts.sort(key=lambda d: d[0])
     clusters = [Cluster(number, *fields) for number, (_, fields) in enumerate(drafts, start=1)]
     for i in np.flatnonzero(size_of[labels] == 1).tolist():
-        clusters.append(_singleton(len(clusters) + 1, i, submissions[i], has_agency, agency_of))
+        clusters.append(singleton(len(clusters) + 1, i, submissions[i], has_agency, agency_of))
     return clusters
+
+
+def order_key(agencies: int, cohesion: float, size: int, representative: int) -> tuple[int, float, int, int]:
+    """Where a proposal goes in the list: more agencies, then tighter, then larger first; the
+    representative's row breaks ties."""
+    return (-agencies, -round(cohesion, _TIE_DECIMALS), -size, representative)
 
 
 def _plain_groups(
