@@ -83,6 +83,41 @@ def test_repeated_texts_are_tokenised_once(tmp_path: Path, monkeypatch: pytest.M
 
 
 
+def test_the_same_input_again_is_one_entry_and_a_changed_one_goes_text_by_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskdedup.text.normalize import normalize
+
+    texts = [normalize(t) for t in read_table(str(SAMPLES / "survey_2018.csv")).frame["과제내용"]]
+    texts = texts[:20] + texts[:3] + ["", *texts[20:30]]  # copies and an empty text
+    cache = TokenCache(tmp_path / "c")
+    expected = features.cached_tokens(texts, MecabTokenizer(), builtin(), 1, cache, lambda *a: None, [])
+
+    seen: list[str] = []
+    original = features.tokens_of
+    monkeypatch.setattr(features, "tokens_of", lambda chunk, *a: seen.extend(chunk) or original(chunk, *a))
+    looked_up: list[int] = []
+    get_many = TokenCache.get_many
+    monkeypatch.setattr(TokenCache, "get_many", lambda self, keys: looked_up.append(len(keys)) or get_many(self, keys))
+    again = features.cached_tokens(texts, MecabTokenizer(), builtin(), 1, TokenCache(tmp_path / "c"), lambda *a: None, [])
+    assert again == expected and seen == [] and looked_up == []  # one read, no text looked up or tokenised
+
+    changed = [*texts[:-1], "새로 들어온 과제 민원 챗봇"]
+    got = features.cached_tokens(changed, MecabTokenizer(), builtin(), 1, TokenCache(tmp_path / "c"), lambda *a: None, [])
+    assert seen == ["새로 들어온 과제 민원 챗봇"] and looked_up == [len(set(changed))]
+    assert got == [*expected[:-1], original(["새로 들어온 과제 민원 챗봇"], MecabTokenizer(), builtin())[0]]
+
+
+def test_only_the_latest_inputs_are_kept_whole(tmp_path: Path) -> None:
+    cache = TokenCache(tmp_path)
+    for k in range(TokenCache.RUNS_KEPT + 2):
+        cache.put_run(bytes([k]), [["과제", str(k)], []])
+    kept = [k for k in range(TokenCache.RUNS_KEPT + 2) if cache.get_run(bytes([k]), 2) is not None]
+    assert kept == list(range(2, TokenCache.RUNS_KEPT + 2))
+    assert cache.get_run(bytes([5]), 2) == [["과제", "5"], []]
+    assert cache.get_run(bytes([5]), 3) is None  # stored for another number of texts
+    cache.put_run(b"none", [])
+    assert cache.get_run(b"none", 0) == []
+
+
 def test_sqlite_file_is_a_real_database(tmp_path: Path) -> None:
     TokenCache(tmp_path).put_many([(b"k", ["a"])])
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:

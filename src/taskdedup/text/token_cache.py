@@ -32,6 +32,8 @@ class TokenCache:
     """
 
     _SEPARATOR = "\x1f"  # unit separator: never in normalised text
+    _LIST_SEPARATOR = "\x1e"  # record separator, between the lists of a whole input: never in normalised text
+    RUNS_KEPT = 4  # whole inputs kept (each duplicates its texts' entries): the latest, by writing
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / "tokens.sqlite3"
@@ -42,6 +44,7 @@ class TokenCache:
             self._db = sqlite3.connect(self.path)
             self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key BLOB PRIMARY KEY, tokens TEXT NOT NULL)")
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS runs (key BLOB PRIMARY KEY, count INTEGER NOT NULL, tokens TEXT NOT NULL)")
         except (OSError, sqlite3.Error) as exc:
             self.problem = msg("token cache {path} unavailable ({exc}); running without it", path=self.path, exc=exc)
             self._db = None
@@ -92,3 +95,31 @@ class TokenCache:
     def put_vectors(self, items: list[tuple[bytes, np.ndarray]]) -> None:
         if items:
             self._write("vectors", ((key, np.asarray(vector, dtype="<f4").tobytes()) for key, vector in items))
+
+    def get_run(self, key: bytes, count: int) -> list[list[str]] | None:
+        """The token lists of a whole input's `count` distinct texts, stored by `put_run`; None when
+        not stored (or stored for another number of texts). One read and one split instead of a
+        lookup per text: a second run over 85,856 titles spent 0.6 s on those."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT count, tokens FROM runs WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self.problem = msg("token cache {path} unreadable ({exc}); running without it", path=self.path, exc=exc)
+            return None
+        if row is None or row[0] != count:
+            return None
+        lists = [tokens.split(self._SEPARATOR) if tokens else [] for tokens in row[1].split(self._LIST_SEPARATOR)] if count else []
+        return lists if len(lists) == count else None
+
+    def put_run(self, key: bytes, lists: list[list[str]]) -> None:
+        """Store a whole input's token lists; only the latest RUNS_KEPT inputs stay."""
+        if self._db is None:
+            return
+        text = self._LIST_SEPARATOR.join(self._SEPARATOR.join(tokens) for tokens in lists)
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO runs (key, count, tokens) VALUES (?, ?, ?)", (key, len(lists), text))
+                self._db.execute("DELETE FROM runs WHERE rowid NOT IN (SELECT rowid FROM runs ORDER BY rowid DESC LIMIT ?)", (self.RUNS_KEPT,))
+        except sqlite3.Error as exc:
+            self.problem = msg("token cache {path} not written ({exc})", path=self.path, exc=exc)

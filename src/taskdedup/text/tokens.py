@@ -121,6 +121,12 @@ def cached_tokens(
         first.setdefault(text, len(first))
     distinct = list(first)
     namespace = f"{tokenizer.version}|{lexicon.fingerprint}|n{NORMALIZE_VERSION}"
+    # The same input again (the usual second run) is one entry; otherwise text by text.
+    run_key = TokenCache.key(namespace, "\x1e".join(distinct)) if cache else b""
+    whole = cache.get_run(run_key, len(distinct)) if cache else None
+    if whole is not None:
+        report("tokenising", len(distinct), len(distinct))
+        return [whole[first[text]] for text in texts]
     keys = [TokenCache.key(namespace, t) for t in distinct] if cache else []
     known = cache.get_many(keys) if cache else {}
     todo = [k for k in range(len(distinct)) if not cache or keys[k] not in known]
@@ -131,11 +137,12 @@ def cached_tokens(
     step = lambda done: report("tokenising", cached + done, total)  # noqa: E731
     fresh = engine.tokenize(todo_texts, tokenizer, lexicon, step) if engine is not None else tokens_parallel(todo_texts, tokenizer, lexicon, jobs, step)
     report("tokenising", total, total)
-    if cache:
-        cache.put_many([(keys[k], tokens) for k, tokens in zip(todo, fresh, strict=True)])
-        if cache.problem:
-            notices.append(cache.problem)
     lists: list[list[str]] = [known.get(key, []) for key in keys] if cache else [[] for _ in distinct]
     for k, tokens in zip(todo, fresh, strict=True):
         lists[k] = tokens
+    if cache:
+        cache.put_many([(keys[k], tokens) for k, tokens in zip(todo, fresh, strict=True)])
+        cache.put_run(run_key, lists)
+        if cache.problem:
+            notices.append(cache.problem)
     return [lists[first[text]] for text in texts]
