@@ -1,6 +1,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taskdedup.errors import InputError
 from taskdedup.text.lexicon import EMPTY, Lexicon, builtin, parse_lexicon
@@ -68,3 +70,58 @@ def test_broken_lexicon_files() -> None:
 
 def test_fingerprint_changes_with_content() -> None:
     assert builtin().fingerprint != builtin().extended(Lexicon.from_dict({"concepts": {"가": ["나"]}})).fingerprint
+
+
+def _leading_boundary_pattern(variants: list[str]) -> str:
+    """The trie as it was first written (a Latin start's boundary checked before its character):
+    the reference the faster form must agree with."""
+    import re
+
+    from taskdedup.text.lexicon import _LATIN, _compact
+
+    trie: dict = {}
+    for variant in variants:
+        node = trie
+        for ch in _compact(variant):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict, depth: int, last: str) -> str:
+        branches = []
+        for ch in sorted(k for k in node if k):
+            piece = re.escape(ch)
+            if depth == 0 and _LATIN.match(ch):
+                piece = r"(?<![a-z0-9])" + piece
+            elif depth > 0:
+                piece = r"\s*" + piece
+            branches.append(piece + emit(node[ch], depth + 1, ch))
+        if "" in node:
+            branches.append(r"(?![a-z0-9])" if _LATIN.match(last) else "")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie, 0, "")
+
+
+_PIECES = ["ai", "iot", "a", "챗봇", "챗", "민원", "홀몸", "어르신", " ", "  ", "x", "9", "said", "봇", "가"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.sets(st.sampled_from(["ai", "iot", "챗봇", "민원", "홀몸어르신", "a9", "봇"]), min_size=1))
+def test_the_trie_finds_what_the_reference_finds(pieces: list[str], variants: set[str]) -> None:
+    import re
+
+    from taskdedup.text.lexicon import _trie_pattern
+
+    text = "".join(pieces)
+    ordered = sorted(variants)
+    fast, reference = re.compile(_trie_pattern(ordered)), re.compile(_leading_boundary_pattern(ordered))
+    assert [(m.span(), m.group(0)) for m in fast.finditer(text)] == [(m.span(), m.group(0)) for m in reference.finditer(text)]
+
+
+def test_the_builtin_trie_starts_with_its_characters() -> None:
+    # What makes it fast: the engine can skip to a position holding a variant's first character
+    # only when every top alternative starts with a character, not with a lookbehind.
+    from taskdedup.text.lexicon import _trie_pattern
+
+    pattern = _trie_pattern(builtin().concepts)
+    assert pattern.startswith("(?:") and "|(?<!" not in pattern and not pattern.startswith("(?:(?<!")
