@@ -9,7 +9,7 @@ import typer
 from typer._click import ClickException  # Typer's own copy of Click, whose errors its parameters raise
 from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError, _join_param_hints
 
-from taskdedup import __version__
+import taskdedup
 from taskdedup.cli import language
 from taskdedup.cli.failures import error
 from taskdedup.cli.options import LangOpt
@@ -65,7 +65,7 @@ _ARGUMENTS = {"input", "first", "second", "review", "reviews", "new", "existing"
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"taskdedup {__version__}")
+        typer.echo(f"taskdedup {taskdedup.__version__}")
         raise typer.Exit()
 
 

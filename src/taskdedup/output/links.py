@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from taskdedup import __version__
+import taskdedup
 from taskdedup.messages import msg, translate
 from taskdedup.output.csvfile import csv_row
 from taskdedup.output.english import LINK_KO
@@ -80,7 +80,7 @@ def to_link_json(result: LinkResult) -> bytes:
 
     inside = result_to_dict(result.inside)
     doc = {
-        "taskdedup_version": __version__,
+        "taskdedup_version": taskdedup.__version__,
         "new": {"files": [{"file": f, "rows": n} for f, n in result.files if f in result.new_files]},
         "existing": {"files": [{"file": f, "rows": n} for f, n in result.files if f not in result.new_files]},
         "settings": {"threshold": result.settings.threshold, "check_from": result.low, "tokenizer": result.settings.tokenizer,
@@ -144,7 +144,7 @@ def to_link_xlsx(result: LinkResult, lang: str = "ko") -> bytes:
         ["신규 간 중복 묶음", summary["new_duplicate_groups"]],
         ["중복 임계값 (같은 사업일 확률)", s.threshold],
         ["확인 필요 하한 (확률)", result.low],
-        ["taskdedup 버전", __version__],
+        ["taskdedup 버전", taskdedup.__version__],
     ]
     rows.extend(["알림", translate(n, lang)] for n in result.notices)
     headers = [("번호", 12), ("과제명", 36), ("기관", 14), ("제안", 14), ("결정", 14), ("의견", 24)]

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from taskdedup import __version__
+import taskdedup
 from taskdedup.clustering.learn import STRENGTH, Scores
 from taskdedup.clustering.match import MatchModel
 from taskdedup.config import DEFAULT_THRESHOLD
@@ -54,7 +54,7 @@ def model_toml(learning: Learning, *, survey: str, sources: Sequence[str], overr
         f"midpoint = {model.midpoint}",
         "",
         "[fitted]",
-        f"taskdedup = {_text(__version__)}",
+        f"taskdedup = {_text(taskdedup.__version__)}",
         f"learned = {'true' if learned.learned else 'false'}",
         f"note = {_text(learned.reason)}",
         f"survey = {_text(Path(survey).name)}",

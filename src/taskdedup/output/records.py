@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from taskdedup import __version__
+import taskdedup
 from taskdedup.clustering.match import MatchModel
 from taskdedup.pipeline import Result, RowOutcome
 from taskdedup.quality.evaluate import Evaluation
@@ -160,7 +160,7 @@ def result_to_dict(result: Result, *, rows: bool = True) -> dict[str, Any]:
     s = result.summary
     cols = result.columns
     return {
-        "taskdedup_version": __version__,
+        "taskdedup_version": taskdedup.__version__,
         "input": {
             "file": Path(result.source).name,
             # several files read as one: each file and the rows (or forms) read from it
