@@ -144,17 +144,22 @@ class Similarity:
         return out  # type: ignore[return-value]
 
     def _small_blocks(self, groups: Sequence[np.ndarray], batch: list[int], out: list[np.ndarray | None]) -> None:
-        left = np.concatenate([np.repeat(groups[k], len(groups[k])) for k in batch])
-        right = np.concatenate([np.tile(groups[k], len(groups[k])) for k in batch])
+        # Each pair once (i < j), mirrored: a row of x*y sums the same products in the same column
+        # order as one of y*x, so the other half is the same bits; the diagonal is 1 by definition.
+        # A group of two needs one product instead of four.
+        upper = {size: np.triu_indices(size, 1) for size in {len(groups[k]) for k in batch}}
+        left = np.concatenate([groups[k][upper[len(groups[k])][0]] for k in batch])
+        right = np.concatenate([groups[k][upper[len(groups[k])][1]] for k in batch])
         values = np.asarray(self.matrix[left].multiply(self.matrix[right]).sum(axis=1)).ravel()
         values = np.clip(np.round(values, DECIMALS), 0.0, 1.0)
         offset = 0
         for k in batch:
             size = len(groups[k])
-            block = values[offset : offset + size * size].reshape(size, size).copy()
-            np.fill_diagonal(block, 1.0)
+            i, j = upper[size]
+            block = np.ones((size, size))
+            block[i, j] = block[j, i] = values[offset : offset + len(i)]
             out[k] = block
-            offset += size * size
+            offset += len(i)
 
     def pair(self, i: int, j: int) -> float:
         if self.dense is not None:
