@@ -33,10 +33,9 @@ from taskdedup.review.near_misses import NearMiss, near_misses
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters, proposal_key
 from taskdedup.review.themes import Theme, build_themes, nested_themes
 from taskdedup.text.embeddings import embed_rows, embedded_chars, first_lines
-from taskdedup.text.normalize import normalize
 from taskdedup.text.token_cache import TokenCache
 from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
-from taskdedup.text.tokens import cached_tokens
+from taskdedup.text.tokens import cached_tokens, normalised_texts
 from taskdedup.text.vectors import Vectors, vectors_for
 
 CLUSTERED = "clustered"
@@ -277,10 +276,9 @@ def prepare(
     settings = replace(settings, tokenizer=tokenizer.name)
 
     with timed(timings, "normalise"):
-        normalised: dict[str, str] = {}  # texts repeat word for word in real inputs: normalise each once
-        for s in submissions:
-            if s.text not in normalised:
-                normalised[s.text] = normalize(s.text)
+        raw = list(dict.fromkeys(s.text for s in submissions))  # texts repeat word for word in real inputs: normalise each once
+        normalised = dict(zip(raw, normalised_texts(raw, cache), strict=True))
+        del raw
         texts = [normalised[s.text] for s in submissions]
     # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
     order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())

@@ -118,6 +118,27 @@ def test_only_the_latest_inputs_are_kept_whole(tmp_path: Path) -> None:
     assert cache.get_run(b"none", 0) == []
 
 
+def test_normalised_texts_come_from_the_cache_the_second_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskdedup.text.normalize import normalize
+
+    raw = ["AI 챗봇을 활용한 <b>민원</b> 안내", "ＡＩ  상담\n서비스 &amp; 안내", "", "독거노인 돌봄"]
+    first = features.normalised_texts(raw, TokenCache(tmp_path))
+    assert first == [normalize(t) for t in raw]
+    monkeypatch.setattr(features, "normalize", lambda text: pytest.fail("normalised again"))
+    assert features.normalised_texts(raw, TokenCache(tmp_path)) == first
+    with pytest.raises(pytest.fail.Exception):
+        features.normalised_texts([*raw, "새 과제"], TokenCache(tmp_path))  # another input is normalised
+
+
+def test_a_whole_list_s_key_tells_lists_apart_whatever_their_texts_hold() -> None:
+    keys = {
+        TokenCache.key_of_all("n", texts)
+        for texts in (["a\0b", "c"], ["a", "b\0c"], ["a\x1eb", "c"], ["a", "b\x1ec"], ["ab", "c"], ["a", "bc"], [], [""], ["", ""])
+    }
+    assert len(keys) == 9
+    assert TokenCache.key_of_all("n", ["a"]) != TokenCache.key_of_all("m", ["a"])
+
+
 def test_sqlite_file_is_a_real_database(tmp_path: Path) -> None:
     TokenCache(tmp_path).put_many([(b"k", ["a"])])
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:

@@ -100,6 +100,19 @@ def tokens_parallel(
     return out
 
 
+def normalised_texts(texts: list[str], cache: TokenCache | None) -> list[str]:
+    """normalize() of each of `texts` (distinct), from the cache when the same texts were
+    normalised before: a second run over 85,856 titles spent 0.3 s normalising them again."""
+    key = TokenCache.key_of_all(f"normalised|n{NORMALIZE_VERSION}", texts) if cache else b""
+    known = cache.get_texts(key, len(texts)) if cache else None
+    if known is not None:
+        return known
+    out = [normalize(text) for text in texts]
+    if cache:
+        cache.put_texts(key, out)
+    return out
+
+
 def cached_tokens(
     texts: list[str],
     tokenizer: Tokenizer,
@@ -122,7 +135,7 @@ def cached_tokens(
     distinct = list(first)
     namespace = f"{tokenizer.version}|{lexicon.fingerprint}|n{NORMALIZE_VERSION}"
     # The same input again (the usual second run) is one entry; otherwise text by text.
-    run_key = TokenCache.key(namespace, "\x1e".join(distinct)) if cache else b""
+    run_key = TokenCache.key_of_all(namespace, distinct) if cache else b""
     whole = cache.get_run(run_key, len(distinct)) if cache else None
     if whole is not None:
         report("tokenising", len(distinct), len(distinct))
