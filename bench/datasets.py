@@ -13,6 +13,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = Path(os.environ.get("TASKDEDUP_DATASETS", ROOT.parent / "shared" / "datasets"))
+PETITIONS = DATASETS / "petitions_2019_2021" / "petition_data.csv"
+
+
+def petition_titles(folder: Path) -> Path:
+    """The petitions as a survey of titles (번호, 제목) in `folder`: the speed benchmarks' input."""
+    path = folder / "petitions.csv"
+    with PETITIONS.open(encoding="utf-8") as source, path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["번호", "제목"])
+        writer.writerows([r["id"], r["title"]] for r in csv.DictReader(source))
+    return path
 
 
 @dataclass

@@ -15,7 +15,6 @@ with average linkage), so this compares time, not quality. Needs ../shared/datas
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import subprocess
 import sys
@@ -25,9 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from datasets import DATASETS  # noqa: E402
-
-PETITIONS = DATASETS / "petitions_2019_2021" / "petition_data.csv"
+from datasets import PETITIONS, petition_titles  # noqa: E402
 
 PEER = r"""
 import csv, sys
@@ -82,11 +79,7 @@ def main() -> None:
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        titles = work / "petitions.csv"
-        with PETITIONS.open(encoding="utf-8") as source, titles.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(["번호", "제목"])
-            writer.writerows([r["id"], r["title"]] for r in csv.DictReader(source))
+        titles = petition_titles(work)
         td = [py, "-m", "taskdedup", "cluster", str(titles), "-q", "-o", str(work / "members.csv")]
         seconds: dict[str, list[float]] = {"datasketch MinHash LSH": [], "taskdedup, cold": [], "taskdedup, warm": []}
         clusters = ""

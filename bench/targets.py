@@ -12,7 +12,6 @@ all alike; the table gives medians. Needs ../shared/datasets (the petitions).
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import statistics
@@ -22,7 +21,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = Path(os.environ.get("TASKDEDUP_DATASETS", ROOT.parent / "shared" / "datasets"))
+sys.path.insert(0, str(ROOT / "bench"))
+from datasets import PETITIONS, petition_titles  # noqa: E402
+
 SAMPLE = ROOT / "data" / "samples" / "survey_2018.xlsx"
 
 
@@ -44,20 +45,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--old", type=Path, help="the src/ folder of a tree to run alongside")
     args = parser.parse_args()
-    petitions = DATASETS / "petitions_2019_2021" / "petition_data.csv"
-    if not petitions.exists():
-        raise SystemExit(f"{petitions} not found")
+    if not PETITIONS.exists():
+        raise SystemExit(f"{PETITIONS} not found")
     trees = {"new": ROOT / "src"} | ({"old": args.old} if args.old else {})
     figures: dict[tuple[str, str], list[tuple[float, int]]] = {}
     stages: dict[tuple[str, str], list[float]] = {}
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        titles = work / "petitions.csv"
-        with petitions.open(encoding="utf-8") as source, titles.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(["번호", "제목"])
-            writer.writerows([r["id"], r["title"]] for r in csv.DictReader(source))
+        titles = petition_titles(work)
         for name, src in trees.items():  # a warm cache for each tree, and numba's compiled kernels
             env = {**os.environ, "PYTHONPATH": str(src)}
             for source in (titles, SAMPLE):

@@ -49,27 +49,25 @@ def _stream(text: Iterator[str], sink: io.BufferedIOBase) -> None:
     stop = threading.Event()
     failure: list[BaseException] = []
 
+    def put(data: bytes | None) -> bool:
+        """Queue `data` unless the writer stopped waiting (it failed): whether it was queued."""
+        while not stop.is_set():
+            try:
+                chunks.put(data, timeout=_WAIT)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def make() -> None:
         try:
             for chunk in text:
-                data = chunk.encode("utf-8")
-                while not stop.is_set():
-                    try:
-                        chunks.put(data, timeout=_WAIT)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not put(chunk.encode("utf-8")):
                     return
         except BaseException as exc:  # noqa: BLE001  (handed to the writing thread, which raises it)
             failure.append(exc)
         finally:
-            while not stop.is_set():
-                try:
-                    chunks.put(None, timeout=_WAIT)
-                    break
-                except queue.Full:
-                    continue
+            put(None)
 
     maker = threading.Thread(target=make, name="taskdedup-xlsx-rows", daemon=True)
     maker.start()
