@@ -50,6 +50,7 @@ def test_a_broken_cache_never_fails_the_run(tmp_path: Path) -> None:
     (folder / "tokens.sqlite3").write_bytes(b"this is not a database" * 100)
     prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings(), cache=TokenCache(folder))
     assert any("token cache" in n for n in prepared.notices)
+    assert sum("token cache" in n for n in prepared.notices) == 1  # said once, not by every stage that met it
     assert len(prepared.clustered) == 52
 
 

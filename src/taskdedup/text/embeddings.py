@@ -149,8 +149,7 @@ def cached_embeddings(
         fresh.update(zip(batch, found, strict=True))
     if cache:
         cache.put_vectors([(TokenCache.key(embedder.version, t), v) for t, v in fresh.items()])
-        if cache.problem:
-            notices.append(cache.problem)
+        cache.tell(notices)
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for k, t in enumerate(prepared):
         out[k] = known[keys[k]] if cache and keys[k] in known else fresh[t]

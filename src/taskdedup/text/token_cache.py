@@ -49,6 +49,11 @@ class TokenCache:
             self.problem = msg("token cache {path} unavailable ({exc}); running without it", path=self.path, exc=exc)
             self._db = None
 
+    def tell(self, notices: list[str]) -> None:
+        """Add why the cache was skipped to a run's notices, once however many stages met it."""
+        if self.problem and self.problem not in notices:
+            notices.append(self.problem)
+
     @staticmethod
     def key(namespace: str, text: str) -> bytes:
         return hashlib.blake2b(f"{namespace}\0{text}".encode(), digest_size=16).digest()

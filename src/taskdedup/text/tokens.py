@@ -137,8 +137,9 @@ def cached_tokens(
     # The same input again (the usual second run) is one entry; otherwise text by text.
     run_key = TokenCache.key_of_all(namespace, distinct) if cache else b""
     whole = cache.get_run(run_key, len(distinct)) if cache else None
-    if whole is not None:
+    if cache and whole is not None:
         report("tokenising", len(distinct), len(distinct))
+        cache.tell(notices)
         return [whole[first[text]] for text in texts]
     keys = [TokenCache.key(namespace, t) for t in distinct] if cache else []
     known = cache.get_many(keys) if cache else {}
@@ -156,6 +157,5 @@ def cached_tokens(
     if cache:
         cache.put_many([(keys[k], tokens) for k, tokens in zip(todo, fresh, strict=True)])
         cache.put_run(run_key, lists)
-        if cache.problem:
-            notices.append(cache.problem)
+        cache.tell(notices)
     return [lists[first[text]] for text in texts]
