@@ -13,7 +13,7 @@ from taskdedup.input.tables import read_table
 from taskdedup.output.csvfile import to_csv
 from taskdedup.output.jsonfile import to_json
 from taskdedup.output.workbook import to_xlsx
-from taskdedup.pipeline import CLUSTERED, SKIPPED_EMPTY, SKIPPED_NO_WORDS, run
+from taskdedup.pipeline import CLUSTERED, SKIPPED_EMPTY, SKIPPED_NO_WORDS, assemble, prepare, run
 from taskdedup.quality.metrics import pairwise
 
 SAMPLES = Path(__file__).parent.parent / "data" / "samples"
@@ -69,6 +69,15 @@ def test_outputs_are_byte_identical_whatever_the_row_order(order: list[int]) -> 
     assert to_json(a) == to_json(b)
     assert to_csv(a) == to_csv(b)
     assert to_xlsx(a) == to_xlsx(b)
+
+
+def test_without_review_pairs_only_the_workbook_s_pairs_are_left_out() -> None:
+    prepared = prepare(read_table(str(SAMPLES / "survey_2018.xlsx")), Settings())
+    whole, lean = assemble(prepared), assemble(prepared, review_pairs=False)
+    assert whole.near_misses and whole.label_requests  # the sample has both, so leaving them out shows
+    assert (lean.near_misses, lean.label_requests) == ([], [])
+    assert to_csv(lean) == to_csv(whole)
+    assert to_json(lean) == to_json(whole)
 
 
 def test_every_row_appears_once_with_its_status(fixtures: Path) -> None:

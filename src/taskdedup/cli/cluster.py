@@ -142,7 +142,7 @@ def cluster(
             with started_engine(opts, quiet) as engine:  # open until the cut: a Dask engine's workers hold the join's pairs
                 prepared = prepare_input(table, settings, opts, min_threshold=AUTO_RANGE[0] if auto else None, progress=progress, quiet=quiet,
                                          engine=engine)
-                result = _cut(prepared, auto, decided)
+                result = _cut(prepared, auto, decided, review_pairs=any(p.suffix.lower() == ".xlsx" for p in outputs))
             result.timings = {"read": read_seconds, **result.timings}
             result.run = RunInfo(command=command_line(ctx), date=run_date or "")
             workbook = []
@@ -199,7 +199,7 @@ def _fail_on(result: Result, fail_on: FailOn | None) -> None:
         raise typer.Exit(EXIT_FOUND)
 
 
-def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:
+def _cut(prepared: Prepared, auto: bool, decided: Decisions | None, review_pairs: bool) -> Result:
     from taskdedup.pipeline import assemble
     from taskdedup.quality.tune import thresholds_between
     from taskdedup.quality.tune import tune as run_tuning
@@ -207,5 +207,5 @@ def _cut(prepared: Prepared, auto: bool, decided: Decisions | None) -> Result:
     if auto:
         tuning = run_tuning(prepared, thresholds_between(*AUTO_RANGE))
         prepared.notices.append(msg('threshold auto: {recommended:g} ({rule} between {low:g} and {high:g})', recommended=tuning.recommended, rule=tuning.rule, low=AUTO_RANGE[0], high=AUTO_RANGE[1]))
-        return assemble(prepared, tuning.recommended, decided)
-    return assemble(prepared, decisions=decided)
+        return assemble(prepared, tuning.recommended, decided, review_pairs=review_pairs)
+    return assemble(prepared, decisions=decided, review_pairs=review_pairs)

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import taskdedup
 from taskdedup.clustering.match import MatchModel
 from taskdedup.pipeline import Result, RowOutcome
@@ -51,36 +53,58 @@ def rounded(x: float) -> float:
     return round(float(x), DIGITS)
 
 
+_SCALE = 10.0**DIGITS
+_SURE = 1e-6  # a scaled value this far from a half rounds to the integer its exact decimal does
+
+
+def rounded_all(values: Sequence[float]) -> list[float]:
+    """rounded() of every value, to the bit, in whole-array steps (54,548 distinct similarities on
+    85,856 rows: 0.16 s as round() calls). x * 10^4 is rounded once (by at most 2^-23 below 2^30),
+    so unless it lies within 1e-6 of a half its nearest integer k is the exact decimal's, and k / 10^4
+    is the double nearest k * 10^-4: what round() returns. The doubtful rest goes through round()."""
+    x = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):  # NaN and infinities are doubtful (every comparison is False)
+        scaled = x * _SCALE
+        out = (np.rint(scaled) / _SCALE).tolist()
+        sure = (np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) > _SURE) & (np.abs(scaled) < 2.0**30)
+    for i in np.flatnonzero(~sure).tolist():
+        out[i] = round(float(x[i]), DIGITS)
+    return out
+
+
 def member_columns(rows: Sequence[RowOutcome], match: MatchModel) -> list[list[Any]]:
     """The members table of `rows`, a list per column in MEMBER_COLUMNS order: one comprehension
     per column instead of a record per row (85,856 rows: a tenth of the time). A skipped row has
     no cluster, probability or similarity. Probabilities are computed once per distinct similarity
     (they repeat: identical texts, 1.0), with the same scalar function as everywhere else."""
-    subs = [r.submission for r in rows]
-    clusters = [r.cluster for r in rows]
-    members = [r.member for r in rows]
-    themes = [r.theme for r in rows]
+    if not rows:
+        return [[] for _ in MEMBER_COLUMNS]
+    # Columns by transposing the named tuples (one C loop over the rows), not a comprehension per
+    # field: reading a field of 85,856 scattered objects costs ~18 ms a field, the transpose 27 ms.
+    subs, statuses, clusters, members, themes = zip(*rows, strict=True)
+    numbers, ids, agencies, fields, titles, _, _, sources = zip(*subs, strict=True)
     similarity = [None if m is None else m.similarity for m in members]
     distinct = set(similarity)
     distinct.discard(None)
-    probability = {x: rounded(match.probability(x)) for x in distinct}
-    shown = {x: rounded(x) for x in distinct}
+    values = list(distinct)
+    probability = dict(zip(values, rounded_all([match.probability(x) for x in values]), strict=True))
+    shown = dict(zip(values, rounded_all(values), strict=True))
     return [
         [None if c is None else c.cluster_id for c in clusters],
         [None if c is None else c.size for c in clusters],
         [None if c is None else c.kind for c in clusters],
         [None if t is None else t.theme_id for t in themes],
-        [s.row_id for s in subs],
-        [s.row_number for s in subs],
-        [s.agency for s in subs],
-        [s.field for s in subs],
-        [s.title for s in subs],
+        list(ids),
+        list(numbers),
+        list(agencies),
+        list(fields),
+        list(titles),
         [c is not None and m is not None and m is c.members[0] and len(c.members) > 1 for c, m in zip(clusters, members, strict=True)],
         [None if x is None else probability[x] for x in similarity],
         [None if x is None else shown[x] for x in similarity],
         [() if m is None else m.shared_terms for m in members],  # tuples: JSON writes them as lists
-        [r.status for r in rows],
-        [s.source for s in subs],
+        list(statuses),
+        list(sources),
     ]
 
 
