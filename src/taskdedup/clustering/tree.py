@@ -146,20 +146,27 @@ class Similarity:
     def _small_blocks(self, groups: Sequence[np.ndarray], batch: list[int], out: list[np.ndarray | None]) -> None:
         # Each pair once (i < j), mirrored: a row of x*y sums the same products in the same column
         # order as one of y*x, so the other half is the same bits; the diagonal is 1 by definition.
-        # A group of two needs one product instead of four.
-        upper = {size: np.triu_indices(size, 1) for size in {len(groups[k]) for k in batch}}
-        left = np.concatenate([groups[k][upper[len(groups[k])][0]] for k in batch])
-        right = np.concatenate([groups[k][upper[len(groups[k])][1]] for k in batch])
+        # A group of two needs one product instead of four. Groups of one size are gathered and
+        # filled as one stack (12,000 groups at 85,856 rows: a Python step per group was 0.08 s);
+        # a pair's value is its own row sum, so the order of the pairs changes no bit.
+        by_size: dict[int, list[int]] = {}
+        for k in batch:
+            by_size.setdefault(len(groups[k]), []).append(k)
+        plans = [(size, ks, *np.triu_indices(size, 1)) for size, ks in by_size.items()]
+        stacks = [np.stack([groups[k] for k in ks]) for _, ks, _, _ in plans]
+        left = np.concatenate([rows[:, i].ravel() for rows, (_, _, i, _) in zip(stacks, plans, strict=True)])
+        right = np.concatenate([rows[:, j].ravel() for rows, (_, _, _, j) in zip(stacks, plans, strict=True)])
         values = np.asarray(self.matrix[left].multiply(self.matrix[right]).sum(axis=1)).ravel()
         values = np.clip(np.round(values, DECIMALS), 0.0, 1.0)
         offset = 0
-        for k in batch:
-            size = len(groups[k])
-            i, j = upper[size]
-            block = np.ones((size, size))
-            block[i, j] = block[j, i] = values[offset : offset + len(i)]
-            out[k] = block
-            offset += len(i)
+        for size, ks, i, j in plans:
+            part = values[offset : offset + len(ks) * len(i)].reshape(len(ks), len(i))
+            blocks = np.ones((len(ks), size, size))
+            blocks[:, i, j] = part
+            blocks[:, j, i] = part
+            for k, block in zip(ks, blocks, strict=True):
+                out[k] = block
+            offset += part.size
 
     def pair(self, i: int, j: int) -> float:
         if self.dense is not None:
