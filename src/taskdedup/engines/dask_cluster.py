@@ -78,6 +78,11 @@ def embed_batches(batches: list[list[str]], embedder_name: str, threads: int | N
     return [model.embed(batch) for batch in batches]
 
 
+def given(value: Any) -> Any:
+    """A task that returns what it was given: see DaskEngine.held."""
+    return value
+
+
 def join_range(starts: list[int], arrays: Any, limit: float) -> Pairs:
     """A task: the join's pairs for consecutive blocks, joined in block order (the same arrays as
     the local engine's blocks, concatenated as it concatenates them)."""
@@ -108,8 +113,8 @@ class DaskPairs:
         client = self.engine.client
         if client.status != "running":
             raise RuntimeError("the Dask engine was closed while the join's pairs were still needed: assemble before closing it")
-        # Arrays go to every worker once, not inside every task.
-        shared = [client.scatter(a, broadcast=True) if isinstance(a, np.ndarray) else a for a in args]
+        # Arrays go into the graph once, not inside every task.
+        shared = [self.engine.held(a) if isinstance(a, np.ndarray) else a for a in args]
         futures = client.map(fn, self.parts, *[[a] * len(self.parts) for a in shared], key=getattr(fn, "__name__", "map"), pure=False)
         return list(client.gather(futures))
 
@@ -148,6 +153,15 @@ class DaskEngine:
         # would be lost with it). Dask warns about graphs over 10 MB; here that is the design.
         self._config = dask.config.set({"distributed.admin.large-graph-warning-threshold": "1 TiB"})
 
+    def held(self, value: Any) -> Any:
+        """A future of `value` for many tasks to read, which the scheduler can compute again.
+
+        Not scattered to every worker: scattered data lives on workers only, and the active memory
+        manager (on by default) soon drops all but one copy of it, so losing that worker lost the
+        data and failed the run ("lost dependencies"). A task that returns its argument keeps the
+        value in the graph, as the chunks are: a lost copy is made again."""
+        return self.client.submit(given, value, pure=False)
+
     def _chunk(self, texts: int) -> int:
         """Texts per task: about four tasks per worker, so a slow or lost worker holds up little,
         and never more than the local engine's chunk; the result does not depend on it."""
@@ -160,7 +174,7 @@ class DaskEngine:
         chunks = [normalised[i : i + step] for step in [self._chunk(len(normalised))] for i in range(0, len(normalised), step)]
         if not chunks:
             return []
-        shared = self.client.scatter(lexicon, broadcast=True)
+        shared = self.held(lexicon)
         # Keys unique to this run (pure=False): a scheduler shared by several runs must never hand
         # one run another's chunk.
         futures = self.client.map(tokenize_chunk, [TEXT_END.join(c) for c in chunks], tokenizer_name=tokenizer.name, lexicon=shared,
@@ -190,7 +204,7 @@ class DaskEngine:
         # words take far longer than others and small tasks even the load out.
         per_task = max(1, -(-len(starts) // (16 * self._workers())))
         groups = [starts[i : i + per_task] for i in range(0, len(starts), per_task)]
-        shared = self.client.scatter(arrays, broadcast=True)
+        shared = self.held(arrays)
         futures = self.client.map(join_range, groups, arrays=shared, limit=limit, key="join", pure=False)
         self._wait(futures, [min(n, group[-1] + CHUNK_ROWS) - group[0] for group in groups], report)
         return DaskPairs(self, futures, inputs=shared)
@@ -201,14 +215,14 @@ class DaskEngine:
         the join's parts on the workers; this process sees the components and the merges only."""
         from taskdedup.clustering import components as cc
 
-        pairs = join.pairs if isinstance(join.pairs, DaskPairs) else DaskPairs(self, [self.client.scatter(join.pairs.arrays())])
+        pairs = join.pairs if isinstance(join.pairs, DaskPairs) else DaskPairs(self, [self.held(join.pairs.arrays())])
         component = join.component
         loads = np.sum(pairs.map(cc.part_loads, component), axis=0)
         unit_group, used = cc.groups_of(component, loads, 4 * self._workers())
         if not used:
             return cc.combine([], [], units.first_node)
         shape = cc.spans(unit_group, used, units.first_node)
-        shared_units, shared_group = self.client.scatter([units, unit_group], broadcast=True)
+        shared_units, shared_group = self.held(units), self.held(unit_group)
         pieces = self.client.map(cc.pieces_of, pairs.parts, unit_group=shared_group, groups=used, key="pieces", pure=False)
         picked = [[self.client.submit(getitem, p, g, pure=False) for p in pieces] for g in range(used)]
         chains = [self.client.submit(group_chain, shared_units, shared_group, g, first, *picked[g], pure=False) for g, (first, _) in enumerate(shape)]
@@ -231,7 +245,7 @@ class DaskEngine:
             return build_clusters(submissions, words, terms, similarity, labels, keywords=keywords, has_agency=has_agency, agency_of=agency_of,
                                   representatives=representatives, units=units)
         parts = apart.tasks(submissions, words, similarity, labels, 4 * self._workers(), representatives, units)
-        shared_terms = self.client.scatter(terms, broadcast=True)
+        shared_terms = self.held(terms)
         futures = self.client.map(apart.run, parts, terms=shared_terms, keywords=keywords, has_agency=has_agency, agency_of=agency_of,
                                   key="proposals", pure=False)
         del parts  # on their way to the scheduler
