@@ -46,6 +46,29 @@ def test_components_from_the_parts_forests_are_those_of_all_pairs(graph: tuple[i
     assert apart.tolist() == whole.tolist()  # the same numbering too: components from the lowest unit up
 
 
+def forest_by_scipy(part: Pairs) -> tuple[list[int], list[int]]:
+    """part_forest's edges by scipy's connected_components: each touched unit that is not its
+    component's lowest, with that lowest unit."""
+    from scipy.sparse.csgraph import connected_components
+
+    row, col = part[0], part[1]
+    touched = np.unique(np.concatenate([row, col]))
+    place = {int(u): k for k, u in enumerate(touched)}
+    graph = sp.coo_matrix((np.ones(len(row)), ([place[int(u)] for u in row], [place[int(u)] for u in col])), shape=(len(touched),) * 2)
+    label = connected_components(graph, directed=False)[1]
+    lowest = {int(c): int(touched[np.flatnonzero(label == c)[0]]) for c in np.unique(label)}
+    edges = [(int(u), lowest[int(label[k])]) for k, u in enumerate(touched) if lowest[int(label[k])] != u]
+    return [e[0] for e in edges], [e[1] for e in edges]
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_a_part_s_forest_by_union_find_is_the_one_scipy_s_components_give(graph: tuple[int, Pairs, list[int]]) -> None:
+    _, pairs, _ = graph
+    got = part_forest(pairs)
+    assert (got[0].tolist(), got[1].tolist()) == forest_by_scipy(pairs)
+
+
 @settings(max_examples=200, deadline=None)
 @given(graphs(), st.integers(1, 5), st.sampled_from(["average", "complete"]))
 def test_group_tasks_from_pieces_of_every_part_are_the_one_part_tasks(graph: tuple[int, Pairs, list[int]], groups: int, linkage: str) -> None:

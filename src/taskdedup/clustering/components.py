@@ -32,20 +32,15 @@ def part_forest(part: Pairs) -> tuple[np.ndarray, np.ndarray]:
     """A spanning forest of one part's pairs, as edges (unit, the lowest unit of its component
     in this part): the components of all parts' forests together are those of all the pairs,
     from far fewer edges than pairs."""
-    from scipy.sparse.csgraph import connected_components
+    from taskdedup.clustering.components_kernel import lowest_of_component
 
     row, col = part[0], part[1]
     if len(row) == 0:
         return _NONE, _NONE
-    # The units it touches, ascending, and their places: a count and a lookup, not a sort.
+    # The units it touches, ascending: a count, not a sort.
     span = int(max(row.max(), col.max())) + 1
     touched = np.flatnonzero(np.bincount(row, minlength=span) + np.bincount(col, minlength=span))
-    place = np.zeros(int(touched[-1]) + 1, dtype=np.int64)
-    place[touched] = np.arange(len(touched))
-    graph = sp.coo_matrix((np.ones(len(row), dtype=np.int8), (place[row], place[col])), shape=(len(touched), len(touched)))
-    label = connected_components(graph, directed=False)[1]
-    _, first = np.unique(label, return_index=True)
-    root = touched[first][label]  # touched ascends: a component's first unit is its lowest
+    root = lowest_of_component(span, row.astype(np.int64, copy=False), col.astype(np.int64, copy=False))[touched]
     other = touched != root
     return touched[other], root[other]
 
