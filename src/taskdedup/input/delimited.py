@@ -77,10 +77,21 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> tuple[
     raise InputError(msg('{source}: cannot tell the text encoding; pass --encoding (for example --encoding cp949)', source=source))
 
 
+def _head(text: str, lines: int) -> str:
+    """The text up to and including its `lines`-th newline: splitting only that much gives the same
+    first lines as splitting it all (every newline ends a line), without a list of every line."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
 def _sniff_delimiter(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(_head(text, 50).splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=_SNIFF_DELIMITERS).delimiter
     except csv.Error:
@@ -106,6 +117,16 @@ def _first_records(text: str, delimiter: str, count: int) -> tuple[list[list[str
     return rows, starts
 
 
+def _utf8(data: bytes, text: str, used: str) -> bytes:
+    """`text` as UTF-8 bytes: the file's own bytes when it was UTF-8 (past the mark utf-8-sig drops),
+    which are exactly those, instead of encoding 6.6 MB of petitions again."""
+    if used == "utf-8":
+        return data
+    if used == "utf-8-sig":
+        return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    return text.encode("utf-8", "surrogatepass")
+
+
 def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | None, header_row: int | None = None) -> Table:
     text, used = decode_text(data, source, encoding)
     if "\x00" in text:
@@ -125,7 +146,7 @@ def read_text_table(data: bytes, source: str, *, suffix: str, encoding: str | No
     try:
         # The C parser reads UTF-8 bytes ~4x faster than a text stream (which it re-encodes chunk by chunk).
         frame = pd.read_csv(
-            io.BytesIO(text.encode("utf-8", "surrogatepass")),
+            io.BytesIO(_utf8(data, text, used)),
             encoding="utf-8",
             encoding_errors="surrogatepass",
             sep=delimiter,
