@@ -212,3 +212,18 @@ def test_a_character_weight_that_leaves_no_room_for_words_is_refused(fixtures: P
     assert result.stderr.splitlines()[-1] == (
         "Error: --char-weight 0.3 leaves no share for words: the sentence embedding takes 0.8; use at most 0.15, or --similarity lexical"
     )
+
+
+def test_a_command_s_objects_are_held_to_the_end_only_when_the_process_ends_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main` ends the process right after the command (cli._leave), so freeing the run's objects on
+    the way out is time spent for nothing; anywhere else (here: CliRunner) they must go as usual."""
+    import taskdedup.cli as cli
+
+    args = ("cluster", str(SAMPLES / "survey_2018.xlsx"), "-q", "-o", str(tmp_path / "m.csv"))
+    assert invoke(*args).exit_code == 0
+    assert cli._KEPT == []
+    monkeypatch.setattr(cli, "_ENDS_WITH_COMMAND", True)
+    monkeypatch.setattr(cli, "_KEPT", [])
+    assert invoke(*args).exit_code == 0
+    assert [type(o).__name__ for o in cli._KEPT] == ["Table", "Prepared", "Result"]
+    assert cli._KEPT[2].summary.rows_read == 52

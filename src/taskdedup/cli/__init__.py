@@ -13,7 +13,19 @@ import os
 import sys
 from typing import Any
 
-__all__ = ["app", "main"]
+__all__ = ["app", "keep_to_exit", "main"]
+
+_ENDS_WITH_COMMAND = False  # main() sets it: this process ends with the command (_leave)
+_KEPT: list[Any] = []
+
+
+def keep_to_exit(*objects: Any) -> None:
+    """Hold a command's large objects until the process ends. When a command returns, its locals are
+    freed object by object (~0.15 s after 85,856 titles: submissions, members, clusters, the
+    matrix), moments before _leave ends the process without freeing anything. Outside main (tests,
+    a caller of the library or of `app`) nothing is held."""
+    if _ENDS_WITH_COMMAND:
+        _KEPT.extend(objects)
 
 
 def _app() -> Any:
@@ -42,6 +54,7 @@ def _forgiving(stream: Any) -> None:
 
 def main() -> None:
     """The console entry point: runs one command and ends the process with its exit code."""
+    global _ENDS_WITH_COMMAND
     _forgiving(sys.stdout)
     _forgiving(sys.stderr)
     try:
@@ -54,6 +67,7 @@ def main() -> None:
     # The process ends with the command (_leave), so the collector, off while a command runs
     # (root._collector_off), need not come back on for one last pass over everything it built.
     gc.disable()
+    _ENDS_WITH_COMMAND = True
     try:
         localized(app, help_language())()
     except SystemExit as done:  # how every command ends, well or not

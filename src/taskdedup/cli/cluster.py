@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from typer._click.core import ParameterSource
 
-from taskdedup.cli import language
+from taskdedup.cli import keep_to_exit, language
 from taskdedup.cli.common import (
     command_line,
     prepare_input,
@@ -163,6 +163,7 @@ def cluster(
         if not quiet:
             for path in outputs:
                 err.print(msg("wrote {path}", path=path).translate(lang))
+    keep_to_exit(table, prepared, result)
     _fail_on(result, fail_on)
 
 
