@@ -9,8 +9,8 @@ is built, the engine says where the work runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -20,6 +20,10 @@ from taskdedup.text.tokenizers import Tokenizer
 
 if TYPE_CHECKING:
     from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
+    import scipy.sparse as sp
+
+    from taskdedup.clustering.tree import Similarity
+    from taskdedup.input.submissions import Submission
     from taskdedup.review.proposals import Cluster
 
 
@@ -46,9 +50,12 @@ class Engine(Protocol):
         connected components apart (clustering/components.py)."""
         ...
 
-    def proposals(self, *args: Any, **kwargs: Any) -> list[Cluster]:
-        """review/proposals.py build_clusters(*args, **kwargs): here, or a part of the groups per
-        task (review/apart.py), merged into the same list."""
+    def proposals(
+        self, submissions: Sequence[Submission], words: sp.csr_matrix, terms: np.ndarray, similarity: Similarity, labels: np.ndarray, *,
+        keywords: int, has_agency: bool, agency_of: Callable[[str], str], representatives: Collection[int] = (), units: np.ndarray | None = None,
+    ) -> list[Cluster]:
+        """review/proposals.py build_clusters with these arguments: here, or a part of the groups
+        per task (review/apart.py), merged into the same list."""
         ...
 
     def close(self) -> None: ...

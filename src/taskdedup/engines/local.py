@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,6 +14,10 @@ from taskdedup.text.tokens import tokens_parallel
 
 if TYPE_CHECKING:
     from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
+    import scipy.sparse as sp
+
+    from taskdedup.clustering.tree import Similarity
+    from taskdedup.input.submissions import Submission
     from taskdedup.review.proposals import Cluster
 
 
@@ -41,10 +45,14 @@ class LocalEngine:
         merged, distances, _ = chain_merges(units.with_pairs(join.pairs.arrays()), lambda stage, done, total: report(done))
         return merged, distances
 
-    def proposals(self, *args: Any, **kwargs: Any) -> list[Cluster]:
+    def proposals(
+        self, submissions: Sequence[Submission], words: sp.csr_matrix, terms: np.ndarray, similarity: Similarity, labels: np.ndarray, *,
+        keywords: int, has_agency: bool, agency_of: Callable[[str], str], representatives: Collection[int] = (), units: np.ndarray | None = None,
+    ) -> list[Cluster]:
         from taskdedup.review.proposals import build_clusters
 
-        return build_clusters(*args, **kwargs)
+        return build_clusters(submissions, words, terms, similarity, labels, keywords=keywords, has_agency=has_agency, agency_of=agency_of,
+                              representatives=representatives, units=units)
 
     def close(self) -> None:
         pass

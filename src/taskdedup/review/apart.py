@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from taskdedup.clustering.tree import Similarity
 from taskdedup.input.submissions import Submission
-from taskdedup.review.proposals import Cluster, Member, build_clusters, order_key, same_name, singleton
+from taskdedup.review.proposals import Cluster, Member, build_clusters, order_key, same_name, singletons
 
 # What a part sends back per proposal: the sort key (with the representative's row in the whole
 # run), its kind, agencies, keywords, cohesion, and per member its row, similarity to the
@@ -95,7 +95,4 @@ def merge(
         members = tuple(Member(row, submissions[row], similarity, mean, shared) for row, similarity, mean, shared in rows)
         weakest = next(m for m in members if m.index == weakest_row) if weakest_row is not None else None
         clusters.append(Cluster(number, members, kind, agencies, keywords, cohesion, weakest))
-    size_of = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
-    for i in np.flatnonzero(size_of[labels] == 1).tolist():
-        clusters.append(singleton(len(clusters) + 1, i, submissions[i], has_agency, agency_of))
-    return clusters
+    return clusters + singletons(len(clusters) + 1, labels, submissions, has_agency, agency_of)

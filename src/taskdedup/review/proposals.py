@@ -131,10 +131,17 @@ def top_terms_per_row(
     return [tuple(taken[begin:end]) for begin, end in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
 
 
-def singleton(number: int, index: int, submission: Submission, has_agency: bool, agency_of: Callable[[str], str]) -> Cluster:
-    kind, agencies = _kind((submission,), has_agency, agency_of)
-    # A task on its own needs no keywords: they are shown for proposals and themes only.
-    return Cluster(number, (Member(index, submission, 1.0, 1.0, ()),), kind, agencies, (), 1.0, None)
+def singletons(
+    first: int, labels: np.ndarray, submissions: Sequence[Submission], has_agency: bool, agency_of: Callable[[str], str]
+) -> list[Cluster]:
+    """The tasks alone in their group, numbered from `first` in row order: they follow the proposals."""
+    size_of = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
+    out = []
+    for number, i in enumerate(np.flatnonzero(size_of[labels] == 1).tolist(), start=first):
+        kind, agencies = _kind((submissions[i],), has_agency, agency_of)
+        # A task on its own needs no keywords: they are shown for proposals and themes only.
+        out.append(Cluster(number, (Member(i, submissions[i], 1.0, 1.0, ()),), kind, agencies, (), 1.0, None))
+    return out
 
 
 def build_clusters(
@@ -259,9 +266,7 @@ def build_clusters(
                        (members, kind, agencies, group_keywords[g], float(cohesion[g]), weakest)))
     drafts.sort(key=lambda d: d[0])
     clusters = [Cluster(number, *fields) for number, (_, fields) in enumerate(drafts, start=1)]
-    for i in np.flatnonzero(size_of[labels] == 1).tolist():
-        clusters.append(singleton(len(clusters) + 1, i, submissions[i], has_agency, agency_of))
-    return clusters
+    return clusters + singletons(len(clusters) + 1, labels, submissions, has_agency, agency_of)
 
 
 def order_key(agencies: int, cohesion: float, size: int, representative: int) -> tuple[int, float, int, int]:
