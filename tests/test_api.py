@@ -58,3 +58,19 @@ def test_version_help_and_early_errors_import_no_heavy_library() -> None:
     for args in (["--version"], ["--help"], ["cluster", "--help"], ["cluster", "x.csv", "--threshold", "2"]):
         done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT)
         assert done.stderr.splitlines()[-1] == "HEAVY []", (args, done.stderr)
+    # An input, a decisions file or an output folder that is not there is said before the work's libraries load.
+    sample = "data/samples/survey_2018.csv"
+    for args, said in (
+        (["cluster", "missing.csv"], "Error: missing.csv: no such file; check the path"),
+        (["cluster", "missing-*.csv"], "Error: missing-*.csv: no file matches; check the pattern"),
+        (["cluster", sample, "--decisions", "missing.xlsx"], "Error: missing.xlsx: no such file; check the path"),
+        (["cluster", sample, "-o", "missing/m.csv"], "Error: missing/m.csv: the folder missing does not exist; create it first"),
+        (["link", sample, "missing.csv"], "Error: missing.csv: no such file; check the path"),
+        (["apply", "missing.xlsx", "-o", "m.csv"], "Error: missing.xlsx: no such file; check the path"),
+        (["tune", "missing.csv"], "Error: missing.csv: no such file; check the path"),
+        (["evaluate", sample, "--pairs", "missing.csv"], "Error: missing.csv: no such file; check the path"),
+        (["explain", "missing.csv", "1", "2"], "Error: missing.csv: no such file; check the path"),
+        (["learn", sample, "missing.xlsx", "-o", "m.toml"], "Error: missing.xlsx: no such file; check the path"),
+    ):
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT)
+        assert done.stderr.splitlines() == [said, "HEAVY []"], (args, done.stderr)

@@ -227,7 +227,7 @@ def test_explain_and_the_progress_bars_in_korean() -> None:
     r = runner.invoke(app, ["explain", SAMPLE, "1", "2", *LEXICAL, "--lang", "ko"])
     assert r.exit_code == 0, r.output
     assert "이 쌍이 한 사업일 확률 " in r.stdout and "공유 단어 (A의 가중치 x B의 가중치 = 기여도):" in r.stdout
-    from taskdedup.output.terminal import Bars
+    from taskdedup.output.progress import Bars
 
     with Progress(console=Console(file=io.StringIO()), transient=True) as progress:
         bars = Bars(progress, None, "ko")

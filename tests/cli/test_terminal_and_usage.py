@@ -12,7 +12,8 @@ from rich.progress import Progress
 from typer.testing import CliRunner
 
 from taskdedup.cli import app
-from taskdedup.output.terminal import Bars, agencies, render_rich
+from taskdedup.output.progress import Bars
+from taskdedup.output.terminal import agencies, render_rich
 
 runner = CliRunner()
 ROOT = Path(__file__).parents[2]

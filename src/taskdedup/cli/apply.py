@@ -33,13 +33,16 @@ def apply(
         if path.suffix.lower() not in (".xlsx", ".csv"):
             raise typer.BadParameter(msg("'{path}' has no known format; end the name with .xlsx or .csv", path=path), param_hint="--output")
     with errors_to_exit(debug):
-        from taskdedup.input.workbooks import read_workbook_sheets
-        from taskdedup.output.applied import render_applied
+        from taskdedup.input.table import must_exist
         from taskdedup.output.files import check_output_path, write_outputs
-        from taskdedup.review.apply import apply_decisions
 
+        must_exist([review])  # before the libraries the work needs are imported
         for path in output:
             check_output_path(path, inputs=[review])
+        from taskdedup.input.workbooks import read_workbook_sheets
+        from taskdedup.output.applied import render_applied
+        from taskdedup.review.apply import apply_decisions
+
         applied = apply_decisions(read_workbook_sheets(review), review)
         write_outputs({path: render_applied(applied, path, language.exports()) for path in output})
         if not quiet:

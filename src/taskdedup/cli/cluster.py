@@ -116,14 +116,19 @@ def cluster(
     lang = language.messages()
     quiet = report.quiet
     with errors_to_exit(report.debug):
+        from taskdedup.input.table import must_exist
         from taskdedup.output.files import check_output_path, write_outputs
-        from taskdedup.output.formats import check_fits, render_export
-        from taskdedup.output.jsonfile import to_json
-        from taskdedup.output.terminal import progress_bars, render_plain, render_rich, timings_line
-        from taskdedup.pipeline import RunInfo
 
+        # What can be told at once is, before the libraries the work needs are imported.
+        must_exist([*input, *([decisions] if decisions else [])])
         for path in outputs:
             check_output_path(path, inputs=input)
+        from taskdedup.output.formats import check_fits, render_export
+        from taskdedup.output.jsonfile import to_json
+        from taskdedup.output.progress import progress_bars
+        from taskdedup.output.terminal import render_plain, render_rich, timings_line
+        from taskdedup.pipeline import RunInfo
+
         auto = threshold == AUTO
         # Not given (neither on the command line nor in taskdedup.toml): the team model's threshold, if any.
         given = ctx.get_parameter_source("threshold") not in (ParameterSource.DEFAULT, None)

@@ -37,6 +37,9 @@ def evaluate(
     if (gold_col is None) == (pairs is None):
         raise typer.BadParameter(msg("give exactly one of --gold-col COL or --pairs FILE"), param_hint="--gold-col / --pairs")
     with errors_to_exit(report.debug):
+        from taskdedup.input.table import must_exist
+
+        must_exist([*input, *([str(pairs)] if pairs is not None else [])])  # before the libraries the work needs are imported
         from taskdedup.input.pairs import read_pairs
         from taskdedup.output.jsonfile import dumps
         from taskdedup.output.records import evaluation_to_dict

@@ -30,6 +30,9 @@ def explain(
 ) -> None:
     """Show the similarity of two rows and the terms behind it."""
     with errors_to_exit(report.debug):
+        from taskdedup.input.table import must_exist
+
+        must_exist([input])  # before the libraries the work needs are imported
         from taskdedup.output.jsonfile import dumps
         from taskdedup.output.records import explanation_to_dict
         from taskdedup.output.terminal import render_explanation

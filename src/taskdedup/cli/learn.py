@@ -32,14 +32,17 @@ def learn(
     if output.suffix.lower() != ".toml":
         raise typer.BadParameter(msg("'{output}' is not a .toml file; end the name with .toml", output=output), param_hint="--output")
     with errors_to_exit(report.debug):
+        from taskdedup.input.table import must_exist
         from taskdedup.output.files import check_output_path, write_outputs
+
+        must_exist([input, *reviews])  # before the libraries the work needs are imported
+        check_output_path(output, inputs=[input])
+        for review in reviews:
+            check_output_path(output, inputs=[review])
         from taskdedup.output.model_file import learning_json, learning_report, model_toml
         from taskdedup.quality.learning import learn_from
         from taskdedup.review.labels import combine, require_labels
 
-        check_output_path(output, inputs=[input])
-        for review in reviews:
-            check_output_path(output, inputs=[review])
         labels = require_labels(combine([read_labels_file(review) for review in reviews]))  # fail before the long work
         settings = opts.settings(threshold=DEFAULT_THRESHOLD)
         prepared = prepare_input(read_input([input], opts), settings, opts)

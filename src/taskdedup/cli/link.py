@@ -49,16 +49,19 @@ def link(
         raise typer.BadParameter(msg("--check-from {low:g} is above --threshold {high:g}; give a lower probability", low=check_from, high=threshold),
                                  param_hint="--check-from")
     with errors_to_exit(report.debug):
+        from taskdedup.input.table import must_exist
+        from taskdedup.output.files import check_output_path, write_outputs
+
+        must_exist([new, existing])  # before the libraries the work needs are imported
+        for path in outputs:
+            check_output_path(path, inputs=[new, existing])
         from taskdedup.cli.common import read_options
         from taskdedup.input.collection import read_sides
-        from taskdedup.output.files import check_output_path, write_outputs
         from taskdedup.output.jsonfile import dumps
         from taskdedup.output.links import link_records, link_text, render_link_export
         from taskdedup.pipeline import RunInfo
         from taskdedup.pipeline import link as run_link
 
-        for path in outputs:
-            check_output_path(path, inputs=[new, existing])
         settings = opts.settings(threshold=threshold, theme_threshold=check_from)  # the candidates' floor is the themes'
         both, new_files = read_sides([new], [existing], read_options(opts))
         with started_engine(opts, report.quiet) as engine:

@@ -39,7 +39,12 @@ def tune(
     if plot is not None and plot.suffix.lower() != ".png":
         raise typer.BadParameter(msg("'{plot}' must end in .png", plot=plot), param_hint="--plot")
     with errors_to_exit(report.debug):
+        from taskdedup.input.table import must_exist
         from taskdedup.output.files import check_output_path, write_outputs
+
+        must_exist(input)  # before the libraries the work needs are imported
+        if plot is not None:
+            check_output_path(plot, inputs=input)
         from taskdedup.output.jsonfile import dumps
         from taskdedup.output.records import tuning_to_dict
         from taskdedup.output.terminal import render_tuning, render_tuning_rich
@@ -47,8 +52,6 @@ def tune(
         from taskdedup.quality.tune import plot_tuning, thresholds_between
         from taskdedup.quality.tune import tune as run_tuning
 
-        if plot is not None:
-            check_output_path(plot, inputs=input)
         settings = opts.settings(threshold=DEFAULT_THRESHOLD)
         table = read_input(input, opts)
         if gold_col is not None:

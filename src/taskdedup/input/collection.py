@@ -10,7 +10,6 @@ files, and then each skipped file is a notice.
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +19,7 @@ import pandas as pd
 from taskdedup.config import ColumnSpec
 from taskdedup.errors import InputError, TaskdedupError
 from taskdedup.input.columns import Columns, resolve_columns
-from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, TEXT_SUFFIXES, Table, readable
+from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, TEXT_SUFFIXES, Table, glob_files, must_exist, readable
 from taskdedup.messages import msg
 
 TABLE_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES | LEGACY_EXCEL_SUFFIXES
@@ -32,8 +31,6 @@ SOURCE, ID, AGENCY, FIELD, TITLE, DESCRIPTION = "source_file", "번호", "기관
 FIXED = (SOURCE, ID, AGENCY, FIELD, TITLE, DESCRIPTION)
 
 AGENCY_FROM = ("auto", "column", "filename")
-GLOB_CHARACTERS = frozenset("*?[")
-
 
 @dataclass(frozen=True)
 class ReadOptions:
@@ -77,13 +74,9 @@ def expand(inputs: Sequence[str]) -> tuple[list[Path], int]:
             found.extend(kept)
         elif path.exists():
             found.append(path)
-        elif GLOB_CHARACTERS & set(given):
-            matched = sorted(Path(p) for p in glob.glob(given, recursive=True) if Path(p).is_file())
-            if not matched:
-                raise InputError(msg('{pattern}: no file matches; check the pattern', pattern=readable(given)))
-            found.extend(matched)
         else:
-            raise InputError(msg('{path}: no such file; check the path', path=readable(given)))
+            must_exist([given])
+            found.extend(glob_files(given))
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taskdedup.errors import OutputError
 from taskdedup.messages import msg
-from taskdedup.output.csvfile import to_csv
-from taskdedup.output.jsonfile import to_json
-from taskdedup.pipeline import Result
+
+if TYPE_CHECKING:
+    from taskdedup.pipeline import Result
+
+# Each writer is imported when its format is written: a command checks its file names with this
+# module before it reads anything, and a mistake there is said without importing pandas or scipy.
 
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".json", ".html")
 
@@ -45,5 +49,9 @@ def render_export(result: Result, path: Path, lang: str | None = None) -> bytes:
 
         return to_html(result, lang or "ko")
     if suffix == ".csv":
+        from taskdedup.output.csvfile import to_csv
+
         return to_csv(result, lang or "en")
+    from taskdedup.output.jsonfile import to_json
+
     return to_json(result)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 from rich import box
 from rich.console import Console, Group
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -295,46 +291,3 @@ def render_explanation(ex: Explanation, lang: str = "en") -> str:
     if any(t.term.startswith(CHAR_PREFIX) for t in [*ex.shared, *ex.only_a, *ex.only_b]):
         lines.append(msg("~ marks a character n-gram, ␣ a space in it (the start or end of a word)"))
     return "\n".join(translate(line, lang) for line in lines) + "\n"
-
-
-# The names the library's progress callback uses for its stages, as the bars show them.
-STAGES = {"reading": msg("reading"), "tokenising": msg("tokenising"), "embedding": msg("embedding"), "similarity": msg("similarity"),
-          "clustering": msg("clustering"), "writing": msg("writing")}
-
-
-class Bars:
-    """The library's progress callback on a terminal: a bar per stage, shown when the stage starts
-    (done 0) and removed when it ends, so that finished stages leave nothing behind. Lines printed
-    meanwhile go through `console`, the bars' own, which puts them above the bars, never into one."""
-
-    def __init__(self, bars: Progress | None, console: Console | None, lang: str = "en") -> None:
-        self.bars = bars
-        self.console = console
-        self.lang = lang
-        self.tasks: dict[str, Any] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.bars is None:
-            return
-        task = self.tasks.get(stage)
-        if done >= total:
-            if task is not None:
-                self.bars.remove_task(task)
-                del self.tasks[stage]
-            return
-        if task is None:
-            self.tasks[stage] = self.bars.add_task(translate(STAGES.get(stage, stage), self.lang), total=total, completed=done)
-        else:
-            self.bars.update(task, completed=done, total=total)
-
-
-@contextmanager
-def progress_bars(enabled: bool, lang: str = "en") -> Iterator[Bars]:
-    """Rich bars on stderr while the long stages run, or a callback that does nothing."""
-    if not enabled:
-        yield Bars(None, None)
-        return
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    columns = (TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bars:
-        yield Bars(bars, console, lang)
