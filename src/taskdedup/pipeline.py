@@ -20,7 +20,6 @@ from taskdedup.clustering.sparse import Join, sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.config import DENSE_MAX_ROWS, EMBED_BUDGET, FALLBACK_TOKENIZER, HYBRID_MAX_ROWS, LARGE_ROWS, Settings
 from taskdedup.engines import Engine
-from taskdedup.engines.local import LocalEngine
 from taskdedup.errors import ColumnError, InputError, NothingToCluster, TokenizerUnavailable
 from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
 from taskdedup.input.columns import Columns, resolve_columns
@@ -36,7 +35,7 @@ from taskdedup.review.themes import Theme, build_themes, nested_themes
 from taskdedup.text.embeddings import embed_rows, embedded_chars, first_lines
 from taskdedup.text.token_cache import TokenCache
 from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
-from taskdedup.text.tokens import cached_normalised, cached_tokens, normalised_texts, texts_to_analyse
+from taskdedup.text.tokens import cached_tokens, normalised_texts
 from taskdedup.text.vectors import Vectors, vectors_for
 
 CLUSTERED = "clustered"
@@ -290,24 +289,16 @@ def prepare(
         notices.extend(started_notices)
     settings = replace(settings, tokenizer=tokenizer.name)
 
-    tokenizing = engine or LocalEngine(jobs)
-    try:
-        with timed(timings, "normalise"):
-            raw = list(dict.fromkeys(s.text for s in submissions))  # texts repeat word for word in real inputs: normalise each once
-            known = cached_normalised(raw, cache)
-            if known is None:  # a new input: its tokenisers start while it is normalised
-                tokenizing.start_tokenizing(tokenizer, settings.lexicon, texts_to_analyse(raw, tokenizer, settings.lexicon, cache))
-            normalised = dict(zip(raw, known if known is not None else normalised_texts(raw, cache), strict=True))
-            del raw, known
-            texts = [normalised[s.text] for s in submissions]
-        # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
-        order = canonical_order(texts, submissions)
-        with timed(timings, "tokenise"):
-            candidates = [i for i in order if texts[i]]
-            token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices, tokenizing)
-    finally:
-        if engine is None:
-            tokenizing.close()
+    with timed(timings, "normalise"):
+        raw = list(dict.fromkeys(s.text for s in submissions))  # texts repeat word for word in real inputs: normalise each once
+        normalised = dict(zip(raw, normalised_texts(raw, cache), strict=True))
+        del raw
+        texts = [normalised[s.text] for s in submissions]
+    # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
+    order = canonical_order(texts, submissions)
+    with timed(timings, "tokenise"):
+        candidates = [i for i in order if texts[i]]
+        token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices, engine)
     skipped = [
         RowOutcome(submissions[i], SKIPPED_NO_WORDS if submissions[i].text.strip() else SKIPPED_EMPTY)
         for i in order

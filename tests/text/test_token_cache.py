@@ -65,60 +65,6 @@ def test_parallel_tokenisation_gives_the_same_tokens(monkeypatch: pytest.MonkeyP
     one = tokens_parallel(texts, MecabTokenizer(), builtin(), jobs=1)
     two = tokens_parallel(texts, MecabTokenizer(), builtin(), jobs=2)
     assert one == two
-    with features.TokenizerWorkers(MecabTokenizer(), builtin(), 2) as workers:  # started ahead, as prepare starts them
-        assert tokens_parallel(texts[:5], MecabTokenizer(), builtin(), jobs=1, workers=workers) == one[:5]  # used for few texts too
-
-
-def test_workers_start_while_a_new_input_is_normalised(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A new input starts the engine's tokeniser workers before it is normalised, and they are let
-    go after tokenising; an input the cache knows starts none; the tokens are those of one process."""
-    from taskdedup.engines.local import LocalEngine
-
-    monkeypatch.setattr(features, "PARALLEL_MIN_TEXTS", 10)
-    started: list[int] = []
-    real = features.TokenizerWorkers.__init__
-
-    def counted(self: features.TokenizerWorkers, *args: object) -> None:
-        started.append(1)
-        real(self, *args)
-
-    monkeypatch.setattr(features.TokenizerWorkers, "__init__", counted)
-    table = read_table(str(SAMPLES / "survey_2018.csv"))
-    alone = to_csv(assemble(prepare(table, Settings(), jobs=1)))
-    engine = LocalEngine(2)
-    first = prepare(table, Settings(), jobs=2, cache=TokenCache(tmp_path), engine=engine)
-    assert started == [1] and engine._workers is None  # started, used, closed
-    assert to_csv(assemble(first)) == alone
-    again = prepare(table, Settings(), jobs=2, cache=TokenCache(tmp_path), engine=engine)
-    assert started == [1]
-    assert to_csv(assemble(again)) == alone
-
-
-def test_texts_to_analyse_counts_what_the_cache_does_not_hold(tmp_path: Path) -> None:
-    from taskdedup.text.normalize import normalize
-
-    raw = list(dict.fromkeys(read_table(str(SAMPLES / "survey_2018.csv")).frame["과제내용"]))
-    tokenizer, lexicon = MecabTokenizer(), builtin()
-    assert features.texts_to_analyse(raw, tokenizer, lexicon, None) == len(raw)
-    cache = TokenCache(tmp_path)
-    assert features.texts_to_analyse(raw, tokenizer, lexicon, cache) == len(raw)
-    features.cached_tokens([normalize(t) for t in raw[:26]], tokenizer, lexicon, 1, cache, lambda *a: None, [])
-    assert 0 < features.texts_to_analyse(raw, tokenizer, lexicon, cache) < len(raw)
-    features.cached_tokens([normalize(t) for t in raw], tokenizer, lexicon, 1, cache, lambda *a: None, [])
-    assert features.texts_to_analyse(raw, tokenizer, lexicon, cache) == 0
-
-
-def test_workers_started_for_a_run_that_fails_are_closed_with_the_engine() -> None:
-    from taskdedup.engines.local import LocalEngine
-
-    engine = LocalEngine(2)
-    engine.start_tokenizing(MecabTokenizer(), builtin(), 10**6)
-    workers = engine._workers
-    assert workers is not None
-    engine.close()
-    assert engine._workers is None
-    with pytest.raises(RuntimeError):  # shut down: takes no more work
-        workers.map([["민원"]])
 
 
 

@@ -30,11 +30,6 @@ if TYPE_CHECKING:
 class Engine(Protocol):
     name: str
 
-    def start_tokenizing(self, tokenizer: Tokenizer, lexicon: Lexicon, texts: int) -> None:
-        """About `texts` texts will be tokenised soon (they are being normalised): start what
-        `tokenize` needs now, if it is slow to start."""
-        ...
-
     def tokenize(self, normalised: list[str], tokenizer: Tokenizer, lexicon: Lexicon, report: Callable[[int], None] | None) -> list[list[str]]:
         """Token lists of normalised texts, in their order (text/tokens.py tokens_of, chunk by chunk)."""
         ...

@@ -170,9 +170,6 @@ class DaskEngine:
     def _workers(self) -> int:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def start_tokenizing(self, tokenizer: Tokenizer, lexicon: Lexicon, texts: int) -> None:
-        pass  # the workers are up; each starts its analyser with its first chunk
-
     def tokenize(self, normalised: list[str], tokenizer: Tokenizer, lexicon: Lexicon, report: Callable[[int], None] | None) -> list[list[str]]:
         chunks = [normalised[i : i + step] for step in [self._chunk(len(normalised))] for i in range(0, len(normalised), step)]
         if not chunks:

@@ -10,7 +10,7 @@ import numpy as np
 from taskdedup.text.embeddings import Embedder, embed_batches
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
-from taskdedup.text.tokens import TokenizerWorkers, parallel_pays, tokens_parallel
+from taskdedup.text.tokens import tokens_parallel
 
 if TYPE_CHECKING:
     from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
@@ -26,21 +26,9 @@ class LocalEngine:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self._workers: TokenizerWorkers | None = None
-
-    def start_tokenizing(self, tokenizer: Tokenizer, lexicon: Lexicon, texts: int) -> None:
-        if self._workers is None and parallel_pays(tokenizer, self.jobs, texts):
-            self._workers = TokenizerWorkers(tokenizer, lexicon, self.jobs)
 
     def tokenize(self, normalised: list[str], tokenizer: Tokenizer, lexicon: Lexicon, report: Callable[[int], None] | None) -> list[list[str]]:
-        # Workers started for this are let go as soon as it is done: nothing later uses them.
-        workers, self._workers = self._workers, None
-        try:
-            usable = workers if workers is not None and workers.serves(tokenizer, lexicon) else None
-            return tokens_parallel(normalised, tokenizer, lexicon, self.jobs, report, usable)
-        finally:
-            if workers is not None:
-                workers.close()
+        return tokens_parallel(normalised, tokenizer, lexicon, self.jobs, report)
 
     def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
         return embed_batches(batches, embedder, report)
@@ -67,6 +55,4 @@ class LocalEngine:
                               representatives=representatives, units=units)
 
     def close(self) -> None:
-        if self._workers is not None:  # started, then the run failed before tokenising
-            self._workers.close()
-            self._workers = None
+        pass

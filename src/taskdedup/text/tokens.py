@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
@@ -57,50 +57,9 @@ def _work(texts: list[str]) -> list[list[str]]:
     return tokens_of(texts, *_WORKER)
 
 
-def _ready() -> None:
-    """A task that only makes the pool spawn a process for it."""
-
-
 PARALLEL_MIN_TEXTS = 20000  # below this, starting workers costs more than it saves
 CHUNK_TEXTS = 5000
 REPORT_TEXTS = 1000
-
-
-def parallel_pays(tokenizer: Tokenizer, jobs: int, texts: int) -> bool:
-    """Whether `texts` texts are worth worker processes (JVM analysers use threads instead)."""
-    return jobs > 1 and texts >= PARALLEL_MIN_TEXTS and tokenizer.name not in JVM_BACKENDS
-
-
-class TokenizerWorkers:
-    """`jobs` tokeniser processes, spawned when this is made and used by tokens_parallel later:
-    each spends ~0.2 s starting Python, importing this module and loading its analyser, which
-    then overlaps the parent's normalising instead of coming before the first chunk.
-
-    Processes, not threads: MeCab and Kiwi hold the GIL (2 threads ran 1.1x slower than one on
-    40,000 titles). Spawned, never forked: a forked child of a process with a JVM hangs.
-    """
-
-    def __init__(self, tokenizer: Tokenizer, lexicon: Lexicon, jobs: int) -> None:
-        self.tokenizer_name, self.lexicon, self.jobs = tokenizer.name, lexicon, jobs
-        context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(tokenizer.name, lexicon))
-        for _ in range(jobs):  # the pool spawns a process per task submitted while none is idle: all of them, now
-            self._pool.submit(_ready)
-
-    def serves(self, tokenizer: Tokenizer, lexicon: Lexicon) -> bool:
-        return tokenizer.name == self.tokenizer_name and lexicon.fingerprint == self.lexicon.fingerprint
-
-    def map(self, chunks: list[list[str]]) -> Iterator[list[list[str]]]:
-        return self._pool.map(_work, chunks)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> TokenizerWorkers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def tokens_parallel(
@@ -109,20 +68,14 @@ def tokens_parallel(
     lexicon: Lexicon,
     jobs: int,
     report: Callable[[int], None] | None = None,
-    workers: TokenizerWorkers | None = None,
 ) -> list[list[str]]:
-    """tokens_of() over chunks: in worker processes for large inputs (`workers` when given,
-    already started; they are used for any number of texts), threads over the one JVM for JVM
-    analysers (which JPype allows), else in this process."""
+    """tokens_of() over chunks, in `jobs` worker processes for large inputs.
+
+    Processes, not threads: MeCab and Kiwi hold the GIL (2 threads ran 1.1x slower than one on
+    40,000 titles). Workers are spawned, never forked: a forked child of a process with a JVM
+    hangs. JVM analysers use threads over the one JVM instead, which JPype allows.
+    """
     out: list[list[str]] = []
-    if workers is not None and normalised:
-        # At least two chunks a worker, so that none waits long for the other at the end.
-        size = max(1, min(CHUNK_TEXTS, -(-len(normalised) // (2 * workers.jobs))))
-        for part in workers.map([list(normalised[i : i + size]) for i in range(0, len(normalised), size)]):
-            out.extend(part)
-            if report:
-                report(len(out))
-        return out
     if jobs <= 1 or len(normalised) < PARALLEL_MIN_TEXTS:
         for start in range(0, len(normalised), REPORT_TEXTS):  # in one process, progress every 1,000 texts
             out.extend(tokens_of(normalised[start : start + REPORT_TEXTS], tokenizer, lexicon))
@@ -138,50 +91,26 @@ def tokens_parallel(
                 if report:
                     report(len(out))
         return out
-    with TokenizerWorkers(tokenizer, lexicon, jobs) as started:
-        return tokens_parallel(normalised, tokenizer, lexicon, jobs, report, started)
-
-
-def cached_normalised(texts: list[str], cache: TokenCache | None) -> list[str] | None:
-    """normalize() of each of `texts` (distinct) when the cache holds them from an earlier run
-    over the same texts (a second run over 85,856 titles spent 0.3 s normalising them again)."""
-    return cache.get_texts(_normalised_key(texts), len(texts)) if cache else None
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(tokenizer.name, lexicon)) as pool:
+        for part in pool.map(_work, chunks):
+            out.extend(part)
+            if report:
+                report(len(out))
+    return out
 
 
 def normalised_texts(texts: list[str], cache: TokenCache | None) -> list[str]:
-    """normalize() of each of `texts` (distinct), from the cache when it holds them."""
-    known = cached_normalised(texts, cache)
+    """normalize() of each of `texts` (distinct), from the cache when the same texts were
+    normalised before: a second run over 85,856 titles spent 0.3 s normalising them again."""
+    key = TokenCache.key_of_all(f"normalised|n{NORMALIZE_VERSION}", texts) if cache else b""
+    known = cache.get_texts(key, len(texts)) if cache else None
     if known is not None:
         return known
     out = [normalize(text) for text in texts]
     if cache:
-        cache.put_texts(_normalised_key(texts), out)
+        cache.put_texts(key, out)
     return out
-
-
-def _normalised_key(texts: list[str]) -> bytes:
-    return TokenCache.key_of_all(f"normalised|n{NORMALIZE_VERSION}", texts)
-
-
-def _namespace(tokenizer: Tokenizer, lexicon: Lexicon) -> str:
-    """What a text's tokens depend on besides the text: its cache keys include it."""
-    return f"{tokenizer.version}|{lexicon.fingerprint}|n{NORMALIZE_VERSION}"
-
-
-SAMPLE_TEXTS = 200
-
-
-def texts_to_analyse(texts: list[str], tokenizer: Tokenizer, lexicon: Lexicon, cache: TokenCache | None) -> int:
-    """About how many of `texts` (distinct, not yet normalised) the analyser will see, the cache
-    answering for the rest: judged on an evenly spaced sample, before the texts are normalised,
-    so that workers can be started while they are (an edited file mostly hits the cache)."""
-    if cache is None or not texts:
-        return len(texts)
-    sample = list(dict.fromkeys(texts[:: -(-len(texts) // SAMPLE_TEXTS)]))
-    namespace = _namespace(tokenizer, lexicon)
-    keys = list(dict.fromkeys(TokenCache.key(namespace, normalize(text)) for text in sample))
-    known = cache.get_many(keys)
-    return round(len(texts) * (len(keys) - len(known)) / len(keys))
 
 
 def cached_tokens(
@@ -204,7 +133,7 @@ def cached_tokens(
     for text in texts:
         first.setdefault(text, len(first))
     distinct = list(first)
-    namespace = _namespace(tokenizer, lexicon)
+    namespace = f"{tokenizer.version}|{lexicon.fingerprint}|n{NORMALIZE_VERSION}"
     # The same input again (the usual second run) is one entry; otherwise text by text.
     run_key = TokenCache.key_of_all(namespace, distinct) if cache else b""
     whole = cache.get_run(run_key, len(distinct)) if cache else None
