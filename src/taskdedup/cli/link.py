@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from taskdedup.cli import language
+from taskdedup.cli import keep_to_exit, language
 from taskdedup.cli.common import command_line, say_columns, show, started_engine, stderr_console, token_cache
 from taskdedup.cli.failures import errors_to_exit
 from taskdedup.cli.options import InputOptions, ReportOptions, ThresholdOpt, expand_groups, positive
@@ -74,3 +74,4 @@ def link(
     if not report.quiet:
         for path in outputs:
             stderr_console().print(msg("wrote {path}", path=path).translate(lang))
+    keep_to_exit(both, result)

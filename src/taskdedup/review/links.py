@@ -9,10 +9,11 @@ business and are reported as one (review/proposals.py, on the new rows alone).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from taskdedup.clustering.match import MatchModel
 from taskdedup.clustering.tree import DECIMALS, Similarity
@@ -59,18 +60,39 @@ def link_rows(
     links: list[Link] = []
     for start in range(0, len(new_rows), BLOCK_ROWS):
         rows = new_rows[start : start + BLOCK_ROWS]
-        block = _similarities(similarity, rows, old_rows)
-        for k, row in enumerate(rows):
-            scores = block[k]
-            # Best first, and among equal scores the existing row first in canonical order: a
-            # stable sort of the negated scores keeps that order.
-            kept = np.flatnonzero(scores >= floor)
-            best = kept[np.argsort(-scores[kept], kind="stable")][:top]
+        for row, (columns, scores) in zip(rows, _at_least(similarity, rows, old_rows, floor), strict=True):
+            # Best first, and among equal scores the existing row first in canonical order: the
+            # columns come in that order, and a stable sort of the negated scores keeps it.
+            best = np.argsort(-scores, kind="stable")[:top]
             candidates = tuple(
-                Candidate(clustered[int(old_rows[j])], float(scores[j]), match.probability(float(scores[j]))) for j in best
+                Candidate(clustered[int(old_rows[columns[j]])], float(scores[j]), match.probability(float(scores[j]))) for j in best
             )
             links.append(Link(clustered[int(row)], candidates, verdict_of(candidates, score)))
     return links
+
+
+def _at_least(similarity: Similarity, rows: np.ndarray, columns: np.ndarray, floor: float) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For each of `rows`: the positions in `columns` (ascending) whose similarity to it is at
+    least `floor`, and those similarities (rounded, within [0, 1], as the clustering reads them).
+
+    Above zero, only pairs that share a term can reach the floor: the sparse product's entries,
+    rounded and clipped one by one as the dense block's are. The dense block (new x existing)
+    cost 40 s of 48 at 42,856 new titles against 43,000 existing ones, almost all of it zeros."""
+    if similarity.dense is not None or floor <= 0.0 or not len(columns):
+        block = _similarities(similarity, rows, columns)
+        for scores in block:
+            kept = np.flatnonzero(scores >= floor)
+            yield kept, scores[kept]
+        return
+    matrix = similarity.matrix
+    product = sp.csr_matrix(matrix[rows] @ matrix[columns].T)
+    product.sort_indices()
+    values = np.clip(np.round(product.data, DECIMALS), 0.0, 1.0)
+    for k in range(len(rows)):
+        part = slice(product.indptr[k], product.indptr[k + 1])
+        scores = values[part]
+        kept = scores >= floor
+        yield product.indices[part][kept], scores[kept]
 
 
 def _similarities(similarity: Similarity, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
