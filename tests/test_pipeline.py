@@ -164,3 +164,18 @@ def test_canonical_order_is_one_sort_by_text_then_the_submission_s_key(rows: lis
     submissions = [Submission(k + 1, row_id or str(k + 1), agency, "", raw, raw) for k, (_, raw, agency, row_id) in enumerate(rows)]
     one_sort = sorted(range(len(rows)), key=lambda i: (texts[i],) + submissions[i].sort_key())
     assert canonical_order(texts, submissions) == one_sort
+
+
+@pytest.mark.parametrize("method", ["dense", "sparse"])
+def test_prepared_without_its_tree_has_the_same_rows_and_similarities_and_cannot_be_cut(method: str) -> None:
+    """`link` prepares both sides without the merge tree: what it reads is what a full prepare gives."""
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    full = prepare(table, Settings(method=method))
+    bare = prepare(table, Settings(method=method), with_tree=False)
+    assert bare.tree is None and bare.join is None
+    assert [s.row_id for s in bare.clustered] == [s.row_id for s in full.clustered]
+    n = len(full.clustered)
+    pairs = [(i, j) for i in range(n) for j in range(n)]
+    assert [bare.similarity.pair(i, j) for i, j in pairs] == [full.similarity.pair(i, j) for i, j in pairs]
+    with pytest.raises(ValueError, match="without its merge tree"):
+        bare.cut(0.5)

@@ -81,7 +81,7 @@ class Prepared:
     skipped: list[RowOutcome]
     vectors: Vectors
     similarity: Similarity
-    tree: MergeTree  # merge scores are mixed similarities; thresholds are probabilities (cut())
+    tree: MergeTree | None  # merge scores are mixed similarities; thresholds are probabilities (cut()); None: prepared without it
     min_threshold: float  # the tree can be cut at any threshold (probability) at or above this
     join: Join | None = None  # the sparse path's similar pairs, for near misses
     engine: Engine | None = None  # where the work ran; a Dask engine must stay open until assemble (its workers hold the pairs)
@@ -90,6 +90,8 @@ class Prepared:
 
     def cut(self, threshold: float) -> np.ndarray:
         """Cluster labels at a probability threshold."""
+        if self.tree is None:
+            raise ValueError("prepared without its merge tree (prepare(..., with_tree=False)): it cannot be cut")
         return self.tree.cut(self.match.score_at(threshold))
 
 
@@ -256,11 +258,13 @@ def prepare(
     jobs: int | None = None,
     cache: TokenCache | None = None,
     engine: Engine | None = None,
+    with_tree: bool = True,
 ) -> Prepared:
     """Everything up to the merge tree. The tree can later be cut at any threshold at or above
     `min_threshold` (default: the lower of the cluster and theme thresholds). `engine` runs the
     parallel maps (engines/: local processes by default, or a Dask cluster); the result does not
-    depend on it."""
+    depend on it. `with_tree=False`: everything but the tree, for a caller that reads the
+    similarities only (`link`: at 85,856 rows the tree down to its candidates' floor was 13 s)."""
     report = progress or _silent
     jobs = jobs or os.cpu_count() or 1  # tokeniser processes and similarity threads
     timings: dict[str, float] = {}
@@ -338,7 +342,10 @@ def prepare(
     lowest = match.score_at(lowest_threshold)
     dense = settings.method == "dense" or (settings.method == "auto" and len(kept) <= DENSE_MAX_ROWS)
     with timed(timings, "cluster"):
-        if dense:
+        if not with_tree:
+            similarity = Similarity(vectors.matrix, similarity_matrix(vectors.matrix) if dense else None)
+            tree, join = None, None
+        elif dense:
             matrix = similarity_matrix(vectors.matrix)
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
@@ -516,7 +523,7 @@ def link(both: Table, new_files: frozenset[str], settings: Settings, **prepare_o
     prepared as one input, so a pair scores as a `cluster` run over both would score it; only
     pairs across the sides count. Candidates start at the theme threshold."""
     low = settings.theme_threshold
-    prepared = prepare(both, settings, **prepare_options)
+    prepared = prepare(both, settings, with_tree=False, **prepare_options)  # links read the similarities, never the tree
     is_new = [s.source in new_files for s in prepared.clustered]
     if not any(is_new):
         raise NothingToCluster(msg("no new row has text to compare; check the NEW files"))

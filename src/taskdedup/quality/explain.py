@@ -92,6 +92,7 @@ def explain(prepared: Prepared, key_a: str, key_b: str, limit: int = 10) -> Expl
     )
     labels = prepared.cut(prepared.settings.threshold)
     score = prepared.similarity.pair(i, j)
+    assert prepared.tree is not None  # cut() above raised otherwise
     link = prepared.tree.join_similarity(i, j)
     return Explanation(
         a=prepared.clustered[i],
