@@ -19,7 +19,7 @@ import pandas as pd
 from taskdedup.config import ColumnSpec
 from taskdedup.errors import InputError, TaskdedupError
 from taskdedup.input.columns import Columns, resolve_columns
-from taskdedup.input.table import EXCEL_SUFFIXES, LEGACY_EXCEL_SUFFIXES, TEXT_SUFFIXES, Table, glob_files, must_exist, readable
+from taskdedup.input.table import EXCEL_SUFFIXES, GLOB_CHARACTERS, LEGACY_EXCEL_SUFFIXES, TEXT_SUFFIXES, Table, glob_files, must_exist, readable
 from taskdedup.messages import msg
 
 TABLE_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES | LEGACY_EXCEL_SUFFIXES
@@ -31,6 +31,7 @@ SOURCE, ID, AGENCY, FIELD, TITLE, DESCRIPTION = "source_file", "번호", "기관
 FIXED = (SOURCE, ID, AGENCY, FIELD, TITLE, DESCRIPTION)
 
 AGENCY_FROM = ("auto", "column", "filename")
+
 
 @dataclass(frozen=True)
 class ReadOptions:
@@ -75,8 +76,10 @@ def expand(inputs: Sequence[str]) -> tuple[list[Path], int]:
         elif path.exists():
             found.append(path)
         else:
-            must_exist([given])
-            found.extend(glob_files(given))
+            matched = glob_files(given) if GLOB_CHARACTERS & set(given) else []
+            if not matched:
+                must_exist([given])  # says which: no such file, or no file matches the pattern
+            found.extend(matched)
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)
