@@ -4,6 +4,8 @@ written whole, and a failure while making them is raised, never a hang or a half
 from __future__ import annotations
 
 import io
+import sys
+import threading
 import zipfile
 from collections.abc import Iterator
 
@@ -44,3 +46,55 @@ def test_a_failure_while_making_rows_is_raised() -> None:
     marked = package({"xl/worksheets/sheet1.xml": "<sheetData><!--rows 0--></sheetData>"})
     with pytest.raises(ValueError, match="no more rows"):
         filled(marked, {b"<!--rows 0-->": rows()})
+
+
+def test_the_gil_is_handed_over_quickly_while_rows_stream_and_the_setting_comes_back() -> None:
+    seen: list[float] = []
+
+    def rows() -> Iterator[str]:
+        seen.append(sys.getswitchinterval())
+        yield "<row/>"
+
+    def failing() -> Iterator[str]:
+        seen.append(sys.getswitchinterval())
+        raise ValueError("no more rows")
+        yield ""
+
+    marked = package({"xl/worksheets/sheet1.xml": "<sheetData><!--rows 0--></sheetData>"})
+    before = sys.getswitchinterval()
+    filled(marked, {b"<!--rows 0-->": rows()})
+    assert sys.getswitchinterval() == before
+    with pytest.raises(ValueError, match="no more rows"):
+        filled(marked, {b"<!--rows 0-->": failing()})
+    assert sys.getswitchinterval() == before
+    assert seen == [pytest.approx(0.0002)] * 2
+
+
+def test_streams_at_once_in_threads_put_the_setting_back_when_the_last_one_ends() -> None:
+    marked = package({"xl/worksheets/sheet1.xml": "<sheetData><!--rows 0--></sheetData>"})
+    both_started = threading.Barrier(2, timeout=10)
+    first_done = threading.Event()
+    seen_by_second: list[float] = []
+
+    def first_rows() -> Iterator[str]:
+        both_started.wait()
+        yield "<row/>"
+
+    def second_rows() -> Iterator[str]:
+        both_started.wait()
+        assert first_done.wait(timeout=10)
+        seen_by_second.append(sys.getswitchinterval())  # the first stream has ended, this one runs on
+        yield "<row/>"
+
+    def first() -> None:
+        filled(marked, {b"<!--rows 0-->": first_rows()})
+        first_done.set()
+
+    before = sys.getswitchinterval()
+    threads = [threading.Thread(target=first), threading.Thread(target=lambda: filled(marked, {b"<!--rows 0-->": second_rows()}))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert seen_by_second == [pytest.approx(0.0002)]
+    assert sys.getswitchinterval() == before
