@@ -22,6 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from datasets import tree_env  # noqa: E402
+
 SAMPLE = ROOT / "data" / "samples" / "survey_2018.xlsx"
 FLOOR = "import pandas, sklearn.feature_extraction.text"
 
@@ -49,7 +52,7 @@ def main() -> None:
             f'floor: python -c "{FLOOR}"': ([py, "-c", FLOOR], dict(os.environ)),
         }
         for name, src in trees.items():
-            env = {**os.environ, "PYTHONPATH": str(src)}
+            env = tree_env(src)
             cache = str(work / f"cache-{name}")
             run = [py, "-m", "taskdedup", "cluster", str(SAMPLE), "-q", "--cache-dir", cache]
             subprocess.run(run, env=env, capture_output=True, check=True)  # fills the cache

@@ -12,7 +12,6 @@ all alike; the table gives medians. Needs ../shared/datasets (the petitions).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from datasets import PETITIONS, petition_titles  # noqa: E402
+from datasets import PETITIONS, petition_titles, tree_env  # noqa: E402
 
 SAMPLE = ROOT / "data" / "samples" / "survey_2018.xlsx"
 
@@ -55,12 +54,12 @@ def main() -> None:
         work = Path(tmp)
         titles = petition_titles(work)
         for name, src in trees.items():  # a warm cache for each tree, and numba's compiled kernels
-            env = {**os.environ, "PYTHONPATH": str(src)}
+            env = tree_env(src)
             for source in (titles, SAMPLE):
                 timed([py, "-m", "taskdedup", "cluster", str(source), "-q", "--cache-dir", str(work / f"cache-{name}"), "-o", "w.csv"], env, work)
         for round_ in range(args.rounds):
             for name, src in trees.items():
-                env = {**os.environ, "PYTHONPATH": str(src)}
+                env = tree_env(src)
                 td = [py, "-m", "taskdedup"]
                 warm = ["--cache-dir", str(work / f"cache-{name}")]
                 runs = {
