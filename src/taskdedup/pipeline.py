@@ -527,7 +527,8 @@ def link(both: Table, new_files: frozenset[str], settings: Settings, **prepare_o
     is_new = [s.source in new_files for s in prepared.clustered]
     if not any(is_new):
         raise NothingToCluster(msg("no new row has text to compare; check the NEW files"))
-    links = link_rows(prepared.clustered, is_new, prepared.similarity, prepared.match, threshold=settings.threshold, low=low)
+    links = link_rows(prepared.clustered, is_new, prepared.similarity, prepared.match, threshold=settings.threshold, low=low,
+                      jobs=prepare_options.get("jobs") or os.cpu_count() or 1)
     score = prepared.match.score_at(settings.threshold)
     matched: dict[str, list[str]] = {}
     for one in links:

@@ -16,12 +16,15 @@ from numba import njit
 def join_rows(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
     by_term_indptr: np.ndarray, by_term_rows: np.ndarray, by_term_data: np.ndarray,
-    start: int, stop: int, limit: float, sums: np.ndarray, touched: np.ndarray,
+    start: int, stop: int, limit: float, sums: np.ndarray, touched: np.ndarray, later: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i, j > i) with rounded similarity >= limit, for rows start..stop-1.
+    """Pairs (i, j) with rounded similarity >= limit, for rows start..stop-1 of the first three
+    arrays against the rows of the inverted index (the last three): j > i only when `later` (the
+    rows and the index are then one matrix), every j otherwise (two matrices: `link`'s new rows
+    against the existing ones).
 
-    `sums` (zeros, one per row) and `touched` (one per row) are scratch, returned clean. Weights
-    are TF-IDF, never negative, so a row's sum is zero exactly until it is first touched.
+    `sums` (zeros, one per indexed row) and `touched` (one per indexed row) are scratch, returned
+    clean. Weights are TF-IDF, never negative, so a row's sum is zero exactly until it is first touched.
     """
     capacity = 1024
     out_i = np.empty(capacity, dtype=np.int64)
@@ -36,7 +39,7 @@ def join_rows(
             w = data[p]
             first, last = by_term_indptr[t], by_term_indptr[t + 1]
             # rows are sorted in each posting list: skip to those after i
-            k = first + np.searchsorted(by_term_rows[first:last], i, side="right")
+            k = first + np.searchsorted(by_term_rows[first:last], i, side="right") if later else first
             for q in range(k, last):
                 j = by_term_rows[q]
                 if sums[j] == 0.0:
@@ -59,6 +62,34 @@ def join_rows(
                 out_i[found], out_j[found], out_v[found] = i, j, min(v, 1.0)
                 found += 1
     return out_i[:found].copy(), out_j[:found].copy(), out_v[:found].copy()
+
+
+@njit(cache=True, nogil=True)
+def best_per_row(owner: np.ndarray, column: np.ndarray, score: np.ndarray, top: int) -> np.ndarray:
+    """Positions of at most `top` pairs per row of join_rows' output (grouped by row): highest
+    score first, equal scores by lower column. A selection per row, not a sort of all pairs:
+    `link` keeps three of 8.3 M pairs per new row at 85,856 titles (a lexsort took 2.4 s)."""
+    keep = np.empty(len(owner), dtype=np.int64)
+    kept = 0
+    a = 0
+    n = len(owner)
+    while a < n:
+        b = a
+        while b < n and owner[b] == owner[a]:
+            b += 1
+        first = kept
+        for _ in range(min(top, b - a)):
+            best = -1
+            for q in range(a, b):
+                taken = False
+                for c in range(first, kept):
+                    taken = taken or keep[c] == q
+                if not taken and (best < 0 or score[q] > score[best] or (score[q] == score[best] and column[q] < column[best])):
+                    best = q
+            keep[kept] = best
+            kept += 1
+        a = b
+    return keep[:kept].copy()
 
 
 @njit(cache=True)

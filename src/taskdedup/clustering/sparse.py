@@ -63,7 +63,7 @@ def join_block(arrays: JoinArrays, start: int, limit: float, sums: np.ndarray, t
     from taskdedup.clustering import join_kernel
 
     n = len(arrays[0]) - 1
-    return join_kernel.join_rows(*arrays, start, min(n, start + CHUNK_ROWS), limit, sums, touched)
+    return join_kernel.join_rows(*arrays, start, min(n, start + CHUNK_ROWS), limit, sums, touched, True)
 
 
 def join_blocks_local(arrays: JoinArrays, limit: float, jobs: int, report: Callable[[int], None]) -> list[Pairs]:
