@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -67,3 +69,19 @@ def test_blocks_and_the_sparse_path_give_what_one_dense_pass_gives(n: int, seed:
         patch.setattr(links_module, "BLOCK_ROWS", 2)
         blocked = link_rows(rows, is_new, _similarity(vectors, dense=False), MATCH, threshold=0.5, low=low)
     assert blocked == dense
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.3, 0.5, 0.5, 0.9, 1.0]), max_size=8), max_size=6), st.integers(min_value=0, max_value=4),
+       st.randoms(use_true_random=False))
+def test_the_compiled_selection_keeps_what_a_sort_of_all_pairs_keeps(rows: list[list[float]], top: int, rnd: Any) -> None:
+    """join_kernel.best_per_row against a lexsort: per row, the best `top` scores, ties to the lower column."""
+    from taskdedup.clustering.join_kernel import best_per_row
+
+    owner = np.array([r for r, scores in enumerate(rows) for _ in scores], dtype=np.int64)
+    column = np.array([c for scores in rows for c in rnd.sample(range(20), len(scores))], dtype=np.int64)  # in touch order, not sorted
+    score = np.array([s for scores in rows for s in scores], dtype=np.float64)
+    order = np.lexsort((column, -score, owner))
+    rank = np.arange(len(order)) - np.searchsorted(owner[order], owner[order])
+    expected = order[rank < top]
+    assert best_per_row(owner, column, score, top).tolist() == expected.tolist()
