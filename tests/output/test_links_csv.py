@@ -14,7 +14,13 @@ import pytest
 from taskdedup.config import Settings
 from taskdedup.input.collection import read_sides
 from taskdedup.output.csvfile import csv_row
-from taskdedup.output.links import LINK_COLUMNS, LINK_COLUMNS_KO, VERDICT_KO, link_records, to_link_csv
+from taskdedup.output.links import (
+    LINK_COLUMNS,
+    LINK_COLUMNS_KO,
+    VERDICT_KO,
+    link_records,
+    to_link_csv,
+)
 from taskdedup.output.records import STATUS_KO
 from taskdedup.pipeline import link
 from taskdedup.review.links import TOP
