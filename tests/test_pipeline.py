@@ -179,3 +179,21 @@ def test_prepared_without_its_tree_has_the_same_rows_and_similarities_and_cannot
     assert [bare.similarity.pair(i, j) for i, j in pairs] == [full.similarity.pair(i, j) for i, j in pairs]
     with pytest.raises(ValueError, match="without its merge tree"):
         bare.cut(0.5)
+
+
+@pytest.mark.parametrize("method", ["dense", "sparse"])
+def test_link_s_duplicates_among_the_new_rows_are_those_of_the_tree_down_to_the_theme_floor(fixtures: Path, method: str) -> None:
+    """link builds the new rows' tree down to the threshold only (its exports never show themes):
+    the same proposals as the tree down to a low check-from floor, with its themes."""
+    from dataclasses import replace
+
+    from taskdedup.input.collection import read_sides
+    from taskdedup.pipeline import link, new_rows
+
+    both, new_files = read_sides([str(fixtures / "submissions")], [str(fixtures / "link" / "existing.xlsx")])
+    low = Settings(theme_threshold=0.05, theme_threshold_is_default=False, method=method)  # type: ignore[arg-type]
+    result = link(both, new_files, low, jobs=1)
+    full = assemble(prepare(new_rows(both, new_files), low, jobs=1), review_pairs=False)
+    assert full.themes and len(full.proposals) > 1  # the floor was lower and themes were made
+    assert result.inside.proposals == full.proposals
+    assert replace(result.inside.settings, theme_threshold=low.theme_threshold) == full.settings
