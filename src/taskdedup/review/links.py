@@ -77,22 +77,22 @@ def link_rows(
     return links
 
 
-def _best(owner: np.ndarray, columns: np.ndarray, scores: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """At most `top` candidates per row of a block: best first, and among equal scores the existing
-    row first in canonical order (the lower column)."""
-    order = np.lexsort((columns, -scores, owner))
-    owner, columns, scores = owner[order], columns[order], scores[order]
-    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
-    kept = rank < top
-    return owner[kept], columns[kept], scores[kept]
-
-
 def _dense_block(similarity: Similarity, rows: np.ndarray, columns: np.ndarray, floor: float, top: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A block's candidates from its similarities to every column: a small input's matrix, or a
-    floor at or below zero, where every existing row is a candidate."""
+    """A block's candidates from its similarities to every column (a small input's matrix, or a
+    floor at or below zero, where every existing row is one): per row the best `top`, and among
+    equal scores the existing row first in canonical order (columns ascending, kept by a stable
+    sort of the negated scores). Row by row, so a large block never becomes a list of pairs."""
     block = _similarities(similarity, rows, columns)
-    owner, column = np.nonzero(block >= floor)
-    return _best(owner, column, block[owner, column], top)
+    owner, picked, scores = [], [], []
+    for k, row in enumerate(block):
+        kept = np.flatnonzero(row >= floor)
+        best = kept[np.argsort(-row[kept], kind="stable")[:top]]
+        owner.append(np.full(len(best), k, dtype=np.int64))
+        picked.append(best)
+        scores.append(row[best])
+    none = np.zeros(0, dtype=np.int64)
+    return (np.concatenate(owner) if owner else none, np.concatenate(picked) if picked else none,
+            np.concatenate(scores) if scores else np.zeros(0))
 
 
 def _sparse_blocks(matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray, floor: float, top: int, jobs: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
