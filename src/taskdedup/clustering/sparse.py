@@ -23,11 +23,11 @@ threshold >= s_min, like the dense tree.
 from __future__ import annotations
 
 import queue
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,6 +36,7 @@ from taskdedup.clustering.tree import DECIMALS, MergeTree, row_units
 from taskdedup.config import Linkage
 
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
 CHUNK_ROWS = 1024  # rows per block of the join: small enough to share out over threads evenly
 PROGRESS_EVERY = 5000  # merges between two progress reports from the compiled loop
 
@@ -66,25 +67,33 @@ def join_block(arrays: JoinArrays, start: int, limit: float, sums: np.ndarray, t
     return join_kernel.join_rows(*arrays, start, min(n, start + CHUNK_ROWS), limit, sums, touched, True)
 
 
-def join_blocks_local(arrays: JoinArrays, limit: float, jobs: int, report: Callable[[int], None]) -> list[Pairs]:
-    """Every block's pairs, in block order, computed in `jobs` threads (the kernel releases the GIL)."""
-    n = len(arrays[0]) - 1
+def blocks_in_threads(rows: int, indexed: int, jobs: int, step: int, block: Callable[[int, np.ndarray, np.ndarray], T]) -> Iterator[T]:
+    """block(start, sums, touched) for the rows start .. start + step - 1 of `rows`, every block in
+    order, computed in `jobs` threads (the join kernel lets go of the GIL). Each thread's scratch
+    (sums and touched, one per row of the index walked) goes from block to block: the kernel
+    returns it clean."""
     scratch: queue.SimpleQueue[tuple[np.ndarray, np.ndarray]] = queue.SimpleQueue()
     for _ in range(max(1, jobs)):
-        scratch.put((np.zeros(n), np.zeros(n, dtype=np.int64)))
+        scratch.put((np.zeros(indexed), np.zeros(indexed, dtype=np.int64)))
 
-    def block(start: int) -> Pairs:
-        sums, touched = scratch.get()  # returned clean by the kernel
+    def run(start: int) -> T:
+        sums, touched = scratch.get()
         try:
-            return join_block(arrays, start, limit, sums, touched)
+            return block(start, sums, touched)
         finally:
             scratch.put((sums, touched))
 
-    parts: list[Pairs] = []
     with ThreadPoolExecutor(max(1, jobs)) as pool:
-        for part in pool.map(block, range(0, n, CHUNK_ROWS)):
-            parts.append(part)
-            report(min(n, len(parts) * CHUNK_ROWS))
+        yield from pool.map(run, range(0, rows, step))
+
+
+def join_blocks_local(arrays: JoinArrays, limit: float, jobs: int, report: Callable[[int], None]) -> list[Pairs]:
+    """Every block's pairs, in block order, computed in `jobs` threads."""
+    n = len(arrays[0]) - 1
+    parts: list[Pairs] = []
+    for part in blocks_in_threads(n, n, jobs, CHUNK_ROWS, lambda start, sums, touched: join_block(arrays, start, limit, sums, touched)):
+        parts.append(part)
+        report(min(n, len(parts) * CHUNK_ROWS))
     return parts
 
 
