@@ -16,16 +16,6 @@ DATASETS = Path(os.environ.get("TASKDEDUP_DATASETS", ROOT.parent / "shared" / "d
 PETITIONS = DATASETS / "petitions_2019_2021" / "petition_data.csv"
 
 
-def tree_env(src: Path) -> dict[str, str]:
-    """The environment to run the taskdedup of a tree's src/ folder as an installed one runs: its
-    modules compiled to bytecode once (pip does that on install), not from source on every run as
-    they are where PYTHONDONTWRITEBYTECODE is set (this machine's shells set it: +0.05 s on the
-    52-row sample, 0.80 -> 0.85 s)."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def petition_titles(folder: Path) -> Path:
     """The petitions as a survey of titles (번호, 제목) in `folder`: the speed benchmarks' input."""
     path = folder / "petitions.csv"

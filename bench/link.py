@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from datasets import petition_titles, tree_env  # noqa: E402
+from datasets import petition_titles  # noqa: E402
+from runs import timed, tree_env  # noqa: E402
 
 EXISTING_ROWS = 43_000
 
@@ -37,14 +37,6 @@ def split(titles: Path, folder: Path) -> tuple[Path, Path]:
     return new, existing
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    done = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M", *command], env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    seconds, kb = done.stderr.rsplit("@@ ", 1)[1].split()
-    return float(seconds), int(kb)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old", type=Path, required=True, help="the src/ folder of the tree to compare with")
@@ -55,16 +47,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         new, existing = split(petition_titles(work), work)
-        for name, src in trees.items():
-            (work / name).mkdir()
+
+        def run(name: str) -> tuple[float, int]:
             command = [sys.executable, "-m", "taskdedup", "link", str(new), str(existing), "-q", "--cache-dir", str(work / f"cache-{name}"),
                        "-o", "l.csv"]
-            timed(command, tree_env(src), work / name)  # fills the cache
+            seconds, kb, _ = timed(command, tree_env(trees[name]), work / name)
+            return seconds, kb
+
+        for name in trees:
+            (work / name).mkdir()
+            run(name)  # fills the cache
         for round_ in range(args.rounds):
-            for name, src in trees.items():
-                command = [sys.executable, "-m", "taskdedup", "link", str(new), str(existing), "-q", "--cache-dir", str(work / f"cache-{name}"),
-                           "-o", "l.csv"]
-                figures[name].append(timed(command, tree_env(src), work / name))
+            for name in trees:
+                figures[name].append(run(name))
             print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr, flush=True)
         same = (work / "old" / "l.csv").read_bytes() == (work / "new" / "l.csv").read_bytes()
     print(f"link: {len(figures['new'])} alternating rounds, medians; CSVs identical: {same}\n")

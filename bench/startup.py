@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from datasets import tree_env  # noqa: E402
+from runs import tree_env  # noqa: E402
 
 SAMPLE = ROOT / "data" / "samples" / "survey_2018.xlsx"
 FLOOR = "import pandas, sklearn.feature_extraction.text"

@@ -14,24 +14,16 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from datasets import PETITIONS, petition_titles, tree_env  # noqa: E402
+from datasets import PETITIONS, petition_titles  # noqa: E402
+from runs import timed, tree_env  # noqa: E402
 
 SAMPLE = ROOT / "data" / "samples" / "survey_2018.xlsx"
-
-
-def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
-    done = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M", *command], env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    seconds, kb = done.stderr.rsplit("@@ ", 1)[1].split()
-    return float(seconds), int(kb), done.stderr
 
 
 def stage(stderr: str, name: str) -> float:
