@@ -4,6 +4,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from taskdedup.config import Settings
 from taskdedup.input.tables import read_table
@@ -66,6 +68,35 @@ def test_parallel_tokenisation_gives_the_same_tokens(monkeypatch: pytest.MonkeyP
     two = tokens_parallel(texts, MecabTokenizer(), builtin(), jobs=2)
     assert one == two
 
+
+
+_TOKENS = st.lists(st.lists(st.text(alphabet=st.sampled_from("가a \x1d"), max_size=3), max_size=4), max_size=6)
+
+
+@given(_TOKENS)
+def test_token_lists_cross_to_a_worker_and_back_as_they_were(lists: list[list[str]]) -> None:
+    assert features.token_lists(features.joined_lists(lists), len(lists)) == lists
+    texts = ["".join(tokens) for tokens in lists]
+    assert features.joined_texts(texts).split(features.TEXT_END) == texts or not texts
+
+
+def test_a_text_holding_the_chunk_separator_is_refused_not_split() -> None:
+    with pytest.raises(ValueError, match="U\\+001E"):
+        features.joined_texts(["민원\x1e챗봇", "안내"])
+    with pytest.raises(ValueError, match="U\\+001E"):
+        features.token_lists(features.joined_lists([["민원\x1e챗봇"], []]), 2)
+
+
+@given(st.integers(0, 30000), st.integers(1, 4))
+def test_chunks_cover_the_texts_in_order_and_shrink_towards_the_end(n: int, jobs: int) -> None:
+    texts = list(range(n))
+    chunks = features.chunked(texts, jobs)
+    assert [t for chunk in chunks for t in chunk] == texts
+    sizes = [len(c) for c in chunks]
+    assert all(features.MIN_CHUNK_TEXTS <= size <= features.CHUNK_TEXTS for size in sizes[:-1])
+    assert sizes == sorted(sizes, reverse=True)
+    if n > 2 * jobs * features.CHUNK_TEXTS:  # the workers' last chunks are small
+        assert sizes[-2] < features.CHUNK_TEXTS
 
 
 def test_repeated_texts_are_tokenised_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ from taskdedup.review.proposals import Cluster
 from taskdedup.text.embeddings import EMBEDDERS, Embedder
 from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
-from taskdedup.text.tokens import CHUNK_TEXTS, tokens_of
+from taskdedup.text.tokens import CHUNK_TEXTS, joined_texts, token_lists, tokenize_joined
 
 INSTALL = msg("--engine dask needs Dask's distributed package: pip install 'taskdedup[dask]'")
 
@@ -57,19 +57,11 @@ def _started(key: tuple[str, str], make: Callable[[], Any]) -> Any:
 # A chunk travels as one string each way: pickling 5,000 short strings, or 5,000 lists of tokens,
 # cost about half as much again as tokenising them. Normalised text is runs of word characters and
 # spaces (text/normalize.py), so these two separators never occur in a text or a token.
-TEXT_END, TOKEN_END = "\x1e", "\x1f"
-
-
 def tokenize_chunk(texts: str, tokenizer_name: str, lexicon: Lexicon) -> str:
-    """A task: tokens_of() for one chunk (texts joined by TEXT_END), with this worker thread's
-    analyser (started on first use); the token lists joined the same way."""
+    """A task: tokens_of() for one chunk (text/tokens.py's joined_texts), with this worker
+    thread's analyser (started on first use); the token lists joined for token_lists()."""
     tokenizer = _started(("tokenizer", tokenizer_name), lambda: make_tokenizer(tokenizer_name))
-    return TEXT_END.join(TOKEN_END.join(tokens) for tokens in tokens_of(texts.split(TEXT_END), tokenizer, lexicon))
-
-
-def _token_lists(joined: str, count: int) -> list[list[str]]:
-    parts = joined.split(TEXT_END) if count else []
-    return [part.split(TOKEN_END) if part else [] for part in parts]
+    return tokenize_joined(texts, tokenizer, lexicon)
 
 
 def embed_batches(batches: list[list[str]], embedder_name: str, threads: int | None) -> list[np.ndarray]:
@@ -177,11 +169,11 @@ class DaskEngine:
         shared = self.held(lexicon)
         # Keys unique to this run (pure=False): a scheduler shared by several runs must never hand
         # one run another's chunk.
-        futures = self.client.map(tokenize_chunk, [TEXT_END.join(c) for c in chunks], tokenizer_name=tokenizer.name, lexicon=shared,
+        futures = self.client.map(tokenize_chunk, [joined_texts(c) for c in chunks], tokenizer_name=tokenizer.name, lexicon=shared,
                                   key="tokenise", pure=False)
         out: list[list[str]] = []
         for part, chunk in zip(self._gather(futures, [len(c) for c in chunks], report), chunks, strict=True):
-            out.extend(_token_lists(part, len(chunk)))
+            out.extend(token_lists(part, len(chunk)))
         return out
 
     def embed(self, batches: list[list[str]], embedder: Embedder, report: Callable[[int], None] | None) -> list[np.ndarray]:
