@@ -343,10 +343,10 @@ def prepare(
     dense = settings.method == "dense" or (settings.method == "auto" and len(kept) <= DENSE_MAX_ROWS)
     with timed(timings, "cluster"):
         if not with_tree:
-            similarity = Similarity(vectors.matrix, similarity_matrix(vectors.matrix) if dense else None)
+            similarity = Similarity(vectors.matrix, similarity_matrix(vectors.matrix, vectors.dense) if dense else None)
             tree, join = None, None
         elif dense:
-            matrix = similarity_matrix(vectors.matrix)
+            matrix = similarity_matrix(vectors.matrix, vectors.dense)
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
         else:

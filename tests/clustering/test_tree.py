@@ -212,3 +212,25 @@ def _square_blocks(matrix: sp.csr_matrix, members: list[np.ndarray]) -> list[np.
         np.fill_diagonal(block, 1.0)
         out.append(block)
     return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 13), st.integers(1, 9), st.integers(0, 2**32 - 1), st.floats(0.0, 1.0))
+def test_a_dense_tail_of_columns_adds_up_as_scipys_product_to_the_bit(n: int, dense: int, seed: int, zeros: float) -> None:
+    """Sentence-embedding columns (negative values, some exact zeros) added by the compiled loop give
+    the sums of scipy's sparse product bit for bit, before and after rounding."""
+    from taskdedup.clustering import tree
+    from taskdedup.clustering.join_kernel import add_dense_products
+
+    rng = np.random.default_rng(seed)
+    head = sp.random(n, 7, density=0.4, random_state=rng, format="csr")
+    tail = rng.standard_normal((n, dense)) * (rng.random((n, dense)) >= zeros)
+    matrix = sp.hstack([head, sp.csr_matrix(tail)], format="csr")
+    matrix.sort_indices()
+    sums = (matrix[:, :7] @ matrix[:, :7].T).toarray()
+    add_dense_products(sums, tail)
+    assert sums.tobytes() == (matrix @ matrix.T).toarray().tobytes()
+    plain = similarity_matrix(matrix)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tree, "DENSE_TAIL_MIN_ROWS", 1)
+        assert similarity_matrix(matrix, dense).tobytes() == plain.tobytes()

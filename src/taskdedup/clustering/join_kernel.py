@@ -93,6 +93,39 @@ def best_per_row(owner: np.ndarray, column: np.ndarray, score: np.ndarray, top: 
 
 
 @njit(cache=True)
+def add_dense_products(sim: np.ndarray, tail: np.ndarray) -> None:
+    """sim[i, j] += sum over k of tail[i, k] * tail[j, k], each sum continued term by term in k
+    order, as scipy's sparse product adds a row's columns (absent entries are zeros here, and
+    adding a zero product leaves a sum as it is); symmetric, from the upper triangle.
+
+    Four sums at a time (independent, each still in order): a dependent chain of additions per
+    pair would wait on every addition. No fastmath, so nothing is reordered or fused.
+    """
+    n, d = tail.shape
+    for i in range(n):
+        j = i
+        while j + 4 <= n:
+            s0, s1, s2, s3 = sim[i, j], sim[i, j + 1], sim[i, j + 2], sim[i, j + 3]
+            for k in range(d):
+                a = tail[i, k]
+                s0 += a * tail[j, k]
+                s1 += a * tail[j + 1, k]
+                s2 += a * tail[j + 2, k]
+                s3 += a * tail[j + 3, k]
+            sim[i, j], sim[i, j + 1], sim[i, j + 2], sim[i, j + 3] = s0, s1, s2, s3
+            j += 4
+        while j < n:
+            s = sim[i, j]
+            for k in range(d):
+                s += tail[i, k] * tail[j, k]
+            sim[i, j] = s
+            j += 1
+    for i in range(n):
+        for j in range(i):
+            sim[i, j] = sim[j, i]
+
+
+@njit(cache=True)
 def _grow(values: np.ndarray, capacity: int) -> np.ndarray:
     out = np.empty(capacity, dtype=values.dtype)
     out[: len(values)] = values

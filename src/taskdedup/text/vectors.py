@@ -20,6 +20,7 @@ class Vectors:
     matrix: sp.csr_matrix  # rows x terms, float64, each non-empty row of unit length
     terms: np.ndarray  # term strings in column order; character n-grams start with CHAR_PREFIX
     words: int = -1  # the first `words` columns are words (the rest character n-grams); -1: all
+    dense: int = 0  # the last `dense` columns are sentence embeddings, which every row holds
 
     def word_part(self) -> tuple[sp.csr_matrix, np.ndarray]:
         """The word columns only: what keywords and shared terms are drawn from."""
@@ -135,7 +136,7 @@ def vectorize(
     norms[norms == 0] = 1.0
     matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ joined)
     matrix.sort_indices()
-    return Vectors(matrix=matrix, terms=np.concatenate(terms), words=len(word_terms))
+    return Vectors(matrix=matrix, terms=np.concatenate(terms), words=len(word_terms), dense=len(terms[-1]) if use_embeddings else 0)
 
 
 _CHARS = CharNgramTokenizer()
