@@ -350,7 +350,7 @@ def prepare(
             similarity = Similarity(vectors.matrix, matrix)
             tree = build_tree(matrix, settings.linkage)
         else:
-            tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs, engine)
+            tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs, engine, vectors.dense)
             similarity = Similarity(vectors.matrix)
             largest = int(np.bincount(join.component, weights=join.sizes).max()) if len(join.sizes) else 0
             notices.append(

@@ -82,6 +82,24 @@ def test_join_finds_exactly_the_pairs_of_the_full_product(matrix: sp.csr_matrix,
     assert dict(zip(zip(row.tolist(), col.tolist()), data.tolist())) == scipy_join(matrix, s)
 
 
+@settings(max_examples=100, deadline=None)
+@given(tricky_matrices(), st.integers(1, 6), st.integers(0, 2**32 - 1), st.sampled_from([0.0001, 0.2, 0.5]), st.sampled_from(["average", "complete"]))
+def test_dense_columns_added_apart_give_the_pairs_and_tree_of_the_full_product(
+    matrix: sp.csr_matrix, dense: int, seed: int, s: float, linkage: str,
+) -> None:
+    """Sentence-embedding columns (negative weights, a few exact zeros) summed by the dense loop:
+    the pairs of the full product to the bit, and the same tree as walking them as terms."""
+    rng = np.random.default_rng(seed)
+    tail = rng.standard_normal((matrix.shape[0], dense)) * (rng.random((matrix.shape[0], dense)) > 0.1) * 0.3
+    joined = sp.hstack([matrix, sp.csr_matrix(tail)], format="csr")
+    joined.sort_indices()
+    row, col, data = similarity_join(joined, s, dense_columns=dense).arrays()
+    assert dict(zip(zip(row.tolist(), col.tolist()), data.tolist())) == scipy_join(joined, s)
+    apart, _ = sparse_tree(joined, linkage, s, dense_columns=dense)  # type: ignore[arg-type]
+    walked, _ = sparse_tree(joined, linkage, s)  # type: ignore[arg-type]
+    assert apart.children.tolist() == walked.children.tolist() and apart.distances.tobytes() == walked.distances.tobytes()
+
+
 def test_join_on_real_text_matches_the_full_product_to_the_bit() -> None:
     matrix = sample_matrix()
     row, col, data = similarity_join(matrix, 0.15).arrays()

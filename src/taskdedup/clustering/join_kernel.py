@@ -16,12 +16,19 @@ from numba import njit
 def join_rows(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
     by_term_indptr: np.ndarray, by_term_rows: np.ndarray, by_term_data: np.ndarray,
+    tail_rows: np.ndarray, tail_index: np.ndarray,
     start: int, stop: int, limit: float, sums: np.ndarray, touched: np.ndarray, later: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i, j) with rounded similarity >= limit, for rows start..stop-1 of the first three
-    arrays against the rows of the inverted index (the last three): j > i only when `later` (the
+    arrays against the rows of the inverted index (the next three): j > i only when `later` (the
     rows and the index are then one matrix), every j otherwise (two matrices: `link`'s new rows
     against the existing ones).
+
+    tail_rows and tail_index: dense columns after the sparse ones, of the rows and of the indexed
+    rows (sentence embeddings; zero columns when there are none). Every pair shares them, so each
+    pair's sum is continued over them in column order, the order scipy's product adds them in,
+    by add_tail instead of by walking 384 posting lists of every row (then the pairs of a row
+    come in column order rather than in the order the walk met them).
 
     `sums` (zeros, one per indexed row) and `touched` (one per indexed row) are scratch, returned
     clean. Weights are TF-IDF, never negative, so a row's sum is zero exactly until it is first touched.
@@ -32,6 +39,7 @@ def join_rows(
     out_v = np.empty(capacity, dtype=np.float64)
     found = 0
     near_limit = limit - 1e-8
+    dense = tail_rows.shape[1] > 0
     for i in range(start, stop):
         hits = 0
         for p in range(indptr[i], indptr[i + 1]):
@@ -46,6 +54,12 @@ def join_rows(
                     touched[hits] = j
                     hits += 1
                 sums[j] += w * by_term_data[q]
+        if dense:
+            first = i + 1 if later else 0
+            add_tail(sums, tail_rows[i], tail_index, first)
+            hits = len(sums) - first
+            for h in range(hits):  # every row from `first` on, in order
+                touched[h] = first + h
         for h in range(hits):
             j = touched[h]
             v = sums[j]
@@ -62,6 +76,30 @@ def join_rows(
                 out_i[found], out_j[found], out_v[found] = i, j, min(v, 1.0)
                 found += 1
     return out_i[:found].copy(), out_j[:found].copy(), out_v[:found].copy()
+
+
+@njit(cache=True, nogil=True)
+def add_tail(sums: np.ndarray, row: np.ndarray, tail: np.ndarray, first: int) -> None:
+    """sums[j] += sum over k of row[k] * tail[j, k] for j >= first, each sum continued term by
+    term in k order (four independent sums at a time; no fastmath, so nothing is reordered)."""
+    n, d = tail.shape
+    j = first
+    while j + 4 <= n:
+        s0, s1, s2, s3 = sums[j], sums[j + 1], sums[j + 2], sums[j + 3]
+        for k in range(d):
+            a = row[k]
+            s0 += a * tail[j, k]
+            s1 += a * tail[j + 1, k]
+            s2 += a * tail[j + 2, k]
+            s3 += a * tail[j + 3, k]
+        sums[j], sums[j + 1], sums[j + 2], sums[j + 3] = s0, s1, s2, s3
+        j += 4
+    while j < n:
+        s = sums[j]
+        for k in range(d):
+            s += row[k] * tail[j, k]
+        sums[j] = s
+        j += 1
 
 
 @njit(cache=True, nogil=True)
@@ -97,29 +135,11 @@ def add_dense_products(sim: np.ndarray, tail: np.ndarray) -> None:
     """sim[i, j] += sum over k of tail[i, k] * tail[j, k], each sum continued term by term in k
     order, as scipy's sparse product adds a row's columns (absent entries are zeros here, and
     adding a zero product leaves a sum as it is); symmetric, from the upper triangle.
-
-    Four sums at a time (independent, each still in order): a dependent chain of additions per
-    pair would wait on every addition. No fastmath, so nothing is reordered or fused.
-    """
-    n, d = tail.shape
+    add_tail keeps four independent sums going, each still in order: one dependent chain of
+    additions per pair would wait on every addition."""
+    n = len(tail)
     for i in range(n):
-        j = i
-        while j + 4 <= n:
-            s0, s1, s2, s3 = sim[i, j], sim[i, j + 1], sim[i, j + 2], sim[i, j + 3]
-            for k in range(d):
-                a = tail[i, k]
-                s0 += a * tail[j, k]
-                s1 += a * tail[j + 1, k]
-                s2 += a * tail[j + 2, k]
-                s3 += a * tail[j + 3, k]
-            sim[i, j], sim[i, j + 1], sim[i, j + 2], sim[i, j + 3] = s0, s1, s2, s3
-            j += 4
-        while j < n:
-            s = sim[i, j]
-            for k in range(d):
-                s += tail[i, k] * tail[j, k]
-            sim[i, j] = s
-            j += 1
+        add_tail(sim[i], tail[i], tail, i)
     for i in range(n):
         for j in range(i):
             sim[i, j] = sim[j, i]

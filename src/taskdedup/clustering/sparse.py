@@ -45,26 +45,33 @@ def _noop(stage: str, done: int, total: int) -> None:
     pass
 
 
-JoinArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+JoinArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def join_arrays(matrix: sp.csr_matrix) -> JoinArrays:
+def join_arrays(matrix: sp.csr_matrix, dense_columns: int = 0) -> JoinArrays:
     """The rows (sorted: scipy's order of additions, so the same rounding as its product) and the
-    inverted index (term -> rows) that the join walks, as the six arrays the kernel takes."""
+    inverted index (term -> rows) that the join walks, and the last `dense_columns` columns
+    (sentence embeddings, which every row holds) as a dense array that it does not walk: the
+    seven arrays of join_block."""
     matrix = sp.csr_matrix(matrix)
     if not matrix.has_sorted_indices:
         matrix = matrix.sorted_indices()
+    split = matrix.shape[1] - dense_columns
+    tail = matrix[:, split:].toarray() if dense_columns else np.zeros((matrix.shape[0], 0))
+    if dense_columns:
+        matrix = matrix[:, :split].tocsr()
     by_term = matrix.T.tocsr().sorted_indices()
-    return matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data
+    return matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data, tail
 
 
 def join_block(arrays: JoinArrays, start: int, limit: float, sums: np.ndarray, touched: np.ndarray) -> Pairs:
     """The pairs (i, j > i, similarity) of rows start .. start + CHUNK_ROWS - 1, in the kernel's order."""
     from taskdedup.clustering import join_kernel
 
-    n = len(arrays[0]) - 1
-    return join_kernel.join_rows(*arrays, start, min(n, start + CHUNK_ROWS), limit, sums, touched, True)
+    *sparse, tail = arrays
+    n = len(sparse[0]) - 1
+    return join_kernel.join_rows(*sparse, tail, tail, start, min(n, start + CHUNK_ROWS), limit, sums, touched, True)
 
 
 def blocks_in_threads(rows: int, indexed: int, jobs: int, step: int, block: Callable[[int, np.ndarray, np.ndarray], T]) -> Iterator[T]:
@@ -130,7 +137,9 @@ class LocalPairs:
         return self.parts[0] if len(self.parts) == 1 else LocalPairs.joined(self.parts).parts[0]
 
 
-def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None) -> PairSet:
+def similarity_join(
+    matrix: sp.csr_matrix, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None, dense_columns: int = 0,
+) -> PairSet:
     """All pairs i < j with rounded cosine similarity >= min_similarity.
 
     Each row walks the inverted index (term -> rows) to the later rows sharing a term, so memory
@@ -138,10 +147,11 @@ def similarity_join(matrix: sp.csr_matrix, min_similarity: float, progress: Prog
     very common terms (which the boilerplate list removes) dominate it. Blocks of rows run in
     `jobs` threads (the compiled loop releases the GIL) and are joined in block order, so the
     result does not depend on `jobs`; an `engine` (engines/) may compute the blocks elsewhere and
-    keep them there.
+    keep them there. The last `dense_columns` columns (sentence embeddings) are added to every
+    pair by a dense loop instead (join_kernel.join_rows); the same sums to the bit.
     """
     n = matrix.shape[0]
-    arrays = join_arrays(matrix)
+    arrays = join_arrays(matrix, dense_columns)
     limit = round(min_similarity, DECIMALS)
     progress("similarity", 0, n)
     report = lambda done: progress("similarity", done, n)  # noqa: E731
@@ -225,7 +235,8 @@ def copy_merges(n: int, by_unit: np.ndarray, starts: np.ndarray) -> tuple[np.nda
 
 
 def sparse_tree(
-    matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None
+    matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None,
+    dense_columns: int = 0,
 ) -> tuple[MergeTree, Join]:
     """The merge forest down to `min_similarity`, and the join it was built from.
 
@@ -242,7 +253,7 @@ def sparse_tree(
     firsts = by_unit[starts[:-1]]
     unique = matrix[firsts]
     counts = np.diff(starts).astype(np.float64)
-    join = Join(similarity_join(unique, min_similarity, progress, jobs, engine), unit_of, by_unit, starts)
+    join = Join(similarity_join(unique, min_similarity, progress, jobs, engine, dense_columns), unit_of, by_unit, starts)
     if linkage == "single":
         merged, merge_distances = _kruskal(len(counts), join.pairs.arrays(), node, n + len(copies))
     else:

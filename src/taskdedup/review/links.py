@@ -107,10 +107,11 @@ def _sparse_blocks(matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray,
     new.sort_indices()
     index = sp.csr_matrix(matrix[columns].T)
     index.sort_indices()
+    no_tail = np.zeros((0, 0))  # embedding columns, if any, are walked as terms here
 
     def block(start: int, sums: np.ndarray, touched: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         owner, column, score = join_kernel.join_rows(new.indptr, new.indices, new.data, index.indptr, index.indices, index.data,
-                                                     start, min(len(rows), start + BLOCK_ROWS), floor, sums, touched, False)
+                                                     no_tail, no_tail, start, min(len(rows), start + BLOCK_ROWS), floor, sums, touched, False)
         best = join_kernel.best_per_row(owner, column, score, top)
         return owner[best] - start, column[best], score[best]
 
