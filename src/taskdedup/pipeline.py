@@ -343,7 +343,7 @@ def prepare(
     dense = settings.method == "dense" or (settings.method == "auto" and len(kept) <= DENSE_MAX_ROWS)
     with timed(timings, "cluster"):
         if not with_tree:
-            similarity = Similarity(vectors.matrix, similarity_matrix(vectors.matrix, vectors.dense) if dense else None)
+            similarity = Similarity(vectors.matrix, similarity_matrix(vectors.matrix, vectors.dense) if dense else None, vectors.dense)
             tree, join = None, None
         elif dense:
             matrix = similarity_matrix(vectors.matrix, vectors.dense)
@@ -351,7 +351,7 @@ def prepare(
             tree = build_tree(matrix, settings.linkage)
         else:
             tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs, engine, vectors.dense)
-            similarity = Similarity(vectors.matrix)
+            similarity = Similarity(vectors.matrix, dense_columns=vectors.dense)
             largest = int(np.bincount(join.component, weights=join.sizes).max()) if len(join.sizes) else 0
             notices.append(
                 msg(

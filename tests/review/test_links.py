@@ -23,10 +23,10 @@ def _rows(n: int) -> list[Submission]:
     return [Submission(row_number=k + 1, row_id=f"r{k}", agency="", field="", title=f"t{k}", text=f"t{k}") for k in range(n)]
 
 
-def _similarity(vectors: np.ndarray, dense: bool) -> Similarity:
+def _similarity(vectors: np.ndarray, dense: bool, dense_columns: int = 0) -> Similarity:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     matrix = sp.csr_matrix(np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0))
-    return Similarity(matrix, similarity_matrix(matrix) if dense else None)
+    return Similarity(matrix, similarity_matrix(matrix) if dense else None, dense_columns)
 
 
 def test_candidates_best_first_floor_and_verdicts() -> None:
@@ -69,6 +69,10 @@ def test_blocks_and_the_sparse_path_give_what_one_dense_pass_gives(n: int, seed:
         patch.setattr(links_module, "BLOCK_ROWS", 2)
         blocked = link_rows(rows, is_new, _similarity(vectors, dense=False), MATCH, threshold=0.5, low=low)
     assert blocked == dense
+    # Sentence-embedding-like columns every row holds (some negative), added by the dense loop.
+    embedded = np.hstack([vectors, rng.standard_normal((n, 3)) * 0.5])
+    as_terms = link_rows(rows, is_new, _similarity(embedded, dense=True), MATCH, threshold=0.5, low=low)
+    assert link_rows(rows, is_new, _similarity(embedded, dense=False, dense_columns=3), MATCH, threshold=0.5, low=low) == as_terms
 
 
 @settings(max_examples=100, deadline=None)

@@ -120,9 +120,10 @@ class Similarity:
     """Cosine similarities between the rows of a TF-IDF matrix: from a dense matrix when one was
     built, computed on demand from the rows otherwise (large inputs never build n x n)."""
 
-    def __init__(self, matrix: sp.csr_matrix, dense: np.ndarray | None = None) -> None:
+    def __init__(self, matrix: sp.csr_matrix, dense: np.ndarray | None = None, dense_columns: int = 0) -> None:
         self.matrix = matrix
         self.dense = dense
+        self.dense_columns = dense_columns  # the matrix's last columns that every row holds (sentence embeddings)
 
     @property
     def n(self) -> int:

@@ -62,7 +62,7 @@ def link_rows(
     if similarity.dense is not None or floor <= 0.0 or not len(old_rows):
         blocks = [_dense_block(similarity, new_rows[start : start + BLOCK_ROWS], old_rows, floor, top) for start in starts]
     else:
-        blocks = _sparse_blocks(similarity.matrix, new_rows, old_rows, floor, top, jobs)
+        blocks = _sparse_blocks(similarity.matrix, new_rows, old_rows, floor, top, jobs, similarity.dense_columns)
     links: list[Link] = []
     for start, (owner, columns, scores) in zip(starts, blocks, strict=True):
         ends = np.searchsorted(owner, np.arange(1, min(BLOCK_ROWS, len(new_rows) - start) + 1)).tolist()
@@ -94,7 +94,9 @@ def _dense_block(similarity: Similarity, rows: np.ndarray, columns: np.ndarray, 
             np.concatenate(scores) if scores else np.zeros(0))
 
 
-def _sparse_blocks(matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray, floor: float, top: int, jobs: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _sparse_blocks(
+    matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray, floor: float, top: int, jobs: int, dense_columns: int = 0,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Each block's candidates from the compiled join (clustering/join_kernel.py) of its rows
     against the inverted index of the existing rows: only rows that share a term are looked at,
     with the sums, rounding and clipping of the sparse product, to the bit. Blocks run in `jobs`
@@ -103,15 +105,16 @@ def _sparse_blocks(matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray,
     from taskdedup.clustering import join_kernel
     from taskdedup.clustering.sparse import blocks_in_threads
 
-    new = sp.csr_matrix(matrix[rows])
+    split = matrix.shape[1] - dense_columns  # sentence-embedding columns are added by a dense loop (join_kernel.join_rows)
+    new = sp.csr_matrix(matrix[rows][:, :split])
     new.sort_indices()
-    index = sp.csr_matrix(matrix[columns].T)
+    index = sp.csr_matrix(matrix[columns][:, :split].T)
     index.sort_indices()
-    no_tail = np.zeros((0, 0))  # embedding columns, if any, are walked as terms here
+    new_tail, old_tail = matrix[rows][:, split:].toarray(), matrix[columns][:, split:].toarray()
 
     def block(start: int, sums: np.ndarray, touched: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         owner, column, score = join_kernel.join_rows(new.indptr, new.indices, new.data, index.indptr, index.indices, index.data,
-                                                     no_tail, no_tail, start, min(len(rows), start + BLOCK_ROWS), floor, sums, touched, False)
+                                                     new_tail, old_tail, start, min(len(rows), start + BLOCK_ROWS), floor, sums, touched, False)
         best = join_kernel.best_per_row(owner, column, score, top)
         return owner[best] - start, column[best], score[best]
 
