@@ -39,6 +39,12 @@ def test_char_ngrams() -> None:
     assert CharNgramTokenizer().tokens("챗봇") == [" 챗", "챗봇", "봇 ", " 챗봇", "챗봇 "]
 
 
+@given(st.text(alphabet=st.sampled_from("가나a1 \t"), max_size=12), st.sampled_from([(2, 3), (1, 4), (3,)]))
+def test_char_ngrams_are_each_words_padded_ngrams_size_by_size(text: str, sizes: tuple[int, ...]) -> None:
+    expected = [f" {w} "[i : i + n] for w in text.split() for n in sizes for i in range(len(f" {w} ") - n + 1)]
+    assert CharNgramTokenizer(sizes).tokens(text) == expected
+
+
 def test_mecab_real_analysis() -> None:
     tokens = MecabTokenizer().tokens("독거노인 iot 돌봄 서비스 5g")
     assert tokens[:2] == ["독거", "노인"]
