@@ -57,3 +57,12 @@ def test_any_token_lists_give_scikit_learns_matrix_to_the_bit(token_lists: list[
 def test_rows_without_tokens_give_an_empty_matrix() -> None:
     matrix, terms = _tfidf([[], []])
     assert matrix.shape == (2, 0) and len(terms) == 0
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(["\x00", "a", "b", "가", "\U0001f600", "\ud800"]), max_size=4), unique=True))
+def test_terms_are_ordered_as_python_orders_strings(terms: list[str]) -> None:
+    """Trailing NULs (which numpy's unicode arrays drop) and any code point: Python's order."""
+    from taskdedup.text.vectors import _text_order
+
+    array = np.array(terms, dtype=object)
+    assert [terms[i] for i in _text_order(array)] == sorted(terms)

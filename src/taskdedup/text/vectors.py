@@ -44,12 +44,24 @@ def term_counts(token_lists: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.nda
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     counts = sp.csr_matrix((np.ones(len(codes)), codes.astype(np.int32), indptr), shape=(len(token_lists), len(uniques)))
     counts.sum_duplicates()  # also sorts each row by first appearance
-    by_text = np.argsort(uniques, kind="stable")
+    by_text = _text_order(uniques)
     renumber = np.empty(len(uniques), dtype=counts.indices.dtype)
     renumber[by_text] = np.arange(len(uniques), dtype=counts.indices.dtype)
     counts.indices = renumber[counts.indices]
     counts.has_sorted_indices = False
     return counts, uniques[by_text].astype(object)
+
+
+def _text_order(terms: np.ndarray) -> np.ndarray:
+    """The argsort of distinct strings in Python's order. As a numpy unicode array while that stays
+    small (code points compared in C: 228,375 character n-grams 0.32 -> 0.12 s); numpy drops a
+    string's trailing NULs, so if any length changed the objects are sorted as they are."""
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    if len(terms) and int(lengths.max()) * len(terms) * 4 <= 1 << 26:
+        fixed = terms.astype(str)
+        if (np.char.str_len(fixed) == lengths).all():
+            return np.argsort(fixed, kind="stable")
+    return np.argsort(terms, kind="stable")
 
 
 def tfidf_weights(counts: sp.csr_matrix) -> sp.csr_matrix:
