@@ -105,12 +105,16 @@ def _sparse_blocks(
     from taskdedup.clustering import join_kernel
     from taskdedup.clustering.sparse import blocks_in_threads
 
-    split = matrix.shape[1] - dense_columns  # sentence-embedding columns are added by a dense loop (join_kernel.join_rows)
-    new = sp.csr_matrix(matrix[rows][:, :split])
+    new, old = matrix[rows], matrix[columns]
+    # Sentence-embedding columns, which every row holds, are added by a dense loop (join_kernel.join_rows).
+    split = matrix.shape[1] - dense_columns
+    new_tail, old_tail = new[:, split:].toarray(), old[:, split:].toarray()
+    if dense_columns:
+        new, old = new[:, :split], old[:, :split]
+    new = sp.csr_matrix(new)
     new.sort_indices()
-    index = sp.csr_matrix(matrix[columns][:, :split].T)
+    index = sp.csr_matrix(old.T)
     index.sort_indices()
-    new_tail, old_tail = matrix[rows][:, split:].toarray(), matrix[columns][:, split:].toarray()
 
     def block(start: int, sums: np.ndarray, touched: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         owner, column, score = join_kernel.join_rows(new.indptr, new.indices, new.data, index.indptr, index.indices, index.data,
