@@ -32,7 +32,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.tree import DECIMALS, MergeTree, row_units
+from taskdedup.clustering.tree import DECIMALS, MergeTree, row_units, split_dense
 from taskdedup.config import Linkage
 
 Progress = Callable[[str, int, int], None]
@@ -57,10 +57,7 @@ def join_arrays(matrix: sp.csr_matrix, dense_columns: int = 0) -> JoinArrays:
     matrix = sp.csr_matrix(matrix)
     if not matrix.has_sorted_indices:
         matrix = matrix.sorted_indices()
-    split = matrix.shape[1] - dense_columns
-    tail = matrix[:, split:].toarray() if dense_columns else np.zeros((matrix.shape[0], 0))
-    if dense_columns:
-        matrix = matrix[:, :split].tocsr()
+    matrix, tail = split_dense(matrix, dense_columns)
     by_term = matrix.T.tocsr().sorted_indices()
     return matrix.indptr, matrix.indices, matrix.data, by_term.indptr, by_term.indices, by_term.data, tail
 

@@ -26,6 +26,16 @@ BATCH_PAIRS = 1 << 18  # pairs of small groups computed per pass in Similarity.b
 DENSE_TAIL_MIN_ROWS = 1000
 
 
+def split_dense(matrix: sp.csr_matrix, dense_columns: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The matrix without its last `dense_columns` columns (sentence embeddings, which every row
+    holds), and those columns as a dense array (with no columns when there are none): what the
+    compiled loops add apart from the sparse ones (join_kernel.add_tail)."""
+    if not dense_columns:
+        return matrix, np.zeros((matrix.shape[0], 0))
+    split = matrix.shape[1] - dense_columns
+    return matrix[:, :split].tocsr(), matrix[:, split:].toarray()
+
+
 def similarity_matrix(matrix: sp.spmatrix, dense_columns: int = 0) -> np.ndarray:
     """Dense cosine similarities of L2-normalised rows, rounded, with 1 on the diagonal.
 
@@ -35,9 +45,9 @@ def similarity_matrix(matrix: sp.spmatrix, dense_columns: int = 0) -> np.ndarray
     if sp.issparse(matrix) and dense_columns and matrix.shape[0] >= DENSE_TAIL_MIN_ROWS:
         from taskdedup.clustering.join_kernel import add_dense_products
 
-        split = matrix.shape[1] - dense_columns
-        sim = (matrix[:, :split] @ matrix[:, :split].T).toarray()
-        add_dense_products(sim, matrix[:, split:].toarray())
+        head, tail = split_dense(matrix, dense_columns)
+        sim = (head @ head.T).toarray()
+        add_dense_products(sim, tail)
     else:
         sim = (matrix @ matrix.T).toarray() if sp.issparse(matrix) else np.asarray(matrix @ matrix.T)
     sim = np.clip(np.round(sim, DECIMALS), 0.0, 1.0)

@@ -54,9 +54,9 @@ def _started(key: tuple[str, str], make: Callable[[], Any]) -> Any:
     return objects[key]
 
 
-# A chunk travels as one string each way: pickling 5,000 short strings, or 5,000 lists of tokens,
-# cost about half as much again as tokenising them. Normalised text is runs of word characters and
-# spaces (text/normalize.py), so these two separators never occur in a text or a token.
+# A chunk travels as one string each way (text/tokens.py says why and how): on a cluster,
+# pickling 5,000 short strings, or 5,000 lists of tokens, cost about half as much again as
+# tokenising them.
 def tokenize_chunk(texts: str, tokenizer_name: str, lexicon: Lexicon) -> str:
     """A task: tokens_of() for one chunk (text/tokens.py's joined_texts), with this worker
     thread's analyser (started on first use); the token lists joined for token_lists()."""

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from taskdedup.clustering.match import MatchModel
-from taskdedup.clustering.tree import DECIMALS, Similarity
+from taskdedup.clustering.tree import DECIMALS, Similarity, split_dense
 from taskdedup.input.submissions import Submission
 
 EXISTING, CHECK, NEW = "existing", "check", "new"  # the suggested verdicts
@@ -105,12 +105,8 @@ def _sparse_blocks(
     from taskdedup.clustering import join_kernel
     from taskdedup.clustering.sparse import blocks_in_threads
 
-    new, old = matrix[rows], matrix[columns]
-    # Sentence-embedding columns, which every row holds, are added by a dense loop (join_kernel.join_rows).
-    split = matrix.shape[1] - dense_columns
-    new_tail, old_tail = new[:, split:].toarray(), old[:, split:].toarray()
-    if dense_columns:
-        new, old = new[:, :split], old[:, :split]
+    new, new_tail = split_dense(matrix[rows], dense_columns)
+    old, old_tail = split_dense(matrix[columns], dense_columns)
     new = sp.csr_matrix(new)
     new.sort_indices()
     index = sp.csr_matrix(old.T)

@@ -59,7 +59,9 @@ def _work(texts: str) -> str:
 
 # A chunk crosses to a worker and back as one string each way, not as lists of strings: pickling
 # 5,000 texts and then their 5,000 token lists took ~25 ms a chunk, while the worker waited.
-TEXT_END, TOKEN_END = "\x1e", "\x1f"  # never in normalised text (letters, digits, marks, spaces)
+# Normalised text is runs of word characters and spaces (text/normalize.py): neither separator
+# occurs in a text or in a token made from one.
+TEXT_END, TOKEN_END = "\x1e", "\x1f"
 
 
 def joined_texts(texts: Sequence[str]) -> str:
