@@ -1,5 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from taskdedup.clustering.tree import Similarity
 from taskdedup.input.submissions import Submission
@@ -141,3 +143,23 @@ def test_groups_of_one_size_at_a_time_give_what_the_loop_gives() -> None:
                 np.array([b.cohesion, *(m.similarity for m in b.members), *(m.mean_similarity for m in b.members)]).tobytes()
 
     check()
+
+
+_WEIGHTS = st.one_of(
+    # equal once rounded to the 9th decimal, apart before it: the tie goes to the term
+    st.sampled_from([0.5, 0.25, 1.0, 0.1234567891, 0.12345678909, 0.123456789, 0.1234567886, 1e-10, 4e-10, 6e-10]),
+    st.floats(min_value=1e-12, max_value=1.0),
+    st.floats(min_value=1.0, max_value=1e6),  # the general sort, past the integer key's bound
+)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), _WEIGHTS, st.integers(0, 9)), max_size=60))
+@example([(0, 0.12345678909, 7), (0, 0.1234567891, 2), (1, 4e-10, 9), (1, 1e-10, 3), (1, 6e-10, 0), (0, 0.5, 1), (2, 0.25, 4), (2, 0.25, 1)])
+def test_one_integer_key_orders_entries_as_the_three_key_sort(entries: list[tuple[int, float, int]]) -> None:
+    from taskdedup.review.proposals import _TIE_DECIMALS, _by_row_weight_term
+
+    rows = np.array([r for r, _, _ in entries], dtype=np.int64)
+    weights = np.array([w for _, w, _ in entries], dtype=np.float64)
+    ranks = np.array([t for _, _, t in entries], dtype=np.int64)
+    expected = np.lexsort((ranks, -np.round(weights, _TIE_DECIMALS), rows))
+    assert np.array_equal(_by_row_weight_term(rows, weights, ranks, 10), expected)

@@ -120,7 +120,7 @@ def top_terms_per_row(
     rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
     keep = (weights.data > 0) & shown[weights.indices]
     rows, cols = rows[keep], weights.indices[keep]
-    order = np.lexsort((rank[cols], -np.round(weights.data[keep], _TIE_DECIMALS), rows))
+    order = _by_row_weight_term(rows, weights.data[keep], rank[cols], len(rank))
     rows, cols = rows[order], cols[order]
     counts = np.bincount(rows, minlength=weights.shape[0])
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -129,6 +129,28 @@ def top_terms_per_row(
     lengths = np.minimum(counts, k)
     ends = np.cumsum(lengths)
     return [tuple(taken[begin:end]) for begin, end in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
+
+
+# Weights above this take the general sort: below it, weights that round apart stay apart as integers.
+_INTEGER_ORDER_MAX = 1e3
+
+
+def _by_row_weight_term(rows: np.ndarray, weights: np.ndarray, ranks: np.ndarray, terms: int) -> np.ndarray:
+    """The order of entries by (row, weight rounded to _TIE_DECIMALS descending, term rank).
+
+    One sort of one integer key when it fits in 64 bits, instead of a lexsort of three keys (x20 on
+    202,000 members' shared terms at 85,856 rows): np.round multiplies by 10^9 and rounds to an
+    integer before it divides, so that integer orders the weights as the rounded ones do, ties
+    included, while two integers stay two doubles after the division (weights far below 2^53 / 10^9).
+    Weights positive and finite, as top_terms_per_row passes them."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if weights.max() <= _INTEGER_ORDER_MAX:
+        scaled = np.rint(weights * 10.0**_TIE_DECIMALS).astype(np.int64)
+        levels = int(scaled.max()) + 1
+        if (int(rows.max()) + 1) * levels * terms < 2**63:
+            return np.argsort(rows * (levels * terms) + (levels - 1 - scaled) * terms + ranks, kind="stable")
+    return np.lexsort((ranks, -np.round(weights, _TIE_DECIMALS), rows))
 
 
 def singletons(
