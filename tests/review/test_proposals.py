@@ -146,20 +146,23 @@ def test_groups_of_one_size_at_a_time_give_what_the_loop_gives() -> None:
 
 
 _WEIGHTS = st.one_of(
-    # equal once rounded to the 9th decimal, apart before it: the tie goes to the term
-    st.sampled_from([0.5, 0.25, 1.0, 0.1234567891, 0.12345678909, 0.123456789, 0.1234567886, 1e-10, 4e-10, 6e-10]),
-    st.floats(min_value=1e-12, max_value=1.0),
-    st.floats(min_value=1.0, max_value=1e6),  # the general sort, past the integer key's bound
+    # equal once rounded to the 9th decimal, apart before it: the tie goes to the next key
+    st.sampled_from([0.5, 0.25, 1.0, 0.1234567891, 0.12345678909, 0.123456789, 0.1234567886, 1e-10, 4e-10, 6e-10, -0.5]),
+    st.floats(min_value=-1.0, max_value=1.0),
+    st.floats(min_value=1e3, max_value=1e18),  # levels by rank, past the integer levels' bound
 )
 
 
-@given(st.lists(st.tuples(st.integers(0, 3), _WEIGHTS, st.integers(0, 9)), max_size=60))
-@example([(0, 0.12345678909, 7), (0, 0.1234567891, 2), (1, 4e-10, 9), (1, 1e-10, 3), (1, 6e-10, 0), (0, 0.5, 1), (2, 0.25, 4), (2, 0.25, 1)])
-def test_one_integer_key_orders_entries_as_the_three_key_sort(entries: list[tuple[int, float, int]]) -> None:
-    from taskdedup.review.proposals import _TIE_DECIMALS, _by_row_weight_term
+@given(st.lists(st.tuples(st.integers(0, 3), _WEIGHTS, st.integers(0, 9), st.booleans()), max_size=60), st.booleans())
+@example([(0, 0.12345678909, 7, True), (0, 0.1234567891, 2, False), (1, 4e-10, 9, True), (1, 1e-10, 3, True), (1, 6e-10, 0, False),
+          (0, 0.5, 1, False), (2, 0.25, 4, True), (2, 0.25, 1, True)], False)
+def test_packed_sorts_order_as_the_lexsort_of_rounded_values(entries: list[tuple[int, float, int, bool]], wide: bool) -> None:
+    from taskdedup.review.proposals import _TIE_DECIMALS, _lexsort, _tie_levels
 
-    rows = np.array([r for r, _, _ in entries], dtype=np.int64)
-    weights = np.array([w for _, w, _ in entries], dtype=np.float64)
-    ranks = np.array([t for _, _, t in entries], dtype=np.int64)
-    expected = np.lexsort((ranks, -np.round(weights, _TIE_DECIMALS), rows))
-    assert np.array_equal(_by_row_weight_term(rows, weights, ranks, 10), expected)
+    rows = np.array([r for r, _, _, _ in entries], dtype=np.int64) * (2**40 if wide else 1)  # wide: too wide to pack
+    weights = np.array([w for _, w, _, _ in entries], dtype=np.float64)
+    ranks = np.array([t for _, _, t, _ in entries], dtype=np.int64)
+    flags = np.array([f for _, _, _, f in entries], dtype=bool)
+    rounded = np.round(weights, _TIE_DECIMALS)
+    assert np.array_equal(_lexsort((ranks, -_tie_levels(weights), rows)), np.lexsort((ranks, -rounded, rows)))
+    assert np.array_equal(_lexsort((-ranks, flags, _tie_levels(weights), rows)), np.lexsort((-ranks, flags, rounded, rows)))
