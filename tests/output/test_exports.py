@@ -260,3 +260,15 @@ def test_the_members_csv_is_the_same_whatever_the_chunk_size(monkeypatch: pytest
     monkeypatch.setattr(csvfile, "CHUNK_ROWS", 7)
     assert csvfile.to_csv(result) == whole
     assert whole.count(b"\r\n") == len(result.rows) + 1
+
+
+_FIELDS = st.text(alphabet=st.sampled_from(list(',"\r\n\x00 \t\'=;ab가')) | st.characters(), max_size=6)
+
+
+@given(st.integers(1, 4).flatmap(lambda width: st.lists(st.lists(_FIELDS, min_size=width, max_size=width), max_size=6)), st.integers(1, 4))
+def test_the_members_csv_text_is_what_the_csv_module_writes(rows: list[list[str]], width: int) -> None:
+    from taskdedup.output.csvfile import _csv_columns, _csv_text
+
+    width = len(rows[0]) if rows else width
+    columns = [[row[j] for row in rows] for j in range(width)]
+    assert _csv_columns(columns) == _csv_text(rows)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,8 +37,10 @@ def csv_row(values: Iterable[Any]) -> list[str]:
 
 def csv_column(values: list[Any]) -> list[str]:
     """csv_row() for one column. A column usually holds one type (or that type and None), so it is
-    converted by one comprehension instead of a type test per cell (1.2 M cells on 85,856 rows)."""
+    converted by one C-level map instead of a type test per cell (1.2 M cells on 85,856 rows), and
+    looked at for formula-like text as a whole first."""
     kinds = set(map(type, values))
+    blanks = type(None) in kinds
     kinds.discard(type(None))
     if not kinds:
         return [""] * len(values)
@@ -44,14 +48,26 @@ def csv_column(values: list[Any]) -> list[str]:
         return csv_row(values)
     kind = kinds.pop()
     if kind is str:
-        return ["" if v is None else "'" + v if v.startswith(FORMULA_START) else v for v in values]
+        return _neutralised(["" if v is None else v for v in values] if blanks else list(values))
     if kind is list or kind is tuple:
-        joined = ["" if v is None else "; ".join(v) for v in values]
-        return ["'" + v if v.startswith(FORMULA_START) else v for v in joined]
+        return _neutralised(["" if v is None else "; ".join(v) for v in values] if blanks else list(map("; ".join, values)))
     if kind is float:  # probabilities and similarities repeat: each distinct one written once
-        text = {v: str(v) for v in set(values) if v is not None}
-        return ["" if v is None else text[v] for v in values]
-    return ["" if v is None else str(v) for v in values]
+        text = {v: str(v) for v in set(values)}
+        text[None] = ""
+        return list(map(text.__getitem__, values))
+    return ["" if v is None else str(v) for v in values] if blanks else list(map(str, values))
+
+
+_FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
+_FORMULA_FIRSTS = frozenset(FORMULA_START)  # each one character
+
+
+def _neutralised(texts: list[str]) -> list[str]:
+    """texts with formula-like ones quoted as csv_row() quotes them; looked at one by one only
+    when some text starts so."""
+    if _FORMULA_FIRSTS.isdisjoint(map(_FIRST_CHARACTER, texts)):
+        return texts
+    return ["'" + v if v.startswith(FORMULA_START) else v for v in texts]
 
 
 # Columns whose values are words, and those words for --lang ko (the English ones are the schema's).
@@ -74,7 +90,7 @@ def to_csv(result: Result, lang: str = "en") -> bytes:
             for at, words in _KO_VALUES.items():
                 columns[at] = [words.get(v, v) if v is not None else None for v in columns[at]]
             columns[_KO_FLAG] = ["예" if v else "" for v in columns[_KO_FLAG]]
-        parts.append(_csv_text(zip(*(csv_column(column) for column in columns), strict=True)))
+        parts.append(_csv_columns([csv_column(column) for column in columns]))
     return b"".join(parts)
 
 
@@ -82,3 +98,22 @@ def _csv_text(rows: Iterable[Iterable[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+# What makes the csv module quote a field (delimiter, quote character, line terminator).
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def _csv_columns(columns: list[list[str]]) -> bytes:
+    """_csv_text() of the rows these text columns make, as the csv module writes them (minimal
+    quoting, doubled quotes, CRLF), one join per row: 0.31 -> 0.2 s on 85,856 rows. A column is
+    looked at field by field only when some field in it needs quotes."""
+    if len(columns) < 2:  # one empty field alone is written "" by the csv module (columns: at least one)
+        return _csv_text(zip(*columns, strict=True))
+    quoted = [[_quoted(v) for v in column] if _NEEDS_QUOTES.search("".join(column)) else column for column in columns]
+    lines = list(map(",".join, zip(*quoted, strict=True)))
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8") if lines else b""
+
+
+def _quoted(field: str) -> str:
+    return '"' + field.replace('"', '""') + '"' if _NEEDS_QUOTES.search(field) else field
