@@ -91,7 +91,7 @@ def member_columns(rows: Sequence[RowOutcome], match: MatchModel) -> list[list[A
     shown = dict(zip(values, rounded_all(values), strict=True))
     return [
         [None if c is None else c.cluster_id for c in clusters],
-        [None if c is None else c.size for c in clusters],
+        [None if c is None else len(c.members) for c in clusters],
         [None if c is None else c.kind for c in clusters],
         [None if t is None else t.theme_id for t in themes],
         list(ids),
@@ -100,8 +100,8 @@ def member_columns(rows: Sequence[RowOutcome], match: MatchModel) -> list[list[A
         list(fields),
         list(titles),
         [c is not None and m is not None and m is c.members[0] and len(c.members) > 1 for c, m in zip(clusters, members, strict=True)],
-        [None if x is None else probability[x] for x in similarity],
-        [None if x is None else shown[x] for x in similarity],
+        list(map(probability.get, similarity)),  # None (a skipped row) is no key: it stays None
+        list(map(shown.get, similarity)),
         [() if m is None else m.shared_terms for m in members],  # tuples: JSON writes them as lists
         list(statuses),
         list(sources),
