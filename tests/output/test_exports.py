@@ -262,7 +262,7 @@ def test_the_members_csv_is_the_same_whatever_the_chunk_size(monkeypatch: pytest
     assert whole.count(b"\r\n") == len(result.rows) + 1
 
 
-_FIELDS = st.text(alphabet=st.sampled_from(list(',"\r\n\x00 \t\'=;ab가')) | st.characters(), max_size=6)
+_FIELDS = st.text(alphabet=st.sampled_from(list(',"\r\n\x00 \t\'=;ab가')) | st.characters(exclude_categories=("Cs",)), max_size=6)  # text, not lone surrogates
 
 
 @given(st.integers(1, 4).flatmap(lambda width: st.lists(st.lists(_FIELDS, min_size=width, max_size=width), max_size=6)), st.integers(1, 4))
