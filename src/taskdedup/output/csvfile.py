@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import operator
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from taskdedup.output.records import FORMULA_START, KIND_KO, MEMBER_COLUMNS, MEMBER_COLUMNS_KO, STATUS_KO, member_columns
+from taskdedup.output.records import FORMULA_START, KIND_KO, MEMBER_COLUMNS, MEMBER_COLUMNS_KO, STATUS_KO, any_formula_like, member_columns
 from taskdedup.pipeline import Result
 
 CHUNK_ROWS = 20_000
@@ -58,14 +57,10 @@ def csv_column(values: list[Any]) -> list[str]:
     return ["" if v is None else str(v) for v in values] if blanks else list(map(str, values))
 
 
-_FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
-_FORMULA_FIRSTS = frozenset(FORMULA_START)  # each one character
-
-
 def _neutralised(texts: list[str]) -> list[str]:
     """texts with formula-like ones quoted as csv_row() quotes them; looked at one by one only
     when some text starts so."""
-    if _FORMULA_FIRSTS.isdisjoint(map(_FIRST_CHARACTER, texts)):
+    if not any_formula_like(texts):
         return texts
     return ["'" + v if v.startswith(FORMULA_START) else v for v in texts]
 

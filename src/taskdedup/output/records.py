@@ -6,7 +6,8 @@ rounded, so the same input gives byte-identical files.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,14 @@ STATUS_KO = {
 }
 # A spreadsheet runs text starting with these as a formula (CSV injection); OWASP's list.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRSTS = frozenset(FORMULA_START)  # each one character
+_FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
+
+
+def any_formula_like(texts: Iterable[str]) -> bool:
+    """Whether some text starts as FORMULA_START says, by the set of first characters (in C): most
+    columns hold none, and are then not looked at text by text."""
+    return not _FORMULA_FIRSTS.isdisjoint(map(_FIRST_CHARACTER, texts))
 
 MEMBER_COLUMNS = (
     "cluster_id", "cluster_size", "kind", "theme_id", "row_id", "row_number", "agency", "field", "title",

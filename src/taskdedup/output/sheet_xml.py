@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from taskdedup.input.checks import CONTROL_CHARACTERS
-from taskdedup.output.records import FORMULA_START
+from taskdedup.output.records import FORMULA_START, any_formula_like
 
 CHUNK_ROWS = 5_000  # rows built and handed over at once: the XML of a whole 85,856-row sheet never lives at once
 # Excel reads "_x0041_" in text as the character it encodes: a literal one is escaped, as XlsxWriter does.
@@ -108,8 +108,9 @@ def _column_cells(
         texts = [k for k, v in enumerate(values) if type(v) is str and v]
         if not texts:
             return out
-    for k in [k for k in texts if values[k].startswith(FORMULA_START)]:  # Excel's own quote prefix: shown as typed, never run
-        s[k] = styles.quoted(j, first_row + k)
+    if any_formula_like(values if isinstance(texts, range) else [values[k] for k in texts]):
+        for k in [k for k in texts if values[k].startswith(FORMULA_START)]:  # Excel's own quote prefix: shown as typed, never run
+            s[k] = styles.quoted(j, first_row + k)
     for i, style in links:
         s[i - first_row] = style
     escaped, edges = cell_texts([values[k] for k in texts] if isinstance(texts, list) else values)
