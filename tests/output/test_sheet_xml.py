@@ -203,3 +203,10 @@ def test_document_properties_are_unchanged(sample_result: Any) -> None:
     data = workbook_bytes(review_sheets(sample_result, "ko"), properties(sample_result), active=1)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.properties.creator == "taskdedup" and book.properties.title.startswith("taskdedup 검토")
+
+
+@given(st.lists(st.integers(-(2**60), 2**60) | st.integers(-10, 10**6), min_size=1, max_size=20))
+def test_an_integer_column_is_written_as_percent_16g_writes_it(values: list[int]) -> None:
+    styles = sheet_xml.Styles(column=[0], rows={}, styled=[False], quoted=lambda j, i: 0)
+    cells = sheet_xml._column_cells(list(values), 0, 0, styles, [None] * len(values), [])
+    assert cells == [f'<c r="A{i + 2}" s="0"><v>{v:.16G}</v></c>' for i, v in enumerate(values)]

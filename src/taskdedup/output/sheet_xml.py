@@ -25,6 +25,9 @@ CHUNK_ROWS = 5_000  # rows built and handed over at once: the XML of a whole 85,
 _ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _SEPARATOR = "\x00"  # joins a column's texts to escape them at once; control characters never reach here
 _SPACE_AT_EDGE = re.compile(r"\x00\s|\s\x00")  # a text that starts or ends with a space or a line break
+# %.16G writes an int through a double: up to 2^53 that is its own digits, which str() writes
+# x1.7 faster (4 integer columns of 85,856 rows in the tasks sheet alone).
+INT_DIGITS_MAX = 2**53
 
 
 def column_name(index: int) -> str:
@@ -88,6 +91,8 @@ def _column_cells(
     s = [plain if r is None else r[j] for r in own] if styles.rows else [plain] * len(values)
     rows = range(first_row + 2, first_row + 2 + len(values))
     kinds = set(map(type, values))
+    if kinds == {int} and -INT_DIGITS_MAX <= min(values) and max(values) <= INT_DIGITS_MAX:  # ids, sizes, row numbers
+        return [f'<c r="{letter}{r}" s="{style}"><v>{v}</v></c>' for r, style, v in zip(rows, s, values, strict=True)]
     if kinds <= {int, float}:
         return [f'<c r="{letter}{r}" s="{style}"><v>{v:.16G}</v></c>' for r, style, v in zip(rows, s, values, strict=True)]
     if kinds == {str} and "" not in values:  # text in every row
