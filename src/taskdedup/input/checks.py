@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import chain
 
 from taskdedup.input.columns import Columns
 from taskdedup.input.submissions import Submission
@@ -26,15 +25,16 @@ def input_notices(table: Table, columns: Columns, submissions: Sequence[Submissi
     notices = [*table.notices]
     if table.blank_rows:
         notices.append(msg('ignored {blank_rows} completely blank row(s)', blank_rows=table.blank_rows))
+    # The fields as columns, by one transpose in C (a comprehension per field over 85,856 rows
+    # took 0.1 s of a run that then finds nothing).
+    _, ids, agencies, fields, titles, texts, *_ = zip(*submissions, strict=True) if submissions else [()] * 8
     if columns.id:
-        ids = [s.row_id for s in submissions]
         duplicated = len(ids) - len(set(ids))
         if duplicated:
             notices.append(msg("id column '{id}' repeats {duplicated} value(s); rows stay separate", id=columns.id, duplicated=duplicated))
-    fields = [(s.text, s.title, s.agency, s.field, s.row_id) for s in submissions]
     control: list[int] = []
-    if CONTROL_CHARACTERS.search("\n".join(chain.from_iterable(fields))):  # one scan: almost no input has any
-        control = [s.row_number for s, row in zip(submissions, fields, strict=True) if any(CONTROL_CHARACTERS.search(v) for v in row)]
+    if any(CONTROL_CHARACTERS.search("\n".join(column)) for column in (texts, titles, agencies, fields, ids)):  # almost no input has any
+        control = [s.row_number for s in submissions if any(CONTROL_CHARACTERS.search(v) for v in (s.text, s.title, s.agency, s.field, s.row_id))]
     if control:
         notices.append(
             msg(
