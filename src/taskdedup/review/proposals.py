@@ -140,7 +140,8 @@ def _tie_levels(values: np.ndarray) -> np.ndarray:
 
     np.round multiplies by 10^9 and rounds to an integer before it divides, so that integer is such
     a level; while |values| <= 10^3 two integers stay two doubles after the division. Past that,
-    the rank among the distinct rounded values (a sort more)."""
+    the rank among the distinct rounded values (a sort more). No NaN: it has no place in an order
+    (similarities and term weights never are)."""
     if len(values) == 0 or (np.isfinite(values).all() and np.abs(values).max() <= _INTEGER_LEVELS_MAX):
         return np.rint(values * 10.0**_TIE_DECIMALS).astype(np.int64)
     return np.unique(np.round(values, _TIE_DECIMALS), return_inverse=True)[1].ravel().astype(np.int64)
