@@ -210,3 +210,25 @@ def test_an_integer_column_is_written_as_percent_16g_writes_it(values: list[int]
     styles = sheet_xml.Styles(column=[0], rows={}, styled=[False], quoted=lambda j, i: 0)
     cells = sheet_xml._column_cells(list(values), 0, 0, styles, [None] * len(values), [])
     assert cells == [f'<c r="A{i + 2}" s="0"><v>{v:.16G}</v></c>' for i, v in enumerate(values)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheet_specs())
+def test_row_heights_are_the_lines_each_printed_wrapped_cell_needs(spec: SheetSpec) -> None:
+    from taskdedup.output.sheets import LINE_POINTS, MAX_LINES, lines_needed
+
+    printed = spec.print_columns or len(spec.headers)
+    expected = {}
+    for i, values in enumerate(spec.rows):
+        needed = max((lines_needed(values[j - 1], spec.headers[j - 1][1]) for j in spec.wrap if j <= printed and type(values[j - 1]) is str), default=1)
+        if needed > 1:
+            expected[i] = LINE_POINTS * min(needed, MAX_LINES)
+    assert row_heights(spec) == expected
+
+
+def test_a_row_is_as_high_as_its_tallest_wrapped_cell() -> None:
+    from taskdedup.output.sheets import LINE_POINTS
+
+    # 10 columns wide: 9 of room, so 45 Hangul (90 columns) need 10 lines and 20 (40) need 5
+    spec = SheetSpec("표", [("a", 10), ("b", 10), ("c", 10)], [["가" * 45, "가" * 20, "x"], ["가" * 20, "가" * 45, "x"], ["짧다", "", "가\n나\n다"]], wrap={1, 2, 3})
+    assert row_heights(spec) == {0: 10 * LINE_POINTS, 1: 10 * LINE_POINTS, 2: 3 * LINE_POINTS}

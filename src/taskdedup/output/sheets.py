@@ -256,8 +256,12 @@ def row_heights(spec: SheetSpec) -> dict[int, float]:
     lines: dict[int, int] = {}
     for j, width, short in wrapped:  # a column at a time: most cells are short and are passed over in one comprehension
         column = [values[j] for values in spec.rows]
+        room = int(max(1.0, width * 0.9))  # lines_needed's, for a text of one line (most titles), inline
         for i in [i for i, v in enumerate(column) if type(v) is str and (len(v) > short or "\n" in v)]:
-            lines[i] = max(lines.get(i, 1), lines_needed(column[i], width))
+            text = column[i]
+            needed = lines_needed(text, width) if "\n" in text else max(1, -(-text_width(text) // room))
+            if needed > lines.get(i, 1):
+                lines[i] = needed
     return {i: LINE_POINTS * min(n, MAX_LINES) for i, n in sorted(lines.items()) if n > 1}
 
 
