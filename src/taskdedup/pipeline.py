@@ -347,7 +347,7 @@ def prepare(
             tree, join = None, None
         elif dense:
             matrix = similarity_matrix(vectors.matrix, vectors.dense)
-            similarity = Similarity(vectors.matrix, matrix)
+            similarity = Similarity(vectors.matrix, matrix, vectors.dense)
             tree = build_tree(matrix, settings.linkage)
         else:
             tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs, engine, vectors.dense)

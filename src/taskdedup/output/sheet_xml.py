@@ -113,12 +113,13 @@ def _column_cells(
         texts = [k for k, v in enumerate(values) if type(v) is str and v]
         if not texts:
             return out
-    if any_formula_like(values if isinstance(texts, range) else [values[k] for k in texts]):
+    text_values = [values[k] for k in texts] if isinstance(texts, list) else values
+    if any_formula_like(text_values):
         for k in [k for k in texts if values[k].startswith(FORMULA_START)]:  # Excel's own quote prefix: shown as typed, never run
             s[k] = styles.quoted(j, first_row + k)
     for i, style in links:
         s[i - first_row] = style
-    escaped, edges = cell_texts([values[k] for k in texts] if isinstance(texts, list) else values)
+    escaped, edges = cell_texts(text_values)
     if edges:
         for k, text in zip(texts, escaped, strict=True):
             out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}" t="inlineStr"><is><t{_preserve(text)}>{text}</t></is></c>'
