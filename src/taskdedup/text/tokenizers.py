@@ -32,10 +32,12 @@ JAVA_FIX = msg(
 )
 
 
-# The same runs found in one pass: a run is taken from its first character only if it holds a
-# letter or a second character (findall never starts inside a run it could not take: such a run
-# is one digit).
-_LATIN_RUN = re.compile(r"(?=[a-z0-9]*[a-z]|[0-9]{2})[a-z0-9]+")
+# The same runs found in one pass: at a run's first character the greedy first branch takes a
+# run of two or more whole, the second a lone letter; a lone digit is no match, and findall then
+# goes on past it. No lookahead in front, so the engine skips to candidate characters by its
+# character-set test instead of trying the pattern at every Hangul syllable (0.146 -> 0.076 s on
+# 80,498 titles).
+_LATIN_RUN = re.compile(r"[a-z0-9]{2,}|[a-z]")
 
 
 def latin_tokens(text: str) -> list[str]:
