@@ -3,6 +3,9 @@ first alternates) and keeps the difference, so a host that drifts between minute
 sides of a pair alike. Prints the medians and every round's difference.
 
     python bench/paired.py --rounds 12 --old /tmp/old/src -- cluster petitions.csv -q --cache-dir C -o m.csv
+    python bench/paired.py --rounds 8 --old /tmp/old/src --fresh C -- cluster petitions.csv -q --cache-dir C -o m.csv
+
+--fresh removes that folder before every run: first runs, with the token cache empty.
 
 On this machine's shared cores two runs of one tree differ by 10-40 % within minutes; a change
 of a few percent shows in the median difference long before it shows in either median.
@@ -11,6 +14,7 @@ of a few percent shows in the median difference long before it shows in either m
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 from pathlib import Path
@@ -24,6 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--old", type=Path, required=True, help="the src/ folder of the tree to compare with")
+    parser.add_argument("--fresh", type=Path, help="a folder (the command's --cache-dir) removed before every run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="after --: the taskdedup command line")
     options = parser.parse_args()
     args = options.args[1:] if options.args[:1] == ["--"] else options.args
@@ -35,6 +40,8 @@ def main() -> None:
     for round_ in range(options.rounds):
         order = ["old", "new"] if round_ % 2 == 0 else ["new", "old"]
         for name in order:
+            if options.fresh:
+                shutil.rmtree(options.fresh, ignore_errors=True)
             seconds[name].append(timed(command, trees[name], Path.cwd())[0])
     differences = [new - old for old, new in zip(seconds["old"], seconds["new"], strict=True)]
     print(f"{options.rounds} paired rounds: old {statistics.median(seconds['old']):.2f} s, new {statistics.median(seconds['new']):.2f} s, "
