@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -293,16 +293,19 @@ def prepare(
         notices.extend(started_notices)
     settings = replace(settings, tokenizer=tokenizer.name)
 
-    with timed(timings, "normalise"):
-        raw = list(dict.fromkeys(s.text for s in submissions))  # texts repeat word for word in real inputs: normalise each once
-        normalised = dict(zip(raw, normalised_texts(raw, cache), strict=True))
-        del raw
-        texts = [normalised[s.text] for s in submissions]
-    # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
-    order = canonical_order(texts, submissions)
-    with timed(timings, "tokenise"):
-        candidates = [i for i in order if texts[i]]
-        token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices, engine)
+    # What the two stages add to the cache is written by a thread while the run goes on (the
+    # chain leaves a core free); prepare waits for it before it returns.
+    with cache.behind() if cache else nullcontext():
+        with timed(timings, "normalise"):
+            raw = list(dict.fromkeys(s.text for s in submissions))  # texts repeat word for word in real inputs: normalise each once
+            normalised = dict(zip(raw, normalised_texts(raw, cache), strict=True))
+            del raw
+            texts = [normalised[s.text] for s in submissions]
+        # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
+        order = canonical_order(texts, submissions)
+        with timed(timings, "tokenise"):
+            candidates = [i for i in order if texts[i]]
+            token_lists = cached_tokens([texts[i] for i in candidates], tokenizer, settings.lexicon, jobs, cache, report, notices, engine)
     skipped = [
         RowOutcome(submissions[i], SKIPPED_NO_WORDS if submissions[i].text.strip() else SKIPPED_EMPTY)
         for i in order
@@ -360,6 +363,10 @@ def prepare(
                     n_kept=len(kept), pairs=join.row_pairs(), lowest_threshold=lowest_threshold, largest=largest
                 )
             )
+    if cache:
+        with timed(timings, "tokenise"):  # what is left of its writing, if anything
+            cache.settle()
+        cache.tell(notices)
     return Prepared(
         source=table.source,
         files=table.files,

@@ -171,6 +171,79 @@ def test_a_whole_list_s_key_tells_lists_apart_whatever_their_texts_hold() -> Non
     assert TokenCache.key_of_all("n", ["a"]) != TokenCache.key_of_all("m", ["a"])
 
 
+def stored_keys(folder: Path) -> set[bytes]:
+    """What another connection sees in the cache file: what is written, not what is queued."""
+    with sqlite3.connect(folder / "tokens.sqlite3") as db:
+        return {key for (key,) in db.execute("SELECT key FROM tokens")} | {key for (key,) in db.execute("SELECT key FROM runs")}
+
+
+def test_writes_inside_behind_reach_the_file_after_it_in_order(tmp_path: Path) -> None:
+    cache = TokenCache(tmp_path)
+    with cache.behind():
+        cache.put_many([(b"a", ["민원", "챗봇"]), (b"b", [])])
+        for k in range(TokenCache.RUNS_KEPT + 1):
+            cache.put_run(bytes([k]), [["과제", str(k)]])
+        cache.put_texts(b"texts", ["민원 챗봇", ""])
+        assert stored_keys(tmp_path) == set()  # queued, not written
+        assert cache.get_many([b"a"]) == {}  # and not read back inside
+    cache.settle()
+    assert cache.get_many([b"a", b"b"]) == {b"a": ["민원", "챗봇"], b"b": []}
+    # Written in the order made: the oldest whole entry is the one the later ones pushed out.
+    assert stored_keys(tmp_path) == {b"a", b"b", b"texts", *(bytes([k]) for k in range(2, TokenCache.RUNS_KEPT + 1))}
+    assert TokenCache(tmp_path).get_texts(b"texts", 2) == ["민원 챗봇", ""]
+
+
+def test_the_next_use_of_the_cache_waits_for_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    release = threading.Event()
+    cache = TokenCache(tmp_path)
+    write = cache._write
+
+    def slow(table, rows):
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(5)
+        write(table, rows)
+
+    monkeypatch.setattr(cache, "_write", slow)
+    with cache.behind():
+        cache.put_many([(b"a", ["과제"])])
+    assert stored_keys(tmp_path) == set()  # the writer is held
+    threading.Timer(0.2, release.set).start()
+    assert cache.get_many([b"a"]) == {b"a": ["과제"]}  # a read waits for it
+
+
+def test_a_write_that_fails_behind_is_told_after_settle(tmp_path: Path) -> None:
+    cache = TokenCache(tmp_path)
+    assert cache._db is not None
+    cache._db.execute("DROP TABLE tokens")
+    with cache.behind():
+        cache.put_many([(b"a", ["과제"])])
+    cache.settle()
+    notices: list[str] = []
+    cache.tell(notices)
+    assert len(notices) == 1 and notices[0].startswith(f"token cache {cache.path} not written (no such table: tokens")
+
+
+def test_prepare_returns_with_its_cache_entries_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    write = TokenCache._write
+
+    def slow(self, table, rows):
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(1.0)  # longer than the rest of prepare on the sample takes
+        write(self, table, rows)
+
+    monkeypatch.setattr(TokenCache, "_write", slow)
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    prepare(table, Settings(similarity="lexical"), cache=TokenCache(tmp_path))  # lexical: no embedding reads the cache (and waits) meanwhile
+    with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM tokens").fetchone()[0] > 40  # the distinct texts' token lists
+        assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2  # the input's normalised texts and its tokens
+
+
 def test_sqlite_file_is_a_real_database(tmp_path: Path) -> None:
     TokenCache(tmp_path).put_many([(b"k", ["a"])])
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:

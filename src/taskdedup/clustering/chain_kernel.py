@@ -34,7 +34,7 @@ COMPLETE = 1
 PENDING, CHAIN, MERGES, LISTS_END, VECTORS_END, INITIAL, EPISODE = 0, 1, 2, 3, 4, 5, 6
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # nogil here and in run_chain: another thread (the token cache's writer) may run meanwhile
 def neighbour_lists(
     units: int, row: np.ndarray, col: np.ndarray, similarity: np.ndarray, counts: np.ndarray, complete: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -277,7 +277,7 @@ def _relocated(pool: np.ndarray, start: np.ndarray, length: np.ndarray, alive: n
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_chain(
     lists: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], start: np.ndarray, length: np.ndarray,
     vectors: tuple[np.ndarray, np.ndarray], vec_start: np.ndarray, vec_length: np.ndarray,
