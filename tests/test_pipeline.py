@@ -197,3 +197,40 @@ def test_link_s_duplicates_among_the_new_rows_are_those_of_the_tree_down_to_the_
     assert full.themes and len(full.proposals) > 1  # the floor was lower and themes were made
     assert result.inside.proposals == full.proposals
     assert replace(result.inside.settings, theme_threshold=low.theme_threshold) == full.settings
+
+
+def test_the_kernels_load_ahead_in_a_run_over_cached_texts_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare loads the sparse path's compiled kernels in a thread when the texts come from the
+    cache, before their tokens are read; not in a run that tokenises, nor on the dense path."""
+    import threading
+
+    from taskdedup import pipeline
+    from taskdedup.text.token_cache import TokenCache
+
+    events: list[str] = []
+    real_thread = threading.Thread
+
+    def thread(*args, **kwargs):
+        if kwargs.get("name") != "taskdedup-load-kernels":
+            return real_thread(*args, **kwargs)
+        started = real_thread(target=lambda: None)
+        start = started.start
+        started.start = lambda: events.append("kernels") or start()  # type: ignore[method-assign]
+        return started
+
+    tokens = pipeline.cached_tokens
+    monkeypatch.setattr(threading, "Thread", thread)
+    monkeypatch.setattr(pipeline, "cached_tokens", lambda *a, **k: events.append("tokens") or tokens(*a, **k))
+    table = read_table(str(SAMPLES / "survey_2018.csv"))
+    sparse = Settings(method="sparse", similarity="lexical")
+    prepare(table, sparse, cache=TokenCache(tmp_path))
+    assert events == ["tokens"]  # a first run
+    events.clear()
+    prepare(table, sparse, cache=TokenCache(tmp_path))
+    assert events == ["kernels", "tokens"]  # the same texts again
+    events.clear()
+    prepare(table, sparse)
+    assert events == ["tokens"]  # no cache
+    events.clear()
+    prepare(table, Settings(similarity="lexical"), cache=TokenCache(tmp_path))  # 52 rows: dense
+    assert events == ["tokens"]

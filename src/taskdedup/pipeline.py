@@ -5,6 +5,7 @@ assemble() cuts it into clusters, proposals and themes. run() does both.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -280,6 +281,17 @@ def prepare(
     entities: list[str] = []
     # The file as the exports name it: without its folders, so the same run from elsewhere gives the same bytes.
     submissions = to_submissions(frame, columns, entities, source=Path(table.source).name)
+    kernels = None
+    if with_tree and (engine is None or engine.name == "local") and _sparse(settings.method, len(submissions)):
+        from taskdedup.clustering.sparse import load_kernels
+
+        # The compiled join and chain load in this thread (~0.4 s of a run that would wait for
+        # them) while a run whose texts come from the cache reads their tokens and vectorises.
+        # Not in a run that tokenises: the loading holds the GIL, which this process needs to
+        # hand out its tokeniser workers' chunks and the cache's writer to write (paired first
+        # runs: +0.5 s started beside the workers, +0.1 s after them; the same texts with another
+        # analyser still meet that). Daemon: a run that ends early does not wait for it.
+        kernels = threading.Thread(target=load_kernels, name="taskdedup-load-kernels", daemon=True)
     notices = input_notices(table, columns, submissions) + entities
     chars_by_user = settings.char_weight is not None
 
@@ -298,7 +310,7 @@ def prepare(
     with cache.behind() if cache else nullcontext():
         with timed(timings, "normalise"):
             raw = list(dict.fromkeys(s.text for s in submissions))  # texts repeat word for word in real inputs: normalise each once
-            normalised = dict(zip(raw, normalised_texts(raw, cache), strict=True))
+            normalised = dict(zip(raw, normalised_texts(raw, cache, on_hit=kernels.start if kernels else None), strict=True))
             del raw
             texts = [normalised[s.text] for s in submissions]
         # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
@@ -343,7 +355,7 @@ def prepare(
     del normalised, texts, token_lists, kept_tokens, embeddings
     lowest_threshold = min(settings.threshold, settings.themes_at) if min_threshold is None else min_threshold
     lowest = match.score_at(lowest_threshold)
-    dense = settings.method == "dense" or (settings.method == "auto" and len(kept) <= DENSE_MAX_ROWS)
+    dense = not _sparse(settings.method, len(kept))
     with timed(timings, "cluster"):
         if not with_tree:
             similarity = Similarity(vectors.matrix, similarity_matrix(vectors.matrix, vectors.dense) if dense else None, vectors.dense)
@@ -387,6 +399,11 @@ def prepare(
         notices=notices,
         timings=timings,
     )
+
+
+def _sparse(method: str, rows: int) -> bool:
+    """Whether `rows` rows are clustered by the sparse join and chain rather than a dense matrix."""
+    return method == "sparse" or (method == "auto" and rows > DENSE_MAX_ROWS)
 
 
 def assemble(prepared: Prepared, threshold: float | None = None, decisions: Decisions | None = None, *, review_pairs: bool = True) -> Result:

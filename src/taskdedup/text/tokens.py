@@ -147,12 +147,15 @@ def tokens_parallel(
     return out
 
 
-def normalised_texts(texts: list[str], cache: TokenCache | None) -> list[str]:
+def normalised_texts(texts: list[str], cache: TokenCache | None, on_hit: Callable[[], None] | None = None) -> list[str]:
     """normalize() of each of `texts` (distinct), from the cache when the same texts were
-    normalised before: a second run over 85,856 titles spent 0.3 s normalising them again."""
+    normalised before: a second run over 85,856 titles spent 0.3 s normalising them again.
+    `on_hit` is called when they come from the cache (the same input again: its tokens likely too)."""
     key = TokenCache.key_of_all(f"normalised|n{NORMALIZE_VERSION}", texts) if cache else b""
     known = cache.get_texts(key, len(texts)) if cache else None
     if known is not None:
+        if on_hit:
+            on_hit()
         return known
     out = [normalize(text) for text in texts]
     if cache:
