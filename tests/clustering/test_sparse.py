@@ -293,3 +293,26 @@ def test_the_kernels_loaded_ahead_are_the_ones_a_run_calls() -> None:
     root = Path(__file__).parents[2]
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True)
     assert done.stdout.strip() == "[1, 1, 1, 1] True"
+
+
+def test_the_join_walks_a_row_that_meets_every_indexed_row_twice() -> None:
+    """A row sharing two terms with every indexed row (`link`'s walk: all rows, not only later
+    ones) writes one entry past the rows it kept: the scratch has room for it. The Python form
+    of the kernel checks its bounds, so it is run too, and gives the same pairs."""
+    from taskdedup.clustering import join_kernel
+    from taskdedup.clustering.sparse import join_scratch
+
+    new = sp.csr_matrix(np.array([[0.6, 0.8, 0.0]]))
+    old = sp.csr_matrix(np.array([[0.8, 0.6, 0.0], [0.6, 0.8, 0.0], [0.5, 0.5, 0.7071], [0.1, 0.9, 0.4], [0.3, 0.3, 0.9]]))
+    index = sp.csr_matrix(old.T)
+    index.sort_indices()
+    no_tail = np.zeros((1, 0)), np.zeros((5, 0))
+    results = []
+    for kernel in (join_kernel.join_rows, join_kernel.join_rows.py_func):
+        sums, touched = join_scratch(5)
+        results.append(kernel(new.indptr, new.indices, new.data, index.indptr, index.indices, index.data, *no_tail, 0, 1, 0.5, sums, touched, False))
+        assert not sums.any()  # returned clean
+    expected = np.round((new @ old.T).toarray()[0], 9)
+    for owner, column, score in results:
+        assert owner.tolist() == [0] * int((expected >= 0.5).sum())
+        assert sorted(zip(column.tolist(), score.tolist())) == [(j, float(expected[j])) for j in np.flatnonzero(expected >= 0.5)]

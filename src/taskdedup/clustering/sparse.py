@@ -71,14 +71,19 @@ def join_block(arrays: JoinArrays, start: int, limit: float, sums: np.ndarray, t
     return join_kernel.join_rows(*sparse, tail, tail, start, min(n, start + CHUNK_ROWS), limit, sums, touched, True)
 
 
+def join_scratch(indexed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Zeroed (sums, touched) for join_kernel.join_rows over an index of `indexed` rows."""
+    return np.zeros(indexed), np.zeros(indexed + 1, dtype=np.int64)
+
+
 def blocks_in_threads(rows: int, indexed: int, jobs: int, step: int, block: Callable[[int, np.ndarray, np.ndarray], T]) -> Iterator[T]:
     """block(start, sums, touched) for the rows start .. start + step - 1 of `rows`, every block in
     order, computed in `jobs` threads (the join kernel lets go of the GIL). Each thread's scratch
-    (sums and touched, one per row of the index walked) goes from block to block: the kernel
-    returns it clean."""
+    (sums, one per row of the index walked, and touched, one more: the kernel writes each row it
+    meets one past those it kept so far) goes from block to block: the kernel returns it clean."""
     scratch: queue.SimpleQueue[tuple[np.ndarray, np.ndarray]] = queue.SimpleQueue()
     for _ in range(max(1, jobs)):
-        scratch.put((np.zeros(indexed), np.zeros(indexed, dtype=np.int64)))
+        scratch.put(join_scratch(indexed))
 
     def run(start: int) -> T:
         sums, touched = scratch.get()

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.sparse import CHUNK_ROWS, ChainTask, Join, JoinArrays, LocalPairs, Pairs, PairSet, chain_merges, join_block
+from taskdedup.clustering.sparse import CHUNK_ROWS, ChainTask, Join, JoinArrays, LocalPairs, Pairs, PairSet, chain_merges, join_block, join_scratch
 from taskdedup.clustering.tree import Similarity
 from taskdedup.errors import TaskdedupError
 from taskdedup.input.submissions import Submission
@@ -79,7 +79,7 @@ def join_range(starts: list[int], arrays: Any, limit: float) -> Pairs:
     """A task: the join's pairs for consecutive blocks, joined in block order (the same arrays as
     the local engine's blocks, concatenated as it concatenates them)."""
     n = len(arrays[0]) - 1
-    sums, touched = np.zeros(n), np.zeros(n, dtype=np.int64)
+    sums, touched = join_scratch(n)
     parts = [join_block(arrays, start, limit, sums, touched) for start in starts]
     return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
 
