@@ -162,6 +162,11 @@ def test_normalised_texts_come_from_the_cache_the_second_time(tmp_path: Path, mo
         features.normalised_texts([*raw, "새 과제"], TokenCache(tmp_path))  # another input is normalised
 
 
+@given(st.text(), st.lists(st.text(), max_size=5))
+def test_keys_of_many_texts_are_each_text_s_key(namespace: str, texts: list[str]) -> None:
+    assert TokenCache.keys(namespace, texts) == [TokenCache.key(namespace, text) for text in texts]
+
+
 def test_a_whole_list_s_key_tells_lists_apart_whatever_their_texts_hold() -> None:
     keys = {
         TokenCache.key_of_all("n", texts)

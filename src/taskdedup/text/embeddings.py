@@ -136,7 +136,7 @@ def cached_embeddings(
     """One unit vector per text: from the cache where known, the rest embedded in batches (by
     `engine`'s workers when one is given: the same batches, so the same vectors)."""
     prepared = [embedding_text(t) for t in texts]
-    keys = [TokenCache.key(embedder.version, t) for t in prepared] if cache else []
+    keys = TokenCache.keys(embedder.version, prepared) if cache else []
     known = cache.get_vectors(keys, embedder.dim) if cache else {}
     todo = sorted({t for k, t in enumerate(prepared) if not cache or keys[k] not in known})
     fresh: dict[str, np.ndarray] = {}

@@ -191,7 +191,7 @@ def cached_tokens(
         report("tokenising", len(distinct), len(distinct))
         cache.tell(notices)
         return [whole[first[text]] for text in texts]
-    keys = [TokenCache.key(namespace, t) for t in distinct] if cache else []
+    keys = TokenCache.keys(namespace, distinct) if cache else []
     known = cache.get_many(keys) if cache else {}
     todo = [k for k in range(len(distinct)) if not cache or keys[k] not in known]
     total = len(distinct)
