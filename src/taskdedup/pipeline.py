@@ -283,7 +283,7 @@ def prepare(
     submissions = to_submissions(frame, columns, entities, source=Path(table.source).name)
     kernels = None
     if with_tree and (engine is None or engine.name == "local") and _sparse(settings.method, len(submissions)):
-        from taskdedup.clustering.sparse import load_kernels
+        from taskdedup.clustering.preload import load_kernels
 
         # The compiled join and chain load in this thread (~0.4 s of a run that would wait for
         # them) while a run whose texts come from the cache reads their tokens and vectorises.

@@ -278,7 +278,7 @@ def test_the_kernels_loaded_ahead_are_the_ones_a_run_calls() -> None:
 
     script = (
         "from taskdedup.clustering import chain_kernel, components_kernel, join_kernel\n"
-        "from taskdedup.clustering.sparse import load_kernels\n"
+        "from taskdedup.clustering.preload import load_kernels\n"
         "from taskdedup.config import Settings\n"
         "from taskdedup.input.tables import read_table\n"
         "from taskdedup.pipeline import run\n"

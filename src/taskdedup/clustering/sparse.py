@@ -357,21 +357,6 @@ def chain_merges(task: ChainTask, progress: Progress = _noop) -> tuple[np.ndarra
     return merged[:k], merge_distances[:k], task.keys[episodes[:k]]
 
 
-def load_kernels() -> None:
-    """Run a tiny tree through the code a large one takes, so that numba loads the join's,
-    the chain's and the components' machine code from its cache now: ~0.4 s (importing numba,
-    its typing context, each kernel) that a run otherwise spends while its join waits, started
-    by `prepare` in a thread while it tokenises. Its weights are float64 as the vectors' are
-    (scipy picks the index type the same way for both), so the kernels are loaded for the
-    argument types the run calls them with, not compiled again (tests/clustering/test_sparse.py)."""
-    tiny = sp.csr_matrix(np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0], [0.0, 0.6, 0.8], [0.0, 0.6, 0.8]]))
-    try:
-        _, join = sparse_tree(tiny, "average", 0.3, jobs=2)
-        join.component  # noqa: B018  (the components' kernel)
-    except Exception:  # noqa: BLE001  the run's own call meets any such error again, and reports it
-        pass
-
-
 def _pool(values: np.ndarray, dtype: type) -> np.ndarray:
     """A pool array for the chain: the values, then as much room again for merged clusters."""
     out = np.zeros(2 * len(values) + 1024, dtype=dtype)
