@@ -17,7 +17,8 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
-SAMPLES = Path(__file__).parent.parent / "data" / "samples"
+ROOT = Path(__file__).parent.parent
+SAMPLES = ROOT / "data" / "samples"
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +43,15 @@ def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def fresh_python(script: str) -> str:
+    """What `script` prints, run in a new interpreter from the project's root: for what one process
+    remembers (started JVMs, compiled kernels) and another test may already have set."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True).stdout
 
 
 @pytest.fixture

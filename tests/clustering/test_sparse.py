@@ -273,8 +273,7 @@ def test_the_kernels_loaded_ahead_are_the_ones_a_run_calls() -> None:
     """load_kernels (started by prepare in a thread) must load each kernel for the argument types
     of a real run: a type it missed would be compiled again during the run, seconds instead of
     the ~0.4 s it saves. A fresh interpreter, so no other test has loaded anything."""
-    import subprocess
-    import sys
+    from conftest import fresh_python
 
     script = (
         "from taskdedup.clustering import chain_kernel, components_kernel, join_kernel\n"
@@ -290,9 +289,7 @@ def test_the_kernels_loaded_ahead_are_the_ones_a_run_calls() -> None:
         "    run(table, settings)\n"
         "print([len(s) for s in loaded], [list(k.signatures) for k in kernels] == loaded)\n"
     )
-    root = Path(__file__).parents[2]
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True)
-    assert done.stdout.strip() == "[1, 1, 1, 1] True"
+    assert fresh_python(script).strip() == "[1, 1, 1, 1] True"
 
 
 def test_the_join_walks_a_row_that_meets_every_indexed_row_twice() -> None:

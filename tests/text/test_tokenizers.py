@@ -127,8 +127,7 @@ def test_other_jvm_analysers_keep_content_words(name: str) -> None:
 
 def test_the_jvm_starts_only_for_jvm_backends(tmp_path) -> None:
     """Running with mecab or char must not start a JVM (start-up cost, and no fork after it)."""
-    import subprocess
-    import sys
+    from conftest import fresh_python
 
     script = (
         "import jpype\n"
@@ -140,11 +139,7 @@ def test_the_jvm_starts_only_for_jvm_backends(tmp_path) -> None:
         "    run(read_table('tests/fixtures/survey_utf8.csv'), Settings(tokenizer=name))\n"
         "print(jpype.isJVMStarted())\n"
     )
-    from pathlib import Path
-
-    root = Path(__file__).parents[2]
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True)
-    assert done.stdout.strip() == "False"
+    assert fresh_python(script).strip() == "False"
 
 
 def test_mecab_reads_its_output_as_konlpy_pos_does() -> None:
