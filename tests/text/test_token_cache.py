@@ -230,6 +230,25 @@ def test_a_write_that_fails_behind_is_told_after_settle(tmp_path: Path) -> None:
     assert len(notices) == 1 and notices[0].startswith(f"token cache {cache.path} not written (no such table: tokens")
 
 
+def test_a_writer_that_meets_any_error_tells_it_and_prints_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    cache = TokenCache(tmp_path)
+    write = cache._write
+
+    def broken(table, rows):
+        if threading.current_thread() is not threading.main_thread():
+            raise MemoryError("no room for the rows")
+        write(table, rows)
+
+    monkeypatch.setattr(cache, "_write", broken)
+    with cache.behind():
+        cache.put_many([(b"a", ["과제"])])
+    cache.settle()
+    assert cache.problem == f"token cache {cache.path} not written (no room for the rows)"
+    assert capfd.readouterr().err == ""
+
+
 def test_prepare_returns_with_its_cache_entries_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
     import time

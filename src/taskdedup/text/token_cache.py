@@ -74,8 +74,17 @@ class TokenCache:
         finally:
             held, self._held = self._held, None
             if held:
-                self._writer = threading.Thread(target=lambda: [write() for write in held], name="taskdedup-cache-writer")
+                self._writer = threading.Thread(target=self._write_all, args=(held,), name="taskdedup-cache-writer")
                 self._writer.start()
+
+    def _write_all(self, writes: list[Callable[[], None]]) -> None:
+        # SQLite's errors become `problem` where they happen; anything else must not end this
+        # thread with a traceback on the user's screen either: the run goes on without the entry.
+        try:
+            for write in writes:
+                write()
+        except Exception as exc:  # noqa: BLE001
+            self.problem = msg("token cache {path} not written ({exc})", path=self.path, exc=exc)
 
     def settle(self) -> None:
         """Wait until the writes queued by `behind()` are on disk (or `problem` says why not)."""
