@@ -148,7 +148,8 @@ def cached_embeddings(
     for batch, found in zip(batches, vectors, strict=True):
         fresh.update(zip(batch, found, strict=True))
     if cache:
-        cache.put_vectors([(TokenCache.key(embedder.version, t), v) for t, v in fresh.items()])
+        key_of = dict(zip(prepared, keys))
+        cache.put_vectors([(key_of[t], v) for t, v in fresh.items()])
         cache.tell(notices)
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for k, t in enumerate(prepared):

@@ -107,13 +107,10 @@ class TokenCache:
             notices.append(self.problem)
 
     @staticmethod
-    def key(namespace: str, text: str) -> bytes:
-        return hashlib.blake2b(f"{namespace}\0{text}".encode(), digest_size=16).digest()
-
-    @staticmethod
     def keys(namespace: str, texts: Iterable[str]) -> list[bytes]:
-        """key() of each text: the namespace hashed once and the hash state copied for each
-        (0.094 -> 0.052 s for 80,000 titles; the same keys)."""
+        """Each text's key: BLAKE2b-128 of the namespace, a NUL and the text, in UTF-8. The
+        namespace is hashed once and the state copied for each text (hashing the two joined, per
+        text, took 0.094 s for 80,000 titles; this 0.052 s)."""
         start = hashlib.blake2b(f"{namespace}\0".encode(), digest_size=16)
         out = []
         for text in texts:
