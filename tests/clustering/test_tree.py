@@ -234,3 +234,40 @@ def test_a_dense_tail_of_columns_adds_up_as_scipys_product_to_the_bit(n: int, de
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tree, "DENSE_TAIL_MIN_ROWS", 1)
         assert similarity_matrix(matrix, dense).tobytes() == plain.tobytes()
+
+
+@st.composite
+def forests(draw: st.DrawFn) -> MergeTree:
+    """Merge forests as the sparse chain leaves them: any merges of current roots, fewer than n - 1
+    when the tree stops early, distances in any order (a cut must not assume they grow)."""
+    n = draw(st.integers(1, 40))
+    roots = list(range(n))
+    children = []
+    for _ in range(draw(st.integers(0, n - 1))):
+        i, j = draw(st.integers(0, len(roots) - 1)), draw(st.integers(0, len(roots) - 2))
+        a = roots.pop(i)
+        b = roots.pop(j)
+        children.append((a, b))
+        roots.append(n + len(children) - 1)
+    distances = draw(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.7, 1.0]), min_size=len(children), max_size=len(children)))
+    return MergeTree(n=n, children=np.array(children, dtype=np.int64).reshape(-1, 2), distances=np.array(distances))
+
+
+@settings(max_examples=300, deadline=None)
+@given(forests(), st.sampled_from([0.0, 0.3, 0.5, 0.75, 0.9, 1.0]))
+def test_a_cut_joins_exactly_the_leaves_its_kept_merges_link(tree: MergeTree, threshold: float) -> None:
+    """Against a union-find over the kept merges (each links its two children to its node),
+    labels numbered in order of first member."""
+    parent = list(range(tree.n + len(tree.children)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for k, (a, b) in enumerate(tree.children.tolist()):
+        if tree.distances[k] <= round(1.0 - threshold, 9):
+            parent[root(a)] = parent[root(b)] = root(tree.n + k)
+    first: dict[int, int] = {}
+    expected = [first.setdefault(root(i), len(first)) for i in range(tree.n)]
+    assert tree.cut(threshold).tolist() == expected

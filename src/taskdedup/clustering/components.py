@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
+from taskdedup.clustering.connected import component_labels
 from taskdedup.clustering.sparse import ChainTask, Pairs
 
 Merges = tuple[np.ndarray, np.ndarray, np.ndarray]  # (k x 2 nodes, distances, episodes), as chain_merges returns them
@@ -48,12 +48,9 @@ def part_forest(part: Pairs) -> tuple[np.ndarray, np.ndarray]:
 def components(forests: Sequence[tuple[np.ndarray, np.ndarray]], units: int) -> np.ndarray:
     """Each unit's connected component (numbered from the lowest unit up, as scipy numbers them;
     a unit without pairs is its own) from the parts' forests."""
-    from scipy.sparse.csgraph import connected_components
-
     row = np.concatenate([f[0] for f in forests]) if forests else _NONE
     col = np.concatenate([f[1] for f in forests]) if forests else _NONE
-    graph = sp.coo_matrix((np.ones(len(row), dtype=np.int8), (row, col)), shape=(units, units))
-    return connected_components(graph, directed=False)[1]
+    return component_labels(units, row, col)
 
 
 def component_of(task: ChainTask) -> np.ndarray:

@@ -69,18 +69,23 @@ class MergeTree:
         The tree may be a forest (fewer than n - 1 merges) when it was built only down to some
         similarity; cutting above that similarity is exact all the same.
         """
-        from scipy.sparse.csgraph import connected_components
-
         limit = round(1.0 - threshold, DECIMALS)
         nodes = self.n + len(self.children)
         kept = np.flatnonzero(self.distances <= limit)
-        # A kept merge links both children to its node; the clusters are the leaves' components
-        # (one pass in C instead of a Python loop over every node: 0.3 s per cut at 85,856 rows).
-        parents = np.concatenate([self.n + kept, self.n + kept])
-        children = np.concatenate([self.children[kept, 0], self.children[kept, 1]])
-        links = sp.coo_matrix((np.ones(len(parents), dtype=np.int8), (children, parents)), shape=(nodes, nodes))
-        _, component = connected_components(links, directed=False)
-        leaves = component[: self.n]
+        # A kept merge hangs both its children under its node; a cluster is the leaves below one
+        # top node. Pointer jumping finds each leaf's top (node numbers only grow upwards, and a
+        # node is the child of one merge at most): log2(depth) whole-array passes, 3-4 ms at
+        # 85,856 rows, where a Python loop over the nodes took 0.3 s and scipy's graph
+        # components 4-5 ms after a ~55 ms import.
+        up = np.arange(nodes)
+        up[self.children[kept, 0]] = self.n + kept
+        up[self.children[kept, 1]] = self.n + kept
+        while True:
+            higher = up[up]
+            if np.array_equal(higher, up):
+                break
+            up = higher
+        leaves = up[: self.n]
         _, first, inverse = np.unique(leaves, return_index=True, return_inverse=True)
         label = np.empty(len(first), dtype=np.int64)
         label[np.argsort(first)] = np.arange(len(first))

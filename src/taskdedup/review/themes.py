@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
+from taskdedup.clustering.connected import component_labels
 from taskdedup.review.proposals import Cluster, dense_rows, top_terms
 
 
@@ -41,9 +41,8 @@ def nested_themes(theme_labels: np.ndarray, cluster_labels: np.ndarray) -> np.nd
     if len(theme_labels) == 0:
         return theme_labels
     themes, clusters = int(theme_labels.max()) + 1, int(cluster_labels.max()) + 1
-    links = sp.coo_matrix((np.ones(len(theme_labels)), (theme_labels, cluster_labels)), shape=(themes, clusters))
-    _, component = connected_components(sp.bmat([[None, links], [links.T, None]]), directed=False)
-    return component[theme_labels]
+    # Vertices: the themes, then the clusters after them.
+    return component_labels(themes + clusters, theme_labels, themes + cluster_labels)[theme_labels]
 
 
 def build_themes(
