@@ -95,4 +95,4 @@ def merge(
         members = tuple(Member(row, submissions[row], similarity, mean, shared) for row, similarity, mean, shared in rows)
         weakest = next(m for m in members if m.index == weakest_row) if weakest_row is not None else None
         clusters.append(Cluster(number, members, kind, agencies, keywords, cohesion, weakest))
-    return clusters + singletons(len(clusters) + 1, labels, submissions, has_agency, agency_of)
+    return clusters + singletons(len(clusters) + 1, labels, submissions, agency_of)
