@@ -201,7 +201,10 @@ def test_link_s_duplicates_among_the_new_rows_are_those_of_the_tree_down_to_the_
 
 def test_the_kernels_load_ahead_in_a_run_over_cached_texts_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """prepare loads the sparse path's compiled kernels in a thread when the texts come from the
-    cache, before their tokens are read; not in a run that tokenises, nor on the dense path."""
+    cache, before their tokens are read; not in a run that tokenises, nor on the dense path, nor
+    when a run over these texts left its tree in the cache (it reads that instead)."""
+    import sqlite3
+
     import threading
 
     from taskdedup import pipeline
@@ -227,7 +230,12 @@ def test_the_kernels_load_ahead_in_a_run_over_cached_texts_only(tmp_path: Path, 
     assert events == ["tokens"]  # a first run
     events.clear()
     prepare(table, sparse, cache=TokenCache(tmp_path))
-    assert events == ["kernels", "tokens"]  # the same texts again
+    assert events == ["tokens"]  # the same texts again: their tree is in the cache
+    events.clear()
+    with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:
+        db.execute("DELETE FROM trees")
+    prepare(table, sparse, cache=TokenCache(tmp_path))
+    assert events == ["kernels", "tokens"]  # the same texts, no tree kept
     events.clear()
     prepare(table, sparse)
     assert events == ["tokens"]  # no cache

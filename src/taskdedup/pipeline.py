@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from taskdedup.clustering.match import MatchModel, match_model
 from taskdedup.clustering.sparse import Join, sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
-from taskdedup.config import DENSE_MAX_ROWS, EMBED_BUDGET, FALLBACK_TOKENIZER, HYBRID_MAX_ROWS, LARGE_ROWS, Settings
+from taskdedup.config import DENSE_MAX_ROWS, EMBED_BUDGET, FALLBACK_TOKENIZER, HYBRID_MAX_ROWS, LARGE_ROWS, Linkage, Settings
 from taskdedup.engines import Engine
 from taskdedup.errors import ColumnError, InputError, NothingToCluster, TokenizerUnavailable
 from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
@@ -36,7 +36,7 @@ from taskdedup.review.themes import Theme, build_themes, nested_themes
 from taskdedup.text.embeddings import embed_rows, embedded_chars, first_lines
 from taskdedup.text.token_cache import TokenCache
 from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
-from taskdedup.text.tokens import cached_tokens, normalised_texts
+from taskdedup.text.tokens import cached_tokens, input_key, normalised_texts
 from taskdedup.text.vectors import Vectors, vectors_for
 
 CLUSTERED = "clustered"
@@ -310,7 +310,12 @@ def prepare(
     with cache.behind() if cache else nullcontext():
         with timed(timings, "normalise"):
             raw = list(dict.fromkeys(s.text for s in submissions))  # texts repeat word for word in real inputs: normalise each once
-            normalised = dict(zip(raw, normalised_texts(raw, cache, on_hit=kernels.start if kernels else None), strict=True))
+            raw_key = input_key(raw) if cache else None
+            on_hit = None
+            if kernels is not None and cache is not None and raw_key is not None:
+                # Not when a run over these texts left its tree in the cache: it likely needs no kernels.
+                on_hit = lambda: None if cache.get_tree(raw_key + TREE_HINT) else kernels.start()  # noqa: E731
+            normalised = dict(zip(raw, normalised_texts(raw, cache, on_hit=on_hit, key=raw_key), strict=True))
             del raw
             texts = [normalised[s.text] for s in submissions]
         # Canonical order: clustering and tie-breaks see the same sequence whatever the row order.
@@ -365,7 +370,7 @@ def prepare(
             similarity = Similarity(vectors.matrix, matrix, vectors.dense)
             tree = build_tree(matrix, settings.linkage)
         else:
-            tree, join = sparse_tree(vectors.matrix, settings.linkage, lowest, report, jobs, engine, vectors.dense)
+            tree, join = _sparse_tree(vectors, settings.linkage, lowest, report, jobs, engine, cache, raw_key)
             similarity = Similarity(vectors.matrix, dense_columns=vectors.dense)
             largest = int(np.bincount(join.component, weights=join.sizes).max()) if len(join.sizes) else 0
             notices.append(
@@ -404,6 +409,40 @@ def prepare(
 def _sparse(method: str, rows: int) -> bool:
     """Whether `rows` rows are clustered by the sparse join and chain rather than a dense matrix."""
     return method == "sparse" or (method == "auto" and rows > DENSE_MAX_ROWS)
+
+
+TREE_HINT = b"h"  # suffix of the token cache's entry saying a tree was kept for a run over an input
+
+
+def _sparse_tree(
+    vectors: Vectors, linkage: Linkage, lowest: float, report: Progress, jobs: int, engine: Engine | None, cache: TokenCache | None,
+    input_key: bytes | None,
+) -> tuple[MergeTree, Join]:
+    """sparse_tree(), or the one the token cache kept from a run over the same vectors
+    (clustering/tree_store.py; a local run's only: a cluster's join stays on its workers). A kept
+    tree leaves a hint under the input's key: the next run over it loads no kernels ahead."""
+    if cache is None or not (engine is None or engine.name == "local"):
+        return sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense)
+    from taskdedup.clustering import tree_store
+
+    key = tree_store.tree_key(vectors.matrix, vectors.dense, linkage, lowest)
+    if key is None:
+        return sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense)
+    pairs, stored = cache.get_tree(key + b"p"), cache.get_tree(key + b"t")
+    found = tree_store.restored(pairs, stored) if pairs is not None and stored is not None else None
+    if found is not None:
+        return found
+
+    def keep_pairs(join: Join) -> None:
+        with cache.behind():  # packed and written by the cache's thread while the chain runs (it lets go of the GIL)
+            cache.put_tree(key + b"p", lambda: tree_store.pairs_bytes(join))
+
+    tree, join = sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense, on_join=keep_pairs)
+    if tree_store.pairs_bytes_kept(join):
+        cache.put_tree(key + b"t", tree_store.tree_bytes(tree, join))  # after the pairs: a tree entry means both are there
+        if input_key is not None:
+            cache.put_tree(input_key + TREE_HINT, b"1")
+    return tree, join
 
 
 def assemble(prepared: Prepared, threshold: float | None = None, decisions: Decisions | None = None, *, review_pairs: bool = True) -> Result:

@@ -238,9 +238,10 @@ def copy_merges(n: int, by_unit: np.ndarray, starts: np.ndarray) -> tuple[np.nda
 
 def sparse_tree(
     matrix: sp.csr_matrix, linkage: Linkage, min_similarity: float, progress: Progress = _noop, jobs: int = 1, engine: Any = None,
-    dense_columns: int = 0,
+    dense_columns: int = 0, on_join: Callable[[Join], None] | None = None,
 ) -> tuple[MergeTree, Join]:
-    """The merge forest down to `min_similarity`, and the join it was built from.
+    """The merge forest down to `min_similarity`, and the join it was built from (`on_join` gets
+    the join before the chain starts: the token cache stores its pairs meanwhile).
 
     Identical rows are merged first (similarity 1, as every exact algorithm does) and then
     clustered as one weighted unit: repeated submissions cost one row in the join, not k.
@@ -256,6 +257,8 @@ def sparse_tree(
     unique = matrix[firsts]
     counts = np.diff(starts).astype(np.float64)
     join = Join(similarity_join(unique, min_similarity, progress, jobs, engine, dense_columns), unit_of, by_unit, starts)
+    if on_join is not None:
+        on_join(join)
     if linkage == "single":
         merged, merge_distances = _kruskal(len(counts), join.pairs.arrays(), node, n + len(copies))
     else:

@@ -40,6 +40,7 @@ class TokenCache:
     _SEPARATOR = "\x1f"  # unit separator: never in normalised text
     _LIST_SEPARATOR = "\x1e"  # record separator, between the lists of a whole input: never in normalised text
     RUNS_KEPT = 8  # whole-input entries kept (two per input: its normalised texts, its tokens), the latest written
+    TREES_KEPT = 6  # merge-tree entries kept (three per tree: its join's pairs, the tree, a hint; ~30 MB at 85,856 titles), the latest written
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / "tokens.sqlite3"
@@ -55,6 +56,7 @@ class TokenCache:
             self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key BLOB PRIMARY KEY, tokens TEXT NOT NULL)")
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
             self._db.execute("CREATE TABLE IF NOT EXISTS runs (key BLOB PRIMARY KEY, count INTEGER NOT NULL, tokens TEXT NOT NULL)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS trees (key BLOB PRIMARY KEY, tree BLOB NOT NULL)")
         except (OSError, sqlite3.Error) as exc:
             self.problem = msg("token cache {path} unavailable ({exc}); running without it", path=self.path, exc=exc)
             self._db = None
@@ -205,6 +207,34 @@ class TokenCache:
         if self._db is None or self._later(lambda: self.put_run(key, lists)):
             return
         self.put_texts(key, [self._SEPARATOR.join(tokens) for tokens in lists])
+
+    def get_tree(self, key: bytes) -> bytes | None:
+        """A merge-tree entry stored by `put_tree` (clustering/tree_store.py), or None."""
+        self.settle()
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT tree FROM trees WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self.problem = msg("token cache {path} unreadable ({exc}); running without it", path=self.path, exc=exc)
+            return None
+        return None if row is None else bytes(row[0])
+
+    def put_tree(self, key: bytes, blob: bytes | Callable[[], bytes | None]) -> None:
+        """Store a merge-tree entry, or what a function makes (inside behind(): made by the writer
+        thread too); nothing when it makes None. Only the latest TREES_KEPT entries stay."""
+        if self._db is None or self._later(lambda: self.put_tree(key, blob)):
+            return
+        if callable(blob):
+            blob = blob()
+            if blob is None:
+                return
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO trees (key, tree) VALUES (?, ?)", (key, blob))
+                self._db.execute("DELETE FROM trees WHERE rowid NOT IN (SELECT rowid FROM trees ORDER BY rowid DESC LIMIT ?)", (self.TREES_KEPT,))
+        except sqlite3.Error as exc:
+            self.problem = msg("token cache {path} not written ({exc})", path=self.path, exc=exc)
 
     @staticmethod
     def key_of_all(namespace: str, texts: list[str]) -> bytes:
