@@ -172,14 +172,7 @@ class TokenCache:
     def get_texts(self, key: bytes, count: int) -> list[str] | None:
         """The `count` strings (none holding the record separator) stored by `put_texts`; None when
         not stored (or stored for another number of strings)."""
-        self.settle()
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT count, tokens FROM runs WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as exc:
-            self.problem = msg("token cache {path} unreadable ({exc}); running without it", path=self.path, exc=exc)
-            return None
+        row = self._one("SELECT count, tokens FROM runs WHERE key = ?", key)
         if row is None or row[0] != count:
             return None
         texts = row[1].split(self._LIST_SEPARATOR) if count else []
@@ -210,15 +203,20 @@ class TokenCache:
 
     def get_tree(self, key: bytes) -> bytes | None:
         """A merge-tree entry stored by `put_tree` (clustering/tree_store.py), or None."""
+        row = self._one("SELECT tree FROM trees WHERE key = ?", key)
+        return None if row is None else bytes(row[0])
+
+    def _one(self, query: str, key: bytes) -> tuple[Any, ...] | None:
+        """The row `query` finds for `key`; None when there is none or the cache cannot be read
+        (then `problem` says why)."""
         self.settle()
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT tree FROM trees WHERE key = ?", (key,)).fetchone()
+            return self._db.execute(query, (key,)).fetchone()
         except sqlite3.Error as exc:
             self.problem = msg("token cache {path} unreadable ({exc}); running without it", path=self.path, exc=exc)
             return None
-        return None if row is None else bytes(row[0])
 
     def put_tree(self, key: bytes, blob: bytes | Callable[[], bytes | None]) -> None:
         """Store a merge-tree entry, or what a function makes (inside behind(): made by the writer
