@@ -416,11 +416,11 @@ TREE_HINT = b"h"  # suffix of the token cache's entry saying a tree was kept for
 
 def _sparse_tree(
     vectors: Vectors, linkage: Linkage, lowest: float, report: Progress, jobs: int, engine: Engine | None, cache: TokenCache | None,
-    input_key: bytes | None,
+    texts_key: bytes | None,
 ) -> tuple[MergeTree, Join]:
     """sparse_tree(), or the one the token cache kept from a run over the same vectors
     (clustering/tree_store.py; a local run's only: a cluster's join stays on its workers). A kept
-    tree leaves a hint under the input's key: the next run over it loads no kernels ahead."""
+    tree leaves a hint under its input texts' key: the next run over them loads no kernels ahead."""
     if cache is None or not (engine is None or engine.name == "local"):
         return sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense)
     from taskdedup.clustering import tree_store
@@ -440,8 +440,8 @@ def _sparse_tree(
     tree, join = sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense, on_join=keep_pairs)
     if tree_store.pairs_bytes_kept(join):
         cache.put_tree(key + b"t", tree_store.tree_bytes(tree, join))  # after the pairs: a tree entry means both are there
-        if input_key is not None:
-            cache.put_tree(input_key + TREE_HINT, b"1")
+        if texts_key is not None:
+            cache.put_tree(texts_key + TREE_HINT, b"1")
     return tree, join
 
 
