@@ -110,3 +110,12 @@ def test_code_that_cannot_be_read_keeps_no_tree(tmp_path: Path, monkeypatch: pyt
     assert to_csv(cached) == to_csv(pipeline.assemble(pipeline.prepare(table, SPARSE)))
     with sqlite3.connect(tmp_path / "tokens.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM trees").fetchone() == (0,)
+
+
+def test_a_tree_that_cannot_be_kept_is_said_once_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = read_table(str(SAMPLE))
+    monkeypatch.setattr(tree_store, "pairs_bytes", lambda join: (_ for _ in ()).throw(MemoryError("no room")))  # in the writer thread
+    prepared = pipeline.prepare(table, SPARSE, cache=TokenCache(tmp_path))
+    said = [n for n in prepared.notices if n.startswith("token cache")]
+    assert said == [f"token cache {tmp_path / 'tokens.sqlite3'} not written (no room)"]
+    assert to_csv(pipeline.assemble(prepared)) == to_csv(pipeline.assemble(pipeline.prepare(table, SPARSE)))
