@@ -26,7 +26,8 @@ from taskdedup.clustering.tree import MergeTree
 
 FORMAT = 1  # bump when what is stored changes
 MAX_PAIRS = 4_000_000  # ~64 MB of pairs; larger joins are not kept (1,000,000 rows: ~20 M pairs)
-_CODE = ("sparse.py", "join_kernel.py", "chain_kernel.py", "tree.py", "tree_store.py")  # what builds the tree
+# What builds what is kept: the join, the chain, the units, the components, this module.
+_CODE = ("sparse.py", "join_kernel.py", "chain_kernel.py", "tree.py", "components.py", "components_kernel.py", "connected.py", "tree_store.py")
 
 
 def tree_key(matrix: sp.csr_matrix, dense_columns: int, linkage: str, min_similarity: float) -> bytes | None:
