@@ -313,8 +313,10 @@ def prepare(
             raw_key = input_key(raw) if cache else None
             on_hit = None
             if kernels is not None and cache is not None and raw_key is not None:
+                from taskdedup.clustering.tree_store import kept_for
+
                 # Not when a run over these texts left its tree in the cache: it likely needs no kernels.
-                on_hit = lambda: None if cache.get_tree(raw_key + TREE_HINT) else kernels.start()  # noqa: E731
+                on_hit = lambda: None if kept_for(cache, raw_key) else kernels.start()  # noqa: E731
             normalised = dict(zip(raw, normalised_texts(raw, cache, on_hit=on_hit, key=raw_key), strict=True))
             del raw
             texts = [normalised[s.text] for s in submissions]
@@ -411,37 +413,22 @@ def _sparse(method: str, rows: int) -> bool:
     return method == "sparse" or (method == "auto" and rows > DENSE_MAX_ROWS)
 
 
-TREE_HINT = b"h"  # suffix of the token cache's entry saying a tree was kept for a run over an input
-
-
 def _sparse_tree(
     vectors: Vectors, linkage: Linkage, lowest: float, report: Progress, jobs: int, engine: Engine | None, cache: TokenCache | None,
     texts_key: bytes | None,
 ) -> tuple[MergeTree, Join]:
     """sparse_tree(), or the one the token cache kept from a run over the same vectors
-    (clustering/tree_store.py; a local run's only: a cluster's join stays on its workers). A kept
-    tree leaves a hint under its input texts' key: the next run over them loads no kernels ahead."""
-    if cache is None or not (engine is None or engine.name == "local"):
-        return sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense)
-    from taskdedup.clustering import tree_store
+    (clustering/tree_store.py; a local run's only: a cluster's join stays on its workers)."""
+    from taskdedup.clustering.tree_store import KeptTree
 
-    key = tree_store.tree_key(vectors.matrix, vectors.dense, linkage, lowest)
-    if key is None:
-        return sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense)
-    pairs, stored = cache.get_tree(key + b"p"), cache.get_tree(key + b"t")
-    found = tree_store.restored(pairs, stored) if pairs is not None and stored is not None else None
+    local = engine is None or engine.name == "local"
+    kept = KeptTree.of(cache, vectors.matrix, vectors.dense, linkage, lowest) if cache is not None and local else None
+    found = kept.read() if kept is not None else None
     if found is not None:
         return found
-
-    def keep_pairs(join: Join) -> None:
-        with cache.behind():  # packed and written by the cache's thread while the chain runs (it lets go of the GIL)
-            cache.put_tree(key + b"p", lambda: tree_store.pairs_bytes(join))
-
-    tree, join = sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense, on_join=keep_pairs)
-    if tree_store.pairs_bytes_kept(join):
-        cache.put_tree(key + b"t", tree_store.tree_bytes(tree, join))  # after the pairs: a tree entry means both are there
-        if texts_key is not None:
-            cache.put_tree(texts_key + TREE_HINT, b"1")
+    tree, join = sparse_tree(vectors.matrix, linkage, lowest, report, jobs, engine, vectors.dense, on_join=kept.keep_pairs if kept else None)
+    if kept is not None:
+        kept.keep(tree, join, texts_key)
     return tree, join
 
 

@@ -7,8 +7,10 @@ those, and of the source of the code that computes them, so a stored tree is the
 would build: re-running with another output, another threshold above the lowest, or earlier
 decisions reads them back (~0.1 s) instead.
 
-Two entries per tree: the pairs, written by the cache's thread while the chain runs, and the
-tree with the join's units, written after it. A missing or unreadable entry is a miss.
+Three entries per tree (KeptTree): the pairs, written by the cache's thread while the chain runs,
+the tree with the join's units, written after it, and a hint under the input texts' key that a
+tree was kept for them (`kept_for`: such a run loads no kernels ahead). A missing or unreadable
+entry is a miss.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,8 +28,12 @@ import scipy.sparse as sp
 from taskdedup.clustering.sparse import Join, LocalPairs
 from taskdedup.clustering.tree import MergeTree
 
+if TYPE_CHECKING:
+    from taskdedup.text.token_cache import TokenCache
+
 FORMAT = 1  # bump when what is stored changes
 MAX_PAIRS = 4_000_000  # ~64 MB of pairs; larger joins are not kept (1,000,000 rows: ~20 M pairs)
+_PAIRS, _TREE, _HINT = b"p", b"t", b"h"  # the entries' key suffixes
 # What builds what is kept: the join, the chain, the units, the components, this module.
 _CODE = ("sparse.py", "join_kernel.py", "chain_kernel.py", "tree.py", "components.py", "components_kernel.py", "connected.py", "tree_store.py")
 
@@ -61,14 +69,14 @@ def _unpacked(blob: bytes) -> dict[str, np.ndarray] | None:
         return None
 
 
-def pairs_bytes_kept(join: Join) -> bool:
+def small_enough(join: Join) -> bool:
     """Whether a join's pairs are few enough to keep (MAX_PAIRS)."""
     return join.unit_pairs() <= MAX_PAIRS
 
 
 def pairs_bytes(join: Join) -> bytes | None:
     """The join's pairs, or None when there are more than MAX_PAIRS."""
-    if not pairs_bytes_kept(join):
+    if not small_enough(join):
         return None
     row, col, similarity = join.pairs.arrays()
     # Unit numbers fit 32 bits: 16 bytes a pair on disk instead of 24; read back as they were.
@@ -81,12 +89,46 @@ def tree_bytes(tree: MergeTree, join: Join) -> bytes:
                    starts=join.starts, component=join.component)
 
 
-def restored(pairs: bytes, tree: bytes) -> tuple[MergeTree, Join] | None:
-    """The tree and join stored by pairs_bytes and tree_bytes; None when either is unreadable."""
-    p, t = _unpacked(pairs), _unpacked(tree)
+def restored(pairs: bytes | None, tree: bytes | None) -> tuple[MergeTree, Join] | None:
+    """The tree and join stored by pairs_bytes and tree_bytes; None when either is missing or unreadable."""
+    p, t = _unpacked(pairs or b""), _unpacked(tree or b"")
     if p is None or t is None or {"row", "col", "similarity", "dtype"} - set(p) or {"n", "children", "distances", "unit_of", "by_unit", "starts", "component"} - set(t):
         return None
     kind = np.dtype(str(p["dtype"][0]))
     join = Join(LocalPairs([(p["row"].astype(kind), p["col"].astype(kind), p["similarity"])]), t["unit_of"], t["by_unit"], t["starts"])
     join.__dict__["component"] = t["component"]  # what Join.component would compute (numba's union-find): the cached_property's slot
     return MergeTree(n=int(t["n"][0]), children=t["children"], distances=t["distances"]), join
+
+
+def kept_for(cache: TokenCache, texts_key: bytes) -> bool:
+    """Whether a run over the input texts of this key (tokens.input_key) left its tree in the cache."""
+    return cache.get_tree(texts_key + _HINT) is not None
+
+
+@dataclass(frozen=True)
+class KeptTree:
+    """One tree's entries in the token cache."""
+
+    cache: TokenCache
+    key: bytes
+
+    @staticmethod
+    def of(cache: TokenCache, matrix: sp.csr_matrix, dense_columns: int, linkage: str, min_similarity: float) -> KeptTree | None:
+        key = tree_key(matrix, dense_columns, linkage, min_similarity)
+        return None if key is None else KeptTree(cache, key)
+
+    def read(self) -> tuple[MergeTree, Join] | None:
+        return restored(self.cache.get_tree(self.key + _PAIRS), self.cache.get_tree(self.key + _TREE))
+
+    def keep_pairs(self, join: Join) -> None:
+        """For sparse_tree's on_join: packed and written by the cache's thread while the chain runs
+        (it lets go of the GIL)."""
+        with self.cache.behind():
+            self.cache.put_tree(self.key + _PAIRS, lambda: pairs_bytes(join))
+
+    def keep(self, tree: MergeTree, join: Join, texts_key: bytes | None) -> None:
+        """The tree after its pairs (a tree entry means both are there), then the texts' hint."""
+        if small_enough(join):
+            self.cache.put_tree(self.key + _TREE, tree_bytes(tree, join))
+            if texts_key is not None:
+                self.cache.put_tree(texts_key + _HINT, b"1")
