@@ -35,12 +35,12 @@ def test_rows_streamed_in_give_the_bytes_of_the_part_written_whole(chunks: list[
                      "xl/styles.xml": "<styleSheet/>"})
     marked = package({"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": "<sheetData><row/><!--rows 0--></sheetData>",
                       "xl/styles.xml": "<styleSheet/>"})
-    assert filled(marked, {b"<!--rows 0-->": iter(chunks)}) == whole
+    assert filled(marked, {b"<!--rows 0-->": (c.encode() for c in chunks)}) == whole
 
 
 def test_a_failure_while_making_rows_is_raised() -> None:
-    def rows() -> Iterator[str]:
-        yield "<row/>" * 1000
+    def rows() -> Iterator[bytes]:
+        yield b"<row/>" * 1000
         raise ValueError("no more rows")
 
     marked = package({"xl/worksheets/sheet1.xml": "<sheetData><!--rows 0--></sheetData>"})
@@ -51,14 +51,14 @@ def test_a_failure_while_making_rows_is_raised() -> None:
 def test_the_gil_is_handed_over_quickly_while_rows_stream_and_the_setting_comes_back() -> None:
     seen: list[float] = []
 
-    def rows() -> Iterator[str]:
+    def rows() -> Iterator[bytes]:
         seen.append(sys.getswitchinterval())
-        yield "<row/>"
+        yield b"<row/>"
 
-    def failing() -> Iterator[str]:
+    def failing() -> Iterator[bytes]:
         seen.append(sys.getswitchinterval())
         raise ValueError("no more rows")
-        yield ""
+        yield b""
 
     marked = package({"xl/worksheets/sheet1.xml": "<sheetData><!--rows 0--></sheetData>"})
     before = sys.getswitchinterval()
@@ -76,15 +76,15 @@ def test_streams_at_once_in_threads_put_the_setting_back_when_the_last_one_ends(
     first_done = threading.Event()
     seen_by_second: list[float] = []
 
-    def first_rows() -> Iterator[str]:
+    def first_rows() -> Iterator[bytes]:
         both_started.wait()
-        yield "<row/>"
+        yield b"<row/>"
 
-    def second_rows() -> Iterator[str]:
+    def second_rows() -> Iterator[bytes]:
         both_started.wait()
         assert first_done.wait(timeout=10)
         seen_by_second.append(sys.getswitchinterval())  # the first stream has ended, this one runs on
-        yield "<row/>"
+        yield b"<row/>"
 
     def first() -> None:
         filled(marked, {b"<!--rows 0-->": first_rows()})

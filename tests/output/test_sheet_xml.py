@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import openpyxl
 import pandas as pd
@@ -179,6 +180,15 @@ def test_any_sheet_reads_back_as_xlsxwriter_writes_it(spec: SheetSpec) -> None:
     assert_same_workbook([spec])
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheet_specs(), st.integers(1, 4))
+def test_any_sheet_gives_the_same_bytes_in_chunks_of_any_size(spec: SheetSpec, size: int) -> None:
+    # Heights, links, fills and cells beside the table each land in the chunk of their row.
+    whole = workbook_bytes([spec])
+    with patch.object(sheet_xml, "CHUNK_ROWS", size):
+        assert workbook_bytes([spec]) == whole
+
+
 def test_a_sheet_is_built_in_chunks_that_join_to_the_whole(monkeypatch: pytest.MonkeyPatch, sample_result: Any) -> None:
     sheets = review_sheets(sample_result, "ko")
     whole = workbook_bytes(sheets)
@@ -208,7 +218,9 @@ def test_document_properties_are_unchanged(sample_result: Any) -> None:
 @given(st.lists(st.integers(-(2**60), 2**60) | st.integers(-10, 10**6), min_size=1, max_size=20))
 def test_an_integer_column_is_written_as_percent_16g_writes_it(values: list[int]) -> None:
     styles = sheet_xml.Styles(column=[0], rows={}, styled=[False], quoted=lambda j, i: 0)
-    cells = sheet_xml._column_cells(list(values), 0, 0, styles, [None] * len(values), [])
+    numbers = [str(i + 2) for i in range(len(values))]
+    pieces = sheet_xml._column_pieces(list(values), 0, 0, styles, [None] * len(values), [], numbers, [n.encode() for n in numbers])
+    cells = [b"".join(p if type(p) is bytes else p[k] for p in pieces).decode() for k in range(len(values))]
     assert cells == [f'<c r="A{i + 2}" s="0"><v>{v:.16G}</v></c>' for i, v in enumerate(values)]
 
 

@@ -32,8 +32,8 @@ _switch_users = 0
 _switch_saved = 0.0
 
 
-def filled(package: bytes, parts: dict[bytes, Iterator[str]]) -> bytes:
-    """`package` with each placeholder (a key of `parts`) replaced by the text its iterator gives."""
+def filled(package: bytes, parts: dict[bytes, Iterator[bytes]]) -> bytes:
+    """`package` with each placeholder (a key of `parts`) replaced by the UTF-8 text its iterator gives."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -52,8 +52,8 @@ def filled(package: bytes, parts: dict[bytes, Iterator[str]]) -> bytes:
     return out.getvalue()
 
 
-def _stream(text: Iterator[str], sink: io.BufferedIOBase) -> None:
-    """The chunks of `text`, UTF-8, into `sink`: made in a thread of their own while this one
+def _stream(text: Iterator[bytes], sink: io.BufferedIOBase) -> None:
+    """The chunks of `text` into `sink`: made in a thread of their own while this one
     deflates the ones made before (a few chunks ahead at most)."""
     chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
     stop = threading.Event()
@@ -72,7 +72,7 @@ def _stream(text: Iterator[str], sink: io.BufferedIOBase) -> None:
     def make() -> None:
         try:
             for chunk in text:
-                if not put(chunk.encode("utf-8")):
+                if not put(chunk):
                     return
         except BaseException as exc:  # noqa: BLE001  (handed to the writing thread, which raises it)
             failure.append(exc)

@@ -4,8 +4,9 @@ XlsxWriter writes a cell through a dozen Python calls (type dispatch, dimension 
 reference, attribute escaping, the shared-string table): ~12 µs a cell, 15 s for the 1.2 M cells
 of a review workbook of 85,856 rows, five times the run that made it. Here a sheet's cells are
 written as XlsxWriter's constant_memory mode writes them (inline strings, the cell's style index,
-numbers as `%.16G`), but a column at a time: one comprehension per column, escaping done once on
-a column's joined text. sheets.py hands the result to XlsxWriter in place of its own cells, so
+numbers as `%.16G`), but a column at a time: each piece of a column's cells is one list (or one
+string for every row), escaping is done once on a column's joined text, and a chunk of rows is
+those pieces laid out by slice assignment and joined once. sheets.py hands the result to XlsxWriter in place of its own cells, so
 everything else in the file (styles, columns, filters, validations, print setup, charts) is
 still XlsxWriter's. tests/output/test_sheet_xml.py reads both back cell by cell and compares them.
 """
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from taskdedup.input.checks import CONTROL_CHARACTERS
 from taskdedup.output.records import FORMULA_START, any_formula_like
@@ -79,56 +81,89 @@ class Styles:
     quoted: Callable[[int, int], int]
 
 
-def _column_cells(
+# A cell is five pieces: '<c r="B', its row's number, what comes between the number and the value
+# (the style and type), the value, and the closing tags. A column gives each piece as a list (one
+# a row) or as one value for every row; a chunk's rows are those pieces laid out row after row in
+# one list by slice assignment and joined once. The pieces are UTF-8 bytes, each column's made by
+# one encode of its joined text: joining millions of short str pieces costs ~60 ns a piece
+# (ASCII copied into Hangul's two-byte form), joining bytes is a copy.
+_NUMBER = ('" s="{}"><v>', b"</v></c>")
+_TEXT = ('" s="{}" t="inlineStr"><is><t>', b"</t></is></c>")
+_KEPT_TEXT = ('" s="{}" t="inlineStr"><is><t xml:space="preserve">', b"</t></is></c>")  # spaces or line breaks at an edge
+_NONE = (b"", b"", b"", b"", b"")  # a column with no cell in the chunk
+Piece = bytes | list[bytes]
+T = TypeVar("T")
+
+
+def _encoded(texts: list[str]) -> list[bytes]:
+    """`texts` as UTF-8, by one encode of them joined (none of them holds the separator)."""
+    return _SEPARATOR.join(texts).encode("utf-8").split(_SEPARATOR.encode())
+
+
+def _before(kind: tuple[str, bytes], styles: list[int]) -> Piece:
+    """The piece between a cell's row number and its value, for cells of one kind with `styles`."""
+    if styles.count(styles[0]) == len(styles):
+        return kind[0].format(styles[0]).encode()
+    table = {style: kind[0].format(style).encode() for style in set(styles)}
+    return list(map(table.__getitem__, styles))
+
+
+def _column_pieces(
     values: list[Any], j: int, first_row: int, styles: Styles, own: list[list[int] | None], links: list[tuple[int, int]],
-) -> list[str]:
-    """The <c> elements of column j for data rows first_row, first_row + 1, ... ("" for no cell);
-    `own`: each row's styles when it has a fill of its own, else None; `links`: (data row, style)
-    of this column's link cells. A column mostly holds one kind of value: numbers and texts are
-    written by one comprehension each, and empty cells looked for only when there are some."""
-    letter = column_name(j)
+    numbers: list[str], numbers_utf8: list[bytes],
+) -> tuple[Piece, ...]:
+    """The five pieces of column j's cells for data rows first_row, first_row + 1, ...; `numbers`:
+    those rows' sheet row numbers as text (and as UTF-8); `own`: each row's styles when it has a fill of its own,
+    else None; `links`: (data row, style) of this column's link cells. A column of one kind of
+    value in every row (numbers, texts) comes as five pieces; a column with empty cells or mixed
+    kinds as its cells whole (b"" for no cell) in the first piece and four empty ones."""
+    n = len(values)
+    opening = f'<c r="{column_name(j)}'
     plain = styles.column[j]
-    s = [plain if r is None else r[j] for r in own] if styles.rows else [plain] * len(values)
-    rows = range(first_row + 2, first_row + 2 + len(values))
+    s = [plain if r is None else r[j] for r in own] if styles.rows else [plain] * n
     kinds = set(map(type, values))
     if kinds == {int} and -INT_DIGITS_MAX <= min(values) and max(values) <= INT_DIGITS_MAX:  # ids, sizes, row numbers
-        return [f'<c r="{letter}{r}" s="{style}"><v>{v}</v></c>' for r, style, v in zip(rows, s, values, strict=True)]
+        return opening.encode(), numbers_utf8, _before(_NUMBER, s), _encoded(list(map(str, values))), _NUMBER[1]
     if kinds <= {int, float}:
-        return [f'<c r="{letter}{r}" s="{style}"><v>{v:.16G}</v></c>' for r, style, v in zip(rows, s, values, strict=True)]
+        return opening.encode(), numbers_utf8, _before(_NUMBER, s), _encoded(list(map(format, values, repeat(".16G")))), _NUMBER[1]
     if kinds == {str} and "" not in values:  # text in every row
-        texts: Sequence[int] = range(len(values))
-        out = [""] * len(values)
-    else:
-        blank = styles.styled[j]  # an empty cell is written when it has a style of its own
-        out = [f'<c r="{letter}{r}" s="{style}"/>' if blank or r_own is not None else ""
-               for r, style, r_own in zip(rows, s, own, strict=True)] if styles.rows or blank else [""] * len(values)
-        if not kinds <= {str, type(None)}:
-            for k, v in enumerate(values):
-                if isinstance(v, bool):
-                    out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}" t="b"><v>{int(v)}</v></c>'
-                elif isinstance(v, int | float):
-                    out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}"><v>{v:.16G}</v></c>'
-                elif v is not None and type(v) is not str:
-                    values[k] = str(v)
-        texts = [k for k, v in enumerate(values) if type(v) is str and v]
-        if not texts:
-            return out
+        escaped, edges = _texts(values, range(n), j, first_row, styles, s, links)
+        if not edges:
+            return opening.encode(), numbers_utf8, _before(_TEXT, s), _encoded(escaped), _TEXT[1]
+        kept = [(_KEPT_TEXT if text[:1].isspace() or text[-1:].isspace() else _TEXT)[0].format(style) for text, style in zip(escaped, s, strict=True)]
+        return opening.encode(), numbers_utf8, _encoded(kept), _encoded(escaped), _TEXT[1]
+    blank = styles.styled[j]  # an empty cell is written when it has a style of its own
+    cells = [""] * n
+    for k in range(n) if blank else [k for k, r in enumerate(own) if r is not None] if styles.rows else ():
+        cells[k] = f'{opening}{numbers[k]}" s="{s[k]}"/>'
+    if not kinds <= {str, type(None)}:
+        for k, v in enumerate(values):
+            if isinstance(v, bool):
+                cells[k] = f'{opening}{numbers[k]}" s="{s[k]}" t="b"><v>{int(v)}</v></c>'
+            elif isinstance(v, int | float):
+                cells[k] = f'{opening}{numbers[k]}" s="{s[k]}"><v>{v:.16G}</v></c>'
+            elif v is not None and type(v) is not str:
+                values[k] = str(v)
+    texts = [k for k, v in enumerate(values) if type(v) is str and v]
+    if texts:
+        escaped, edges = _texts(values, texts, j, first_row, styles, s, links)
+        for k, text in zip(texts, escaped, strict=True):
+            cells[k] = f'{opening}{numbers[k]}" s="{s[k]}" t="inlineStr"><is><t{_preserve(text) if edges else ""}>{text}</t></is></c>'
+    return (_encoded(cells), b"", b"", b"", b"") if any(cells) else _NONE
+
+
+def _texts(
+    values: list[Any], texts: Sequence[int], j: int, first_row: int, styles: Styles, s: list[int], links: list[tuple[int, int]],
+) -> tuple[list[str], bool]:
+    """The cell texts of `values` at `texts` (cell_texts), after giving formula-like ones their
+    quoted style and link cells theirs in `s`."""
     text_values = [values[k] for k in texts] if isinstance(texts, list) else values
     if any_formula_like(text_values):
         for k in [k for k in texts if values[k].startswith(FORMULA_START)]:  # Excel's own quote prefix: shown as typed, never run
             s[k] = styles.quoted(j, first_row + k)
     for i, style in links:
         s[i - first_row] = style
-    escaped, edges = cell_texts(text_values)
-    if edges:
-        for k, text in zip(texts, escaped, strict=True):
-            out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}" t="inlineStr"><is><t{_preserve(text)}>{text}</t></is></c>'
-    elif len(texts) == len(values):
-        out = [f'<c r="{letter}{r}" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>' for r, style, text in zip(rows, s, escaped, strict=True)]
-    else:
-        for k, text in zip(texts, escaped, strict=True):
-            out[k] = f'<c r="{letter}{rows[k]}" s="{s[k]}" t="inlineStr"><is><t>{text}</t></is></c>'
-    return out
+    return cell_texts(text_values)
 
 
 def header_row(names: Sequence[str], style: int, height: float | None, extras: Sequence[tuple[int, str]] = ()) -> str:
@@ -157,32 +192,67 @@ def extra_cell(row: int, column: int, value: Any, style: int | None) -> tuple[in
 def data_rows(
     rows: Sequence[Sequence[Any]], styles: Styles, heights: dict[int, float], links: dict[int, tuple[int, int]],
     extras: dict[int, list[tuple[int, str]]],
-) -> Iterator[str]:
-    """The <row> elements below the header (data row i is sheet row i + 2), CHUNK_ROWS at a time.
-    `heights`: data row -> points; `links`: data row -> (column, style of its link cell);
+) -> Iterator[bytes]:
+    """The <row> elements below the header (data row i is sheet row i + 2), UTF-8, CHUNK_ROWS at
+    a time. `heights`: data row -> points; `links`: data row -> (column, style of its link cell);
     `extras`: data row -> more cells as (column, XML), outside the table's own cells."""
     width = len(styles.column)
+    # Each chunk's heights, links and extra cells, found in one pass over each (thousands of rows have a height).
+    tall, linked, beside = (_by_chunk(by_row, len(rows)) for by_row in (heights, links, extras))
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
+        n = len(chunk)
         columns = [list(c) for c in zip(*chunk, strict=True)]
-        own = [styles.rows.get(i) for i in range(start, start + len(chunk))] if styles.rows else [None] * len(chunk)
-        here = [(i, column, style) for i, (column, style) in links.items() if start <= i < start + len(chunk)]
-        cells = [_column_cells(columns[j], j, start, styles, own, [(i, style) for i, column, style in here if column == j]) for j in range(width)]
-        out = []
-        for k, row_cells in enumerate(zip(*cells, strict=True)):
-            i = start + k
-            if i in extras:
-                out.append(_row(i + 1, heights.get(i), [(j, c) for j, c in enumerate(row_cells) if c] + extras[i]))
-                continue
-            ht = heights.get(i)
-            cells_xml = "".join(row_cells)
-            if cells_xml or ht is not None:  # a row with nothing in it is left out, as XlsxWriter leaves it
-                attrs = f' ht="{ht:.16G}" customHeight="1"' if ht is not None else ""
-                out.append(f'<row r="{i + 2}"{attrs}>{cells_xml}</row>')
-        yield "".join(out)
+        own = [styles.rows.get(i) for i in range(start, start + n)] if styles.rows else [None] * n
+        here = [(i, column, style) for i, (column, style) in linked.get(start, {}).items()]
+        numbers = list(map(str, range(start + 2, start + 2 + n)))
+        numbers_utf8 = _encoded(numbers)
+        pieces = [_column_pieces(columns[j], j, start, styles, own, [(i, style) for i, column, style in here if column == j], numbers, numbers_utf8)
+                  for j in range(width)]
+        attributes: Piece = b'">'
+        if start in tall:
+            attributes = [b'">'] * n
+            for i, height in tall[start].items():
+                attributes[i - start] = f'" ht="{height:.16G}" customHeight="1">'.encode()
+        # A row: '<row r="', its number, its attributes to '>', its cells' pieces, '</row>'.
+        # Neighbouring pieces that are the same in every row are one (fewer items to join).
+        slots: list[Piece] = []
+        for piece in [b'<row r="', numbers_utf8, attributes, *(p for column in pieces for p in column), b"</row>"]:
+            if type(piece) is list:
+                slots.append(piece)
+            elif piece and slots and type(slots[-1]) is bytes:
+                slots[-1] += piece
+            elif piece:
+                slots.append(piece)
+        stride = len(slots)
+        flat: list[bytes] = [b""] * (n * stride)
+        for p, piece in enumerate(slots):
+            flat[p::stride] = piece if type(piece) is list else [piece] * n
+        # A row with no cell is left out, as XlsxWriter leaves it, unless it has a height.
+        if not any(type(column[0]) is bytes and column[0] for column in pieces):
+            present = [column[0] for column in pieces if column[0]]
+            for k in [k for k, cells in enumerate(zip(*present)) if not any(cells)] if present else range(n):
+                if start + k not in heights:
+                    flat[k * stride : (k + 1) * stride] = [b""] * stride
+        for i in beside.get(start, {}):  # cells beside the table, in column order
+            k = i - start
+            own_cells = [b"".join(p if type(p) is bytes else p[k] for p in column).decode() for column in pieces]
+            row = _row(i + 1, heights.get(i), [(j, c) for j, c in enumerate(own_cells) if c] + extras[i])
+            flat[k * stride : (k + 1) * stride] = [row.encode()] + [b""] * (stride - 1)
+        yield b"".join(flat)
     below = sorted(i for i in extras if i >= len(rows))  # extra cells past the table
     if below:
-        yield "".join(_row(i + 1, None, extras[i]) for i in below)
+        yield "".join(_row(i + 1, None, extras[i]) for i in below).encode()
+
+
+def _by_chunk(by_row: dict[int, T], rows: int) -> dict[int, dict[int, T]]:
+    """`by_row` split by the first row of the CHUNK_ROWS-row chunk each row falls in; rows past
+    the table (`rows` long) are left out."""
+    out: dict[int, dict[int, T]] = {}
+    for i, value in by_row.items():
+        if i < rows:
+            out.setdefault(i - i % CHUNK_ROWS, {})[i] = value
+    return out
 
 
 def hyperlinks(rows: Sequence[Sequence[Any]], links: dict[int, tuple[int, str]]) -> str:

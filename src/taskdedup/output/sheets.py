@@ -82,7 +82,7 @@ class Formats:
     def __init__(self, book: Any) -> None:
         self.book = book
         self.sheet_class = _table_sheet()
-        self.rows: dict[bytes, Iterator[str]] = {}  # each table sheet's placeholder -> its data rows
+        self.rows: dict[bytes, Iterator[bytes]] = {}  # each table sheet's placeholder -> its data rows
         self.cache: dict[tuple[Any, ...], Any] = {}
         self.header = book.add_format({"bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": HEADER_FILL, "valign": "vcenter", "text_wrap": True})
 
