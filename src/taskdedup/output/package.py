@@ -8,7 +8,8 @@ as a placeholder in what XlsxWriter writes; this module copies its package part 
 each sheet's rows in place of its placeholder, a chunk at a time, one thread making the rows and
 another deflating them (zlib lets go of the GIL), so the two overlap. The parts are written as
 XlsxWriter writes them (same names, order, dates and compression), so the bytes are those of a
-package XlsxWriter would have written with the rows inside (tests/output/test_sheet_xml.py).
+package XlsxWriter would have written with the rows inside (tests/output/test_sheet_xml.py),
+except that the streamed parts are deflated at STREAMED_LEVEL.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# zlib's default level (6, XlsxWriter's) took 1.08 s for the 65 MB of the petitions' two large
+# sheets, longer than making their rows (~0.8 s), so the rows waited on it; level 5 takes 0.67 s
+# for a file 2.4 % larger (10.16 -> 10.40 MB), and the whole workbook 1.74 -> 1.46 s in-process
+# (level 4 was no faster again: the rows are then the slower side). docs/BENCHMARKS.md, seventeenth round.
+STREAMED_LEVEL = 5
 _WAIT = 0.1  # seconds between looks at whether the other side gave up
 # CPython passes the GIL to a waiting thread only after the switch interval (5 ms by default). The
 # deflating thread needs it back for a moment after every crc32 and compress of a chunk, while the
@@ -35,17 +41,20 @@ _switch_saved = 0.0
 def filled(package: bytes, parts: dict[bytes, Iterator[bytes]]) -> bytes:
     """`package` with each placeholder (a key of `parts`) replaced by the UTF-8 text its iterator gives."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=STREAMED_LEVEL) as target:
         for info in source.infolist():
             body = source.read(info)
-            entry = zipfile.ZipInfo(info.filename, info.date_time)
-            entry.compress_type = info.compress_type
             placeholder = next((p for p in parts if p in body), None)
             if placeholder is None:
-                target.writestr(entry, body)
+                entry = zipfile.ZipInfo(info.filename, info.date_time)
+                entry.compress_type = info.compress_type
+                target.writestr(entry, body)  # at zlib's default level, as XlsxWriter wrote it
                 continue
             head, tail = body.split(placeholder)
-            with target.open(entry, "w") as sink:
+            # Opened by name, it takes the archive's level (an entry's own level is no public
+            # attribute before Python 3.13) and ZipInfo's default date: XlsxWriter's 1980-01-01.
+            with target.open(info.filename, "w") as sink:
                 sink.write(head)
                 _stream(parts[placeholder], sink)
                 sink.write(tail)
