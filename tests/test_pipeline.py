@@ -144,11 +144,11 @@ LONG = ["민원 챗봇\n" + "가나다라마바사 " * 20, "CCTV 관제\n" + "�
 def test_the_embedding_reads_whole_texts_titles_or_nothing_by_size(
     monkeypatch: pytest.MonkeyPatch, similarity: str, budget: int, texts: list[str], expected: str, titles_only: bool, notice: str | None
 ) -> None:
-    import taskdedup.pipeline as pipeline
+    import taskdedup.plan as plan
 
-    monkeypatch.setattr(pipeline, "EMBED_BUDGET", budget)
+    monkeypatch.setattr(plan, "EMBED_BUDGET", budget)
     notices: list[str] = []
-    settings, titles = pipeline._embedding_plan(Settings(similarity=similarity), texts, notices)  # type: ignore[arg-type]
+    settings, titles = plan.embedding_plan(Settings(similarity=similarity), texts, notices)  # type: ignore[arg-type]
     assert (settings.similarity, titles) == (expected, titles_only)
     assert notices == ([notice] if notice else [])
 
@@ -158,7 +158,7 @@ def test_the_embedding_reads_whole_texts_titles_or_nothing_by_size(
                           st.sampled_from(["", "행정안전부", "서울"]), st.sampled_from(["1", "2", ""])), max_size=30))
 def test_canonical_order_is_one_sort_by_text_then_the_submission_s_key(rows: list[tuple[str, str, str, str]]) -> None:
     from taskdedup.input.submissions import Submission
-    from taskdedup.pipeline import canonical_order
+    from taskdedup.plan import canonical_order
 
     texts = [r[0] for r in rows]
     submissions = [Submission(k + 1, row_id or str(k + 1), agency, "", raw, raw) for k, (_, raw, agency, row_id) in enumerate(rows)]
@@ -188,7 +188,7 @@ def test_link_s_duplicates_among_the_new_rows_are_those_of_the_tree_down_to_the_
     from dataclasses import replace
 
     from taskdedup.input.collection import read_sides
-    from taskdedup.pipeline import link, new_rows
+    from taskdedup.linking import link, new_rows
 
     both, new_files = read_sides([str(fixtures / "submissions")], [str(fixtures / "link" / "existing.xlsx")])
     low = Settings(theme_threshold=0.05, theme_threshold_is_default=False, method=method)  # type: ignore[arg-type]

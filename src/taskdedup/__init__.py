@@ -27,14 +27,15 @@ if TYPE_CHECKING:
     from taskdedup.config import Settings
     from taskdedup.input.tables import read_table
     from taskdedup.output.api import write_exports
-    from taskdedup.pipeline import Result, run
+    from taskdedup.pipeline import run
+    from taskdedup.results import Result
 
 # name -> module that defines it; resolved on first use (PEP 562)
 _LAZY = {
     "read_table": "taskdedup.input.tables",
     "Settings": "taskdedup.config",
     "run": "taskdedup.pipeline",
-    "Result": "taskdedup.pipeline",
+    "Result": "taskdedup.results",
     "write_exports": "taskdedup.output.api",
 }
 

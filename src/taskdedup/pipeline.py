@@ -1,5 +1,6 @@
 """The whole job, with no printing: prepare(table, settings) builds the similarity tree once;
-assemble() cuts it into clusters, proposals and themes. run() does both.
+assemble() cuts it into clusters, proposals and themes. run() does both. What they decide before
+the work is in plan.py, the data they give in results.py, `link` in linking.py.
 """
 
 from __future__ import annotations
@@ -7,141 +8,42 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 
-from taskdedup.clustering.match import MatchModel, match_model
 from taskdedup.clustering.sparse import Join, sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
-from taskdedup.config import DENSE_MAX_ROWS, EMBED_BUDGET, FALLBACK_TOKENIZER, HYBRID_MAX_ROWS, LARGE_ROWS, Linkage, Settings
+from taskdedup.config import DENSE_MAX_ROWS, Linkage, Settings
 from taskdedup.engines import Engine
-from taskdedup.errors import ColumnError, InputError, NothingToCluster, TokenizerUnavailable
+from taskdedup.errors import ColumnError, NothingToCluster
 from taskdedup.input.checks import formula_hint, input_notices, sheet_hint
-from taskdedup.input.columns import Columns, resolve_columns
-from taskdedup.input.submissions import Submission, to_submissions
+from taskdedup.input.columns import resolve_columns
+from taskdedup.input.submissions import to_submissions
 from taskdedup.input.table import Table
 from taskdedup.messages import msg
+from taskdedup.plan import canonical_order, embedding_plan, match_for, scale_settings, start_tokenizer
+from taskdedup.results import CLUSTERED, SKIPPED_EMPTY, SKIPPED_NO_WORDS, Prepared, Progress, Result, RowOutcome, RunInfo, Summary
 from taskdedup.review.decisions import MERGE, NEW_ATTACHED, Decided, Decisions, carry_forward, constrain
-from taskdedup.review.label_requests import LabelRequest, label_requests
-from taskdedup.review.links import Link, link_rows
-from taskdedup.review.near_misses import NearMiss, near_misses
-from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, Cluster, Member, build_clusters, proposal_key
-from taskdedup.review.themes import Theme, build_themes, nested_themes
-from taskdedup.text.embeddings import embed_rows, embedded_chars, first_lines
+from taskdedup.review.label_requests import label_requests
+from taskdedup.review.near_misses import near_misses
+from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, UNATTRIBUTED, build_clusters
+from taskdedup.review.themes import build_themes, nested_themes
+from taskdedup.text.embeddings import embed_rows, first_lines
 from taskdedup.text.token_cache import TokenCache
-from taskdedup.text.tokenizers import Tokenizer, make_tokenizer
+from taskdedup.text.tokenizers import Tokenizer
 from taskdedup.text.tokens import cached_tokens, input_key, normalised_texts
 from taskdedup.text.vectors import Vectors, vectors_for
 
-CLUSTERED = "clustered"
-SKIPPED_EMPTY = "skipped: empty text"
-SKIPPED_NO_WORDS = "skipped: no words in text"
-
-
-class RowOutcome(NamedTuple):  # one per input row: a named tuple is made three times faster than a dataclass
-    submission: Submission
-    status: str
-    cluster: Cluster | None = None
-    member: Member | None = None
-    theme: Theme | None = None
-
-
-@dataclass(frozen=True)
-class Summary:
-    rows_read: int
-    rows_skipped: int
-    blank_rows_ignored: int
-    clusters: int
-    proposals: int
-    cross_agency: int
-    same_agency: int
-    unattributed: int
-    rows_in_proposals: int
-    themes: int
-
-
-@dataclass
-class Prepared:
-    """Everything up to the merge tree; cutting it at any threshold is cheap."""
-
-    source: str
-    files: tuple[tuple[str, int], ...]  # read from several files: each file and its rows
-    columns: Columns
-    settings: Settings  # as run: the tokenizer, similarity and character weight actually used
-    match: MatchModel  # the signals' weights and the probability scale of the tree's scores
-    tokenizer_version: str
-    rows_read: int
-    blank_rows: int
-    clustered: list[Submission]  # in canonical order; row i of `vectors` and `similarity`
-    skipped: list[RowOutcome]
-    vectors: Vectors
-    similarity: Similarity
-    tree: MergeTree | None  # merge scores are mixed similarities; thresholds are probabilities (cut()); None: prepared without it
-    min_threshold: float  # the tree can be cut at any threshold (probability) at or above this
-    join: Join | None = None  # the sparse path's similar pairs, for near misses
-    engine: Engine | None = None  # where the work ran; a Dask engine must stay open until assemble (its workers hold the pairs)
-    notices: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def cut(self, threshold: float) -> np.ndarray:
-        """Cluster labels at a probability threshold."""
-        if self.tree is None:
-            raise ValueError("prepared without its merge tree (prepare(..., with_tree=False)): it cannot be cut")
-        return self.tree.cut(self.match.score_at(threshold))
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """How a run was started, for the review workbook's 요약 and document properties. Empty by
-    default: the date is written only when it was given (`--run-date`), so that the same input and
-    settings give the same bytes."""
-
-    command: str = ""
-    date: str = ""  # YYYY-MM-DD
-
-
-@dataclass
-class Result:
-    source: str
-    files: tuple[tuple[str, int], ...]
-    columns: Columns
-    settings: Settings
-    match: MatchModel
-    tokenizer_version: str
-    summary: Summary
-    clusters: list[Cluster]
-    themes: list[Theme]
-    rows: list[RowOutcome]  # every input row once: clustered by cluster id, then skipped ones
-    notices: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    near_misses: list[NearMiss] = field(default_factory=list)
-    matrix: sp.csr_matrix | None = None  # the rows' vectors in canonical order (Member.index), for the map
-    carried: dict[int, Decided] = field(default_factory=dict)  # cluster id -> earlier decision to pre-fill
-    decision_log: list[Decided] = field(default_factory=list)  # earlier split decisions, kept for the next run
-    label_requests: list[LabelRequest] = field(default_factory=list)  # the pairs the model is least sure of
-    # Merged groups that new tasks joined since they were decided (재검토): cluster id -> the new ids.
-    reopened: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    run: RunInfo = field(default_factory=RunInfo)
-
-    @property
-    def proposals(self) -> list[Cluster]:
-        return [c for c in self.clusters if c.is_proposal]
-
-    def key_of(self, cluster: Cluster) -> str:
-        """A proposal's key: a merged group keeps the key it was decided under, new members or
-        not; any other proposal's key comes from its member ids (review/proposals.py)."""
-        earlier = self.carried.get(cluster.cluster_id)
-        return earlier.key if earlier is not None and earlier.decision == MERGE and earlier.key else proposal_key(cluster)
-
-
-Progress = Callable[[str, int, int], None]
-
+# The data a run gives lives in results.py, what it decides before the work in plan.py; both are
+# named here too, where callers have always found them.
+__all__ = [
+    "CLUSTERED", "SKIPPED_EMPTY", "SKIPPED_NO_WORDS", "Prepared", "Progress", "Result", "RowOutcome", "RunInfo", "Summary",
+    "assemble", "canonical_order", "prepare", "run", "start_tokenizer", "timed",
+]
 
 def _silent(stage: str, done: int, total: int) -> None:
     pass
@@ -154,99 +56,6 @@ def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
-
-
-def start_tokenizer(settings: Settings) -> tuple[Tokenizer, list[str]]:
-    """The requested backend, started; the default one falls back to char n-grams with a notice."""
-    tokenizer = make_tokenizer(settings.tokenizer)
-    try:
-        tokenizer.start()
-        return tokenizer, []
-    except TokenizerUnavailable as exc:
-        if not settings.tokenizer_is_default or settings.tokenizer == FALLBACK_TOKENIZER:
-            raise
-        fallback = make_tokenizer(FALLBACK_TOKENIZER)
-        return fallback, [f"{exc}; using --tokenizer {FALLBACK_TOKENIZER} instead"]
-
-
-def _embedding_plan(settings: Settings, texts: list[str], notices: list[str]) -> tuple[Settings, bool]:
-    """Resolve `auto` and choose what the embedding reads, from the input alone (never from what is
-    cached, so the same input gives the same result): whole texts while they fit the budget, else
-    their first lines (titles), else, for `auto`, no embedding. Returns (settings, titles only)."""
-    if settings.similarity == "lexical":
-        return settings, False
-    forced = settings.similarity == "hybrid"
-    settings = replace(settings, similarity="hybrid")
-    rows = len(texts)
-    if rows <= HYBRID_MAX_ROWS and embedded_chars(texts, EMBED_BUDGET) <= EMBED_BUDGET:
-        return settings, False
-    titles = first_lines(texts)
-    if titles != texts and (forced or (rows <= HYBRID_MAX_ROWS and embedded_chars(titles, EMBED_BUDGET) <= EMBED_BUDGET)):
-        notices.append(msg("{rows} rows of long text: the sentence embedding reads each row's first line (the title) only, for speed", rows=rows))
-        return settings, True
-    if forced:
-        return settings, False
-    notices.append(msg('{rows} rows: matching on words and characters, without sentence embeddings, for speed (--similarity hybrid adds them)', rows=rows))
-    return replace(settings, similarity="lexical"), False
-
-
-def _scale_settings(settings: Settings, rows: int, notices: list[str]) -> Settings:
-    """On large inputs, turn off the defaults whose cost grows fastest; say so."""
-    if rows <= LARGE_ROWS:
-        return settings
-    if settings.char_weight is None:
-        default = match_model(settings.similarity).char_weight
-        notices.append(msg('{rows} rows: character n-grams off for speed (--char-weight {default:g} turns them on)', rows=rows, default=default))
-        settings = replace(settings, char_weight=0.0)
-    if settings.themes_at < settings.threshold and settings.theme_threshold_is_default:
-        notices.append(msg('{rows} rows: themes off for speed (--theme-threshold P turns them on)', rows=rows))
-        settings = replace(settings, theme_threshold=settings.threshold)
-    return settings
-
-
-def _match_for(settings: Settings, notices: list[str], chars_by_user: bool) -> tuple[MatchModel, bool]:
-    """The team's learned model when it is for the similarity used, else the shipped one; over the
-    user's character weight if one was set. Returns (model, whether the team's model is used)."""
-    team = settings.match is not None and settings.match.name == settings.similarity
-    if settings.match is not None and not team:
-        notices.append(
-            msg(
-                '{match_source} was learned for --similarity {name}, but this run matches {similarity}: using the built-in '
-                '{similarity} model',
-                match_source=settings.match_source, name=settings.match.name, similarity=settings.similarity
-            )
-        )
-    model = settings.match if team and settings.match is not None else match_model(settings.similarity)
-    if settings.char_weight is None or settings.char_weight == model.char_weight:
-        return model, team
-    if not chars_by_user:  # turned off for speed on a large input; that notice is given
-        return model.with_char_weight(settings.char_weight), team
-    if settings.char_weight + model.embedding_weight >= 1.0:
-        raise InputError(
-            msg(
-                '--char-weight {char_weight:g} leaves no share for words: the sentence embedding takes {embedding_weight:g}; '
-                'use at most {most:.2f}, or --similarity lexical',
-                char_weight=settings.char_weight, embedding_weight=model.embedding_weight, most=1 - model.embedding_weight - 0.05
-            )
-        )
-    notices.append(
-        msg('--char-weight {char_weight:g}: probabilities are approximate (calibrated at {char_weight2:g})', char_weight=settings.char_weight, char_weight2=model.char_weight)
-    )
-    return model.with_char_weight(settings.char_weight), team
-
-
-def canonical_order(texts: Sequence[str], submissions: Sequence[Submission]) -> list[int]:
-    """Row positions sorted by (normalised text, Submission.sort_key()). By the text alone first
-    (strings compare without building a tuple per row: a third of the time at 85,856 rows), then
-    each run of equal texts by the rest; the same order as one sort by the whole key."""
-    order = sorted(range(len(texts)), key=texts.__getitem__)
-    start = 0
-    for end in range(1, len(order) + 1):
-        if end == len(order) or texts[order[end]] != texts[order[start]]:
-            if end - start > 1:
-                order[start:end] = sorted(order[start:end], key=lambda i: submissions[i].sort_key())
-            start = end
-    return order
 
 
 def prepare(
@@ -297,8 +106,8 @@ def prepare(
 
     if settings.similarity == "auto" and settings.match is not None and settings.match.name == "lexical":
         settings = replace(settings, similarity="lexical")  # a team model learned without embeddings: match as it was learned
-    settings, titles_only = _embedding_plan(settings, [s.text for s in submissions], notices)
-    settings = _scale_settings(settings, len(submissions), notices)
+    settings, titles_only = embedding_plan(settings, [s.text for s in submissions], notices)
+    settings = scale_settings(settings, len(submissions), notices)
     if tokenizer is None:
         with timed(timings, "tokenizer start"):
             tokenizer, started_notices = start_tokenizer(settings)
@@ -350,7 +159,7 @@ def prepare(
             embeddings = embed_rows(first_lines(texts_to_embed) if titles_only else texts_to_embed, settings.embedder, cache, report, notices, jobs, engine)
         if embeddings is None:
             settings = replace(settings, similarity="lexical")
-    match, team = _match_for(settings, notices, chars_by_user)
+    match, team = match_for(settings, notices, chars_by_user)
     # As run: a team model that does not fit this run's similarity is not part of its settings.
     settings = replace(settings, char_weight=match.char_weight)
     if not team:
@@ -548,63 +357,3 @@ def assemble(prepared: Prepared, threshold: float | None = None, decisions: Deci
 
 def run(table: Table, settings: Settings, tokenizer: Tokenizer | None = None) -> Result:
     return assemble(prepare(table, settings, tokenizer))
-
-
-@dataclass
-class LinkResult:
-    """`link`: every new row against the existing ones, and the duplicates among the new rows."""
-
-    files: tuple[tuple[str, int], ...]  # every file of both sides, with its rows
-    new_files: frozenset[str]
-    settings: Settings  # as the link ran (the similarity auto chose, for both sides together)
-    match: MatchModel
-    low: float  # candidates below this probability are not shown; between it and the threshold: to check
-    links: list[Link]  # every new row with text, in canonical order
-    skipped_new: list[RowOutcome]  # new rows without text: listed, never matched
-    existing: list[Submission]  # every existing row, those without text included
-    matched_by: dict[str, tuple[str, ...]]  # existing row id -> the new rows it is a candidate of at the threshold
-    inside: Result  # a cluster run on the new rows alone
-    notices: list[str] = field(default_factory=list)
-    run: RunInfo = field(default_factory=RunInfo)
-
-
-def new_rows(both: Table, new_files: frozenset[str]) -> Table:
-    """The new side of a collection read by read_sides, as a table of its own."""
-    assert both.columns is not None and both.columns.source is not None, "link reads a collection (read_sides)"
-    frame = both.frame[both.frame[both.columns.source].isin(new_files)]
-    return Table(frame=frame, source=both.source, columns=both.columns, files=tuple(f for f in both.files if f[0] in new_files))
-
-
-def link(both: Table, new_files: frozenset[str], settings: Settings, **prepare_options: Any) -> LinkResult:
-    """The new rows of `both` (a collection: read_sides) against its other rows. Both sides are
-    prepared as one input, so a pair scores as a `cluster` run over both would score it; only
-    pairs across the sides count. Candidates start at the theme threshold."""
-    low = settings.theme_threshold
-    prepared = prepare(both, settings, with_tree=False, **prepare_options)  # links read the similarities, never the tree
-    is_new = [s.source in new_files for s in prepared.clustered]
-    if not any(is_new):
-        raise NothingToCluster(msg("no new row has text to compare; check the NEW files"))
-    links = link_rows(prepared.clustered, is_new, prepared.similarity, prepared.match, threshold=settings.threshold, low=low,
-                      jobs=prepare_options.get("jobs") or os.cpu_count() or 1)
-    score = prepared.match.score_at(settings.threshold)
-    matched: dict[str, list[str]] = {}
-    for one in links:
-        for candidate in one.candidates:
-            if candidate.similarity >= score:
-                matched.setdefault(candidate.submission.row_id, []).append(one.submission.row_id)
-    # Shown in the files' own order (file, then row): as content-derived as the canonical order,
-    # and how the analyst finds the rows in the files.
-    links.sort(key=lambda one: (one.submission.source, one.submission.row_number))
-    existing = [s for s in prepared.clustered if s.source not in new_files]
-    existing += [r.submission for r in prepared.skipped if r.submission.source not in new_files]
-    existing.sort(key=lambda s: (s.source, s.row_number))
-    new_table = new_rows(both, new_files)
-    # The link exports show the new rows' proposals, never their themes or near misses: the tree
-    # down to the threshold is all they read (to the check-from floor, with its themes, it cost
-    # ~2.5 s more at 42,856 new titles).
-    inside = assemble(prepare(new_table, replace(settings, theme_threshold=settings.threshold), **prepare_options), review_pairs=False)
-    return LinkResult(
-        files=both.files, new_files=new_files, settings=prepared.settings, match=prepared.match, low=low, links=links,
-        skipped_new=[r for r in prepared.skipped if r.submission.source in new_files], existing=existing,
-        matched_by={k: tuple(v) for k, v in matched.items()}, inside=inside, notices=list(prepared.notices),
-    )

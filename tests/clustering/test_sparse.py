@@ -196,10 +196,10 @@ def test_a_sparse_tree_cannot_be_cut_below_where_it_was_built() -> None:
 
 
 def test_large_inputs_turn_costly_defaults_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    import taskdedup.pipeline as pipeline
+    import taskdedup.plan as plan
 
-    monkeypatch.setattr(pipeline, "LARGE_ROWS", 10)
-    monkeypatch.setattr(pipeline, "HYBRID_MAX_ROWS", 10)
+    monkeypatch.setattr(plan, "LARGE_ROWS", 10)
+    monkeypatch.setattr(plan, "HYBRID_MAX_ROWS", 10)
     prepared = prepare(read_table(str(SAMPLES / "survey_2018.csv")), Settings())
     assert prepared.settings.char_weight == 0.0 and prepared.settings.themes_at == prepared.settings.threshold
     assert prepared.settings.similarity == prepared.match.name == "lexical"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from taskdedup.config import Settings
 from taskdedup.errors import TokenizerUnavailable
-from taskdedup.pipeline import start_tokenizer
+from taskdedup.plan import start_tokenizer
 from taskdedup.text.tokenizers import (
     BACKENDS,
     CharNgramTokenizer,

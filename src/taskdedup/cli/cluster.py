@@ -30,7 +30,7 @@ from taskdedup.config import DEFAULT_KEYWORDS, DEFAULT_THEME_THRESHOLD, DEFAULT_
 from taskdedup.messages import msg
 
 if TYPE_CHECKING:
-    from taskdedup.pipeline import Prepared, Result
+    from taskdedup.results import Prepared, Result
     from taskdedup.review.decisions import Decisions
 
 
@@ -127,7 +127,7 @@ def cluster(
         from taskdedup.output.jsonfile import to_json
         from taskdedup.output.progress import progress_bars
         from taskdedup.output.terminal import render_plain, render_rich, timings_line
-        from taskdedup.pipeline import RunInfo
+        from taskdedup.results import RunInfo
 
         auto = threshold == AUTO
         # Not given (neither on the command line nor in taskdedup.toml): the team model's threshold, if any.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from taskdedup.engines import Engine
     from taskdedup.input.collection import ReadOptions
     from taskdedup.input.table import Table
-    from taskdedup.pipeline import Prepared, Progress
+    from taskdedup.results import Prepared, Progress
     from taskdedup.review.decisions import Decisions
     from taskdedup.review.labels import Label
     from taskdedup.text.lexicon import Lexicon

@@ -59,8 +59,8 @@ def link(
         from taskdedup.input.collection import read_sides
         from taskdedup.output.jsonfile import dumps
         from taskdedup.output.links import link_records, link_text, render_link_export
-        from taskdedup.pipeline import RunInfo
-        from taskdedup.pipeline import link as run_link
+        from taskdedup.results import RunInfo
+        from taskdedup.linking import link as run_link
 
         settings = opts.settings(threshold=threshold, theme_threshold=check_from)  # the candidates' floor is the themes'
         both, new_files = read_sides([new], [existing], read_options(opts))

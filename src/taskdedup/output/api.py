@@ -9,7 +9,7 @@ from taskdedup.errors import OutputError
 from taskdedup.messages import msg
 from taskdedup.output.files import check_output_path, write_outputs
 from taskdedup.output.formats import EXPORT_SUFFIXES, render_export
-from taskdedup.pipeline import Result
+from taskdedup.results import Result
 
 
 def write_exports(result: Result, paths: Iterable[str | Path], *, lang: str | None = None) -> list[Path]:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from taskdedup.output.records import FORMULA_START, KIND_KO, MEMBER_COLUMNS, MEMBER_COLUMNS_KO, STATUS_KO, any_formula_like, member_columns
-from taskdedup.pipeline import Result
+from taskdedup.results import Result
 
 CHUNK_ROWS = 20_000
 

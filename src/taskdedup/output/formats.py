@@ -9,7 +9,7 @@ from taskdedup.errors import OutputError
 from taskdedup.messages import msg
 
 if TYPE_CHECKING:
-    from taskdedup.pipeline import Result
+    from taskdedup.results import Result
 
 # Each writer is imported when its format is written: a command checks its file names with this
 # module before it reads anything, and a mistake there is said without importing pandas or scipy.

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from taskdedup.output.records import result_to_dict
-from taskdedup.pipeline import Result
+from taskdedup.results import Result
 
 
 def to_json(result: Result, timings: bool = False) -> bytes:

@@ -15,7 +15,7 @@ import numpy as np
 
 import taskdedup
 from taskdedup.clustering.match import MatchModel
-from taskdedup.pipeline import Result, RowOutcome
+from taskdedup.results import Result, RowOutcome
 from taskdedup.quality.evaluate import Evaluation
 from taskdedup.quality.explain import Explanation
 from taskdedup.quality.tune import Tuning

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from taskdedup.clustering.match import MatchModel
 from taskdedup.messages import msg, translate
 from taskdedup.output.records import KIND_KO
-from taskdedup.pipeline import Result
+from taskdedup.results import Result
 from taskdedup.review.proposals import Cluster
 
 GRAPH_MEMBERS = 12  # a group this size or smaller is drawn with every pair; larger ones as a star around the representative

@@ -10,7 +10,7 @@ from rich.text import Text
 from taskdedup.clustering.match import MatchModel
 from taskdedup.messages import msg, translate
 from taskdedup.output.records import KIND_KO
-from taskdedup.pipeline import Result
+from taskdedup.results import Result
 from taskdedup.quality.evaluate import Evaluation, PairExample
 from taskdedup.quality.explain import Explanation
 from taskdedup.quality.tune import Tuning

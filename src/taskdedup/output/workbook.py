@@ -12,7 +12,7 @@ from taskdedup.messages import msg, translate
 from taskdedup.output.english import DECISIONS_KO, EXCLUDE_KO, LABELS_KO, to_english
 from taskdedup.output.records import KIND_KO, MEMBER_COLUMNS, STATUS_KO, member_columns, result_to_dict, rounded
 from taskdedup.output.sheets import BAND_FILL, REP_FILL, REVIEW_FILL, Chart, SheetSpec, workbook_bytes
-from taskdedup.pipeline import Result
+from taskdedup.results import Result
 from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
 from taskdedup.review.labels import LABEL_COLUMN, LABEL_SHEET
 

@@ -1,4 +1,4 @@
 """Quality: how good a clustering is and why (metrics, evaluate, tune, explain).
 
-Takes a `pipeline.Prepared` tree and gold labels or pairs; gives scores, a recommended threshold, term contributions.
+Takes a `results.Prepared` tree and gold labels or pairs; gives scores, a recommended threshold, term contributions.
 """

@@ -12,7 +12,7 @@ from taskdedup.errors import ColumnError, InputError
 from taskdedup.input.columns import resolve_columns
 from taskdedup.input.submissions import Submission
 from taskdedup.messages import msg
-from taskdedup.pipeline import Prepared
+from taskdedup.results import Prepared
 from taskdedup.quality.metrics import PRF, adjusted_rand, bcubed, pair_labels, pairwise
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from taskdedup.errors import InputError
 from taskdedup.input.submissions import Submission
 from taskdedup.messages import msg
-from taskdedup.pipeline import Prepared
+from taskdedup.results import Prepared
 from taskdedup.text.vectors import CHAR_PREFIX, EMBEDDING_PREFIX
 
 EMBEDDING_TERM = EMBEDDING_PREFIX + "sentence embedding"

@@ -8,7 +8,7 @@ import numpy as np
 
 from taskdedup.clustering.learn import STRENGTH, Learned, learn, signal_cosines
 from taskdedup.clustering.match import MatchModel, match_model
-from taskdedup.pipeline import Prepared
+from taskdedup.results import Prepared
 from taskdedup.review.labels import Labels, require_labels
 
 

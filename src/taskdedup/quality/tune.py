@@ -15,7 +15,7 @@ import numpy as np
 
 from taskdedup.clustering.tree import MergeTree, Similarity
 from taskdedup.messages import msg, translate
-from taskdedup.pipeline import Prepared
+from taskdedup.results import Prepared
 from taskdedup.quality.metrics import pairwise
 
 
