@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from taskdedup.clustering.match import MatchModel
-    from taskdedup.clustering.sparse import Join
+    from taskdedup.clustering.join import Join
     from taskdedup.clustering.tree import MergeTree, Similarity
     from taskdedup.config import Settings
     from taskdedup.engines import Engine

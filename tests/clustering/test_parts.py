@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from taskdedup.clustering.components import (
     component_of, components, group_task, groups_of, part_forest, part_loads, pieces_of, spans, split,
 )
-from taskdedup.clustering.sparse import ChainTask, Join, LocalPairs, Pairs, chain_merges, similarity_join
+from taskdedup.clustering.join import Join, LocalPairs, Pairs, similarity_join
+from taskdedup.clustering.sparse import ChainTask, chain_merges
 from taskdedup.review.near_misses import _apart_in_join
 
 

@@ -10,9 +10,11 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taskdedup.clustering import join as join_module
 from taskdedup.clustering import sparse as sparse_cluster
 from taskdedup.clustering.components import chain_apart, component_of, split
-from taskdedup.clustering.sparse import ChainTask, Join, similarity_join, sparse_tree
+from taskdedup.clustering.join import Join, similarity_join
+from taskdedup.clustering.sparse import ChainTask, sparse_tree
 from taskdedup.clustering.tree import build_tree, similarity_matrix
 from taskdedup.config import Settings
 from taskdedup.input.tables import read_table
@@ -110,7 +112,7 @@ def test_join_on_real_text_matches_the_full_product_to_the_bit() -> None:
 def test_join_in_threads_gives_the_same_pairs_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
     matrix = sample_matrix()
     one = similarity_join(matrix, 0.15).arrays()
-    monkeypatch.setattr(sparse_cluster, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(join_module, "CHUNK_ROWS", 7)
     reports: list[int] = []
     three = similarity_join(matrix, 0.15, lambda stage, done, total: reports.append(done), jobs=3).arrays()
     assert [a.tolist() for a in three] == [a.tolist() for a in one]
@@ -230,7 +232,7 @@ class ApartEngine:
         return chain_apart(task, self.groups)
 
     def join_blocks(self, *args: Any) -> Any:
-        from taskdedup.clustering.sparse import LocalPairs, join_blocks_local
+        from taskdedup.clustering.join import LocalPairs, join_blocks_local
 
         return LocalPairs.joined(join_blocks_local(*args[:2], 1, args[2]))
 
@@ -297,7 +299,7 @@ def test_the_join_walks_a_row_that_meets_every_indexed_row_twice() -> None:
     ones) writes one entry past the rows it kept: the scratch has room for it. The Python form
     of the kernel checks its bounds, so it is run too, and gives the same pairs."""
     from taskdedup.clustering import join_kernel
-    from taskdedup.clustering.sparse import join_scratch
+    from taskdedup.clustering.join import join_scratch
 
     new = sp.csr_matrix(np.array([[0.6, 0.8, 0.0]]))
     old = sp.csr_matrix(np.array([[0.8, 0.6, 0.0], [0.6, 0.8, 0.0], [0.5, 0.5, 0.7071], [0.1, 0.9, 0.4], [0.3, 0.3, 0.9]]))

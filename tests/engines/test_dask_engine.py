@@ -149,7 +149,9 @@ def test_many_components_on_the_workers_give_the_one_run_merges_without_a_warnin
     import numpy as np
     import scipy.sparse as sp
 
-    from taskdedup.clustering.sparse import ChainTask, Join, chain_merges
+    from taskdedup.clustering.join import Join
+
+    from taskdedup.clustering.sparse import ChainTask, chain_merges
     from taskdedup.engines.dask_cluster import DaskPairs
 
     pairs = 300_000

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskdedup.clustering.sparse import Join
+from taskdedup.clustering.join import Join
 from taskdedup.clustering.tree import Similarity
 from taskdedup.input.submissions import Submission
 from taskdedup.review import apart

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from taskdedup.clustering.connected import component_labels
-from taskdedup.clustering.sparse import ChainTask, Pairs
+from taskdedup.clustering.join import Pairs
+from taskdedup.clustering.sparse import ChainTask
 
 Merges = tuple[np.ndarray, np.ndarray, np.ndarray]  # (k x 2 nodes, distances, episodes), as chain_merges returns them
 _NONE = np.zeros(0, dtype=np.int64)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.sparse import Join, LocalPairs
+from taskdedup.clustering.join import Join, LocalPairs
 from taskdedup.clustering.tree import MergeTree
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ FORMAT = 1  # bump when what is stored changes
 MAX_PAIRS = 4_000_000  # ~64 MB of pairs; larger joins are not kept (1,000,000 rows: ~20 M pairs)
 _PAIRS, _TREE, _HINT = b"p", b"t", b"h"  # the entries' key suffixes
 # What builds what is kept: the join, the chain, the units, the components, this module.
-_CODE = ("sparse.py", "join_kernel.py", "chain_kernel.py", "tree.py", "components.py", "components_kernel.py", "connected.py", "tree_store.py")
+_CODE = ("sparse.py", "join.py", "join_kernel.py", "chain_kernel.py", "tree.py", "components.py", "components_kernel.py", "connected.py", "tree_store.py")
 
 
 def tree_key(matrix: sp.csr_matrix, dense_columns: int, linkage: str, min_similarity: float) -> bytes | None:

@@ -19,7 +19,8 @@ from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
+    from taskdedup.clustering.join import Join, JoinArrays, PairSet
+    from taskdedup.clustering.sparse import ChainTask
     import scipy.sparse as sp
 
     from taskdedup.clustering.tree import Similarity

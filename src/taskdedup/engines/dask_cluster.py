@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from taskdedup.clustering.sparse import CHUNK_ROWS, ChainTask, Join, JoinArrays, LocalPairs, Pairs, PairSet, chain_merges, join_block, join_scratch
+from taskdedup.clustering.join import CHUNK_ROWS, Join, JoinArrays, LocalPairs, Pairs, PairSet, join_block, join_scratch
+
+from taskdedup.clustering.sparse import ChainTask, chain_merges
 from taskdedup.clustering.tree import Similarity
 from taskdedup.errors import TaskdedupError
 from taskdedup.input.submissions import Submission

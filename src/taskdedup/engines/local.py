@@ -13,7 +13,8 @@ from taskdedup.text.tokenizers import Tokenizer
 from taskdedup.text.tokens import tokens_parallel
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.sparse import ChainTask, Join, JoinArrays, PairSet
+    from taskdedup.clustering.join import Join, JoinArrays, PairSet
+    from taskdedup.clustering.sparse import ChainTask
     import scipy.sparse as sp
 
     from taskdedup.clustering.tree import Similarity
@@ -34,7 +35,7 @@ class LocalEngine:
         return embed_batches(batches, embedder, report)
 
     def join_blocks(self, arrays: JoinArrays, limit: float, report: Callable[[int], None]) -> PairSet:
-        from taskdedup.clustering.sparse import LocalPairs, join_blocks_local
+        from taskdedup.clustering.join import LocalPairs, join_blocks_local
 
         return LocalPairs.joined(join_blocks_local(arrays, limit, self.jobs, report))
 

@@ -9,7 +9,7 @@ from itertools import groupby
 
 import numpy as np
 
-from taskdedup.clustering.sparse import Join, Pairs
+from taskdedup.clustering.join import Join, Pairs
 from taskdedup.clustering.tree import Similarity
 from taskdedup.review.proposals import Cluster, Member
 
