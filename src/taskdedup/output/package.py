@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 # zlib's default level (6, XlsxWriter's) took 1.08 s for the 65 MB of the petitions' two large
 # sheets, longer than making their rows (~0.8 s), so the rows waited on it; level 5 takes 0.67 s
-# for a file 2.4 % larger (10.16 -> 10.40 MB), and the whole workbook 1.74 -> 1.46 s in-process
+# for a file 2.6 % larger (10.16 -> 10.43 MB), and the whole workbook 1.74 -> 1.46 s in-process
 # (level 4 was no faster again: the rows are then the slower side). docs/BENCHMARKS.md, seventeenth round.
 STREAMED_LEVEL = 5
 _WAIT = 0.1  # seconds between looks at whether the other side gave up
