@@ -112,11 +112,12 @@ def _column_pieces(
     values: list[Any], j: int, first_row: int, styles: Styles, own: list[list[int] | None], links: list[tuple[int, int]],
     numbers: list[str], numbers_utf8: list[bytes],
 ) -> tuple[Piece, ...]:
-    """The five pieces of column j's cells for data rows first_row, first_row + 1, ...; `numbers`:
-    those rows' sheet row numbers as text (and as UTF-8); `own`: each row's styles when it has a fill of its own,
-    else None; `links`: (data row, style) of this column's link cells. A column of one kind of
-    value in every row (numbers, texts) comes as five pieces; a column with empty cells or mixed
-    kinds as its cells whole (b"" for no cell) in the first piece and four empty ones."""
+    """The five pieces of column j's cells for data rows first_row, first_row + 1, ...;
+    `numbers`: those rows' sheet row numbers as text (and as UTF-8); `own`: each row's styles
+    when it has a fill of its own, else None; `links`: (data row, style) of this column's link
+    cells. A column of one kind of value in every row (numbers, texts) comes as five pieces; a
+    column with empty cells or mixed kinds as its cells whole (b"" for no cell) in the first
+    piece and four empty ones."""
     n = len(values)
     opening = f'<c r="{column_name(j)}'
     plain = styles.column[j]
