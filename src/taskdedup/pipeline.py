@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from taskdedup.clustering.join import Join
-
 from taskdedup.clustering.sparse import sparse_tree
 from taskdedup.clustering.tree import MergeTree, Similarity, build_tree, similarity_matrix
 from taskdedup.config import DENSE_MAX_ROWS, Linkage, Settings

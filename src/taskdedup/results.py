@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     import numpy as np
     import scipy.sparse as sp
 
-    from taskdedup.clustering.match import MatchModel
     from taskdedup.clustering.join import Join
+    from taskdedup.clustering.match import MatchModel
     from taskdedup.clustering.tree import MergeTree, Similarity
     from taskdedup.config import Settings
     from taskdedup.engines import Engine

@@ -150,7 +150,6 @@ def test_many_components_on_the_workers_give_the_one_run_merges_without_a_warnin
     import scipy.sparse as sp
 
     from taskdedup.clustering.join import Join
-
     from taskdedup.clustering.sparse import ChainTask, chain_merges
     from taskdedup.engines.dask_cluster import DaskPairs
 

@@ -57,10 +57,10 @@ def link(
             check_output_path(path, inputs=[new, existing])
         from taskdedup.cli.common import read_options
         from taskdedup.input.collection import read_sides
+        from taskdedup.linking import link as run_link
         from taskdedup.output.jsonfile import dumps
         from taskdedup.output.links import link_records, link_text, render_link_export
         from taskdedup.results import RunInfo
-        from taskdedup.linking import link as run_link
 
         settings = opts.settings(threshold=threshold, theme_threshold=check_from)  # the candidates' floor is the themes'
         both, new_files = read_sides([new], [existing], read_options(opts))

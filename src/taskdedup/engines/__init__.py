@@ -19,10 +19,10 @@ from taskdedup.text.lexicon import Lexicon
 from taskdedup.text.tokenizers import Tokenizer
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.join import Join, JoinArrays, PairSet
-    from taskdedup.clustering.sparse import ChainTask
     import scipy.sparse as sp
 
+    from taskdedup.clustering.join import Join, JoinArrays, PairSet
+    from taskdedup.clustering.sparse import ChainTask
     from taskdedup.clustering.tree import Similarity
     from taskdedup.input.submissions import Submission
     from taskdedup.review.proposals import Cluster

@@ -20,7 +20,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from taskdedup.clustering.join import CHUNK_ROWS, Join, JoinArrays, LocalPairs, Pairs, PairSet, join_block, join_scratch
-
 from taskdedup.clustering.sparse import ChainTask, chain_merges
 from taskdedup.clustering.tree import Similarity
 from taskdedup.errors import TaskdedupError

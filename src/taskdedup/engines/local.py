@@ -13,10 +13,10 @@ from taskdedup.text.tokenizers import Tokenizer
 from taskdedup.text.tokens import tokens_parallel
 
 if TYPE_CHECKING:
-    from taskdedup.clustering.join import Join, JoinArrays, PairSet
-    from taskdedup.clustering.sparse import ChainTask
     import scipy.sparse as sp
 
+    from taskdedup.clustering.join import Join, JoinArrays, PairSet
+    from taskdedup.clustering.sparse import ChainTask
     from taskdedup.clustering.tree import Similarity
     from taskdedup.input.submissions import Submission
     from taskdedup.review.proposals import Cluster

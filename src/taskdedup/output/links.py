@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import taskdedup
+from taskdedup.linking import LinkResult
 from taskdedup.messages import msg, translate
 from taskdedup.output.csvfile import csv_row
 from taskdedup.output.english import LINK_KO
 from taskdedup.output.records import STATUS_KO, rounded
 from taskdedup.output.sheets import REP_FILL, REVIEW_FILL, SheetSpec, workbook_bytes
-from taskdedup.linking import LinkResult
 from taskdedup.review.links import CHECK, EXISTING, NEW, TOP
 
 VERDICT_KO = dict(zip((EXISTING, NEW, CHECK), LINK_KO, strict=True))

@@ -15,10 +15,10 @@ import numpy as np
 
 import taskdedup
 from taskdedup.clustering.match import MatchModel
-from taskdedup.results import Result, RowOutcome
 from taskdedup.quality.evaluate import Evaluation
 from taskdedup.quality.explain import Explanation
 from taskdedup.quality.tune import Tuning
+from taskdedup.results import Result, RowOutcome
 from taskdedup.review.decisions import Decided
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, SINGLETON, UNATTRIBUTED, Cluster
 from taskdedup.review.themes import Theme

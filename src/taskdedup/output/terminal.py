@@ -10,10 +10,10 @@ from rich.text import Text
 from taskdedup.clustering.match import MatchModel
 from taskdedup.messages import msg, translate
 from taskdedup.output.records import KIND_KO
-from taskdedup.results import Result
 from taskdedup.quality.evaluate import Evaluation, PairExample
 from taskdedup.quality.explain import Explanation
 from taskdedup.quality.tune import Tuning
+from taskdedup.results import Result
 from taskdedup.review.proposals import CROSS_AGENCY, SAME_AGENCY, Cluster
 from taskdedup.text.vectors import CHAR_PREFIX
 

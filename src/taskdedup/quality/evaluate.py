@@ -12,8 +12,8 @@ from taskdedup.errors import ColumnError, InputError
 from taskdedup.input.columns import resolve_columns
 from taskdedup.input.submissions import Submission
 from taskdedup.messages import msg
-from taskdedup.results import Prepared
 from taskdedup.quality.metrics import PRF, adjusted_rand, bcubed, pair_labels, pairwise
+from taskdedup.results import Prepared
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ import numpy as np
 
 from taskdedup.clustering.tree import MergeTree, Similarity
 from taskdedup.messages import msg, translate
-from taskdedup.results import Prepared
 from taskdedup.quality.metrics import pairwise
+from taskdedup.results import Prepared
 
 
 @dataclass(frozen=True)
