@@ -63,9 +63,14 @@ def same_name(name: str) -> str:
     return name
 
 
+def _own_agency(submission: Submission, agency_of: Callable[[str], str]) -> tuple[str, ...]:
+    """A task alone: its agency as its group's agencies, none when it names none."""
+    return (agency_of(submission.agency),) if submission.agency else ()
+
+
 def _kind(members: Sequence[Submission], has_agency: bool, agency_of: Callable[[str], str] = same_name) -> tuple[str, tuple[str, ...]]:
     if len(members) == 1:
-        return SINGLETON, tuple(agency_of(a) for a in (members[0].agency,) if a)
+        return SINGLETON, _own_agency(members[0], agency_of)
     agencies = tuple(sorted({agency_of(m.agency) for m in members if m.agency}))
     if len(agencies) >= 2:
         return CROSS_AGENCY, agencies
@@ -172,9 +177,9 @@ def singletons(
     """The tasks alone in their group, numbered from `first` in row order: they follow the proposals."""
     size_of = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
     # A task on its own needs no keywords: they are shown for proposals and themes only. Its kind
-    # is _kind's for one task, spelled out (10,000 singletons at 85,856 rows).
+    # is _kind's for one task without the call through _kind (10,000 singletons at 85,856 rows).
     return [
-        Cluster(number, (Member(i, s, 1.0, 1.0, ()),), SINGLETON, (agency_of(s.agency),) if s.agency else (), (), 1.0, None)
+        Cluster(number, (Member(i, s, 1.0, 1.0, ()),), SINGLETON, _own_agency(s, agency_of), (), 1.0, None)
         for number, i in enumerate(np.flatnonzero(size_of[labels] == 1).tolist(), start=first)
         for s in (submissions[i],)
     ]
