@@ -109,6 +109,19 @@ def test_join_on_real_text_matches_the_full_product_to_the_bit() -> None:
     assert dict(zip(zip(row.tolist(), col.tolist()), data.tolist())) == scipy_join(matrix, 0.15)
 
 
+def test_join_output_grows_past_its_first_room_and_keeps_every_pair() -> None:
+    """150 rows sharing one heavy term: 11,175 pairs from one block, ten times the kernel's
+    first room (1,024), which it makes bigger before a row's pairs, never inside their loop."""
+    rows = 150
+    weights = np.zeros((rows, rows + 1))
+    weights[:, 0] = 0.9
+    weights[np.arange(rows), np.arange(1, rows + 1)] = np.sqrt(1 - 0.81)
+    matrix = sp.csr_matrix(weights)
+    row, col, data = similarity_join(matrix, 0.5).arrays()
+    assert len(data) == rows * (rows - 1) // 2
+    assert dict(zip(zip(row.tolist(), col.tolist()), data.tolist())) == scipy_join(matrix, 0.5)
+
+
 def test_join_in_threads_gives_the_same_pairs_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
     matrix = sample_matrix()
     one = similarity_join(matrix, 0.15).arrays()
