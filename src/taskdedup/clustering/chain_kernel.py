@@ -76,7 +76,7 @@ def neighbour_lists(
     return start, length, keys, values, pairs, twins
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _remove(
     keys: np.ndarray, values: np.ndarray, pairs: np.ndarray, twins: np.ndarray,
     start: np.ndarray, length: np.ndarray, c: int, i: int, complete: bool,
@@ -93,7 +93,7 @@ def _remove(
     length[c] = last
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _best(
     keys: np.ndarray, values: np.ndarray, start: np.ndarray, length: np.ndarray, sizes: np.ndarray,
     c: int, prefer: int, complete: bool,
@@ -113,7 +113,7 @@ def _best(
     return best_d, (best_v if complete else round9(best_v))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _dot(terms: np.ndarray, weights: np.ndarray, first: int, stop: int, dense: np.ndarray) -> float:
     total = 0.0
     for k in range(first, stop):
@@ -121,7 +121,7 @@ def _dot(terms: np.ndarray, weights: np.ndarray, first: int, stop: int, dense: n
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _scatter(terms: np.ndarray, weights: np.ndarray, first: int, stop: int, dense: np.ndarray, on: bool) -> None:
     for k in range(first, stop):
         dense[terms[k]] = weights[k] if on else 0.0
@@ -190,7 +190,17 @@ def _merge(
                 pairs[new + j] += pairs[at]
             else:
                 values[new + j] = values[at] + values[new + j]
-            _remove(keys, values, pairs, twins, start, length, d, twins[at], complete)
+            # _remove(d, twins[at]) written out, as in the loop below: ~30 % of the chain was
+            # NRT_incref/decref of the arrays a call (even inlined) passes, at every entry.
+            gone, last = twins[at], length[d] - 1
+            if gone != last:
+                here, end = start[d] + gone, start[d] + last
+                moved, twin = keys[end], twins[end]
+                keys[here], values[here], twins[here] = moved, values[end], twin
+                if complete:
+                    pairs[here] = pairs[end]
+                twins[start[moved] + twin] = gone
+            length[d] = last
         else:  # b's neighbour only: its entry for b becomes the entry for a
             position = twins[at]
             keys[start[d] + position] = a
@@ -245,8 +255,22 @@ def _merge(
         at = new + j
         d = keys[at]
         if round9(values[at] / (size * sizes[d])) < min_similarity:
-            _remove(keys, values, pairs, twins, start, length, d, twins[at], complete)
-            _remove(keys, values, pairs, twins, start, length, a, j, complete)  # the last entry moves to j
+            # _remove(d, twins[at]), then _remove(a, j) (the last entry moves to j), written out
+            # (see above); average linkage only, so no pairs.
+            gone, last = twins[at], length[d] - 1
+            if gone != last:
+                here, end = start[d] + gone, start[d] + last
+                moved, twin = keys[end], twins[end]
+                keys[here], values[here], twins[here] = moved, values[end], twin
+                twins[start[moved] + twin] = gone
+            length[d] = last
+            last = length[a] - 1
+            if j != last:
+                here, end = start[a] + j, start[a] + last
+                moved, twin = keys[end], twins[end]
+                keys[here], values[here], twins[here] = moved, values[end], twin
+                twins[start[moved] + twin] = j
+            length[a] = last
             count -= 1
         else:
             values[start[d] + twins[at]] = values[at]  # the twin's value
