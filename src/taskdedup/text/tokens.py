@@ -21,11 +21,14 @@ def tokens_of(normalised: Sequence[str], tokenizer: Tokenizer, lexicon: Lexicon)
     analysed = tokenizer.tokenize_many(rest for rest, _ in extracted)
     out = []
     for tokens, (_, concepts) in zip(analysed, extracted, strict=True):
-        # Pieces of a concept the analyser split ("챗봇" -> 챗, 봇) would count it twice. A token is
-        # such a piece when it is a substring of a concept found in the text: looked up in the set
-        # of those substrings, so the cost stays linear in the text's length.
-        pieces = _substrings(concepts) if concepts else frozenset()
-        out.append([t for t in lexicon.keep(tokens) if t not in pieces] + concepts)
+        kept = lexicon.keep(tokens)
+        if concepts:  # most texts hold none: then nothing more to filter or add
+            # Pieces of a concept the analyser split ("챗봇" -> 챗, 봇) would count it twice. A token
+            # is such a piece when it is a substring of a concept found in the text: looked up in
+            # the set of those substrings, so the cost stays linear in the text's length.
+            pieces = _substrings(concepts)
+            kept = [t for t in kept if t not in pieces] + concepts
+        out.append(kept)
     return out
 
 
@@ -79,7 +82,7 @@ def tokenize_joined(texts: str, tokenizer: Tokenizer, lexicon: Lexicon) -> str:
 def joined_lists(lists: Iterable[list[str]]) -> str:
     """Token lists as one string for token_lists(): each token ends with TOKEN_END, so an empty
     list and a list of one empty token differ."""
-    return TEXT_END.join("".join(token + TOKEN_END for token in tokens) for tokens in lists)
+    return TEXT_END.join([TOKEN_END.join(tokens) + TOKEN_END if tokens else "" for tokens in lists])
 
 
 def token_lists(joined: str, count: int) -> list[list[str]]:
