@@ -4,6 +4,7 @@ XlsxWriter writing the same cells one by one: read back, every cell, style, heig
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -19,6 +20,7 @@ from taskdedup.config import Settings
 from taskdedup.input.checks import CONTROL_CHARACTERS
 from taskdedup.input.tables import read_table
 from taskdedup.output import sheet_xml
+from taskdedup.output.english import to_english
 from taskdedup.output.records import FORMULA_START
 from taskdedup.output.sheets import (
     DECISION_FILL, Chart, Formats, SheetSpec, column_styles, decision_column, header_height, row_heights, sheet_settings, workbook_bytes,
@@ -187,6 +189,22 @@ def test_any_sheet_gives_the_same_bytes_in_chunks_of_any_size(spec: SheetSpec, s
     whole = workbook_bytes([spec])
     with patch.object(sheet_xml, "CHUNK_ROWS", size):
         assert workbook_bytes([spec]) == whole
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheet_specs(), st.integers(1, 4))
+def test_a_sheet_held_as_its_columns_gives_the_same_bytes_as_its_rows(spec: SheetSpec, size: int) -> None:
+    # The 과제목록 hands its columns over as they were built (sheet_xml.Columns), in chunks of any size and in English too.
+    held = replace(spec, rows=sheet_xml.Columns([list(column) for column in zip(*spec.rows, strict=True)] if spec.rows else [[] for _ in spec.headers]))
+    assert [list(row) for row in held.rows] == spec.rows and len(held.rows) == len(spec.rows)
+    with patch.object(sheet_xml, "CHUNK_ROWS", size):
+        assert workbook_bytes([held]) == workbook_bytes([spec])
+    assert workbook_bytes(to_english([held])) == workbook_bytes(to_english([spec]))
+
+
+def test_columns_of_different_lengths_are_refused() -> None:
+    with pytest.raises(ValueError, match="different lengths"):
+        sheet_xml.Columns([[1, 2], [3]])
 
 
 def test_a_sheet_is_built_in_chunks_that_join_to_the_whole(monkeypatch: pytest.MonkeyPatch, sample_result: Any) -> None:

@@ -32,6 +32,32 @@ _SPACE_AT_EDGE = re.compile(r"\x00\s|\s\x00")  # a text that starts or ends with
 INT_DIGITS_MAX = 2**53
 
 
+class Columns(Sequence[list[Any]]):
+    """A sheet's data rows held as its columns, as the 과제목록 builds them: read as rows where a
+    row is asked for, and handed to data_rows and row_heights as they are. Transposing 85,856
+    rows of 15 columns into rows, and each chunk back into columns here, cost ~0.08 s a workbook."""
+
+    def __init__(self, columns: list[list[Any]]) -> None:
+        lengths = {len(column) for column in columns}
+        if len(lengths) > 1:
+            raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+        self.columns = columns
+        self._length = lengths.pop() if lengths else 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return Columns([column[index] for column in self.columns])
+        if not -self._length <= index < self._length:
+            raise IndexError(index)
+        return [column[index] for column in self.columns]
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return map(list, zip(*self.columns, strict=True))
+
+
 def column_name(index: int) -> str:
     """Excel's letters for a 0-based column: 0 -> A, 26 -> AA."""
     name = ""
@@ -203,7 +229,7 @@ def data_rows(
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
         n = len(chunk)
-        columns = [list(c) for c in zip(*chunk, strict=True)]
+        columns = chunk.columns if isinstance(chunk, Columns) else [list(c) for c in zip(*chunk, strict=True)]
         own = [styles.rows.get(i) for i in range(start, start + n)] if styles.rows else [None] * n
         here = [(i, column, style) for i, (column, style) in linked.get(start, {}).items()]
         numbers = list(map(str, range(start + 2, start + 2 + n)))

@@ -9,7 +9,7 @@ rows several times faster than openpyxl built them cell by cell, and imports in 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -59,7 +59,7 @@ class SheetSpec:
 
     name: str
     headers: list[tuple[str, int]]
-    rows: list[list[Any]]
+    rows: Sequence[Sequence[Any]]  # a list of rows, or sheet_xml.Columns
     wrap: set[int] = field(default_factory=set)
     number_formats: dict[int, str] = field(default_factory=dict)
     colour_scale: int | None = None  # a probability column, red (unlikely) to green (likely)
@@ -250,12 +250,14 @@ def row_heights(spec: SheetSpec) -> dict[int, float]:
     """Data row -> height in points, for rows whose wrapped text needs more than one line:
     LibreOffice prints an unsized row one line high and lets the rest run over the rows below.
     Heights follow the printed columns: on screen a taller cell shows all when selected, on paper not."""
+    from taskdedup.output.sheet_xml import Columns
+
     sized = spec.print_columns or len(spec.headers)
     # A cell of at most this many characters fits one line whatever its script (two columns a character).
     wrapped = [(j - 1, spec.headers[j - 1][1], int(spec.headers[j - 1][1] * 0.9) // 2) for j in sorted(spec.wrap) if j <= sized]
     lines: dict[int, int] = {}
     for j, width, short in wrapped:  # a column at a time: most cells are short and are passed over in one comprehension
-        column = [values[j] for values in spec.rows]
+        column = spec.rows.columns[j] if isinstance(spec.rows, Columns) else [values[j] for values in spec.rows]
         room = int(max(1.0, width * 0.9))  # lines_needed's, for a text of one line (most titles), inline
         for i in [i for i, v in enumerate(column) if type(v) is str and (len(v) > short or "\n" in v)]:
             text = column[i]

@@ -11,6 +11,7 @@ from typing import Any
 from taskdedup.messages import msg, translate
 from taskdedup.output.english import DECISIONS_KO, EXCLUDE_KO, LABELS_KO, to_english
 from taskdedup.output.records import KIND_KO, MEMBER_COLUMNS, STATUS_KO, member_columns, result_to_dict, rounded
+from taskdedup.output.sheet_xml import Columns
 from taskdedup.output.sheets import BAND_FILL, REP_FILL, REVIEW_FILL, Chart, SheetSpec, workbook_bytes
 from taskdedup.results import Result
 from taskdedup.review.decisions import CELL_LIMIT, HOLD, MERGE, SPLIT, id_cells, proposal_ids_cell
@@ -180,7 +181,7 @@ def _members_sheet(result: Result) -> SheetSpec:
         [STATUS_KO.get(status, status) for status in c["status"]], c["field"], [", ".join(terms) for terms in c["shared_terms"]],
         c["cluster_size"], [KIND_KO.get(kind or "", "") for kind in c["kind"]], c["theme_id"], c["row_number"],
     ] + ([c["source_file"]] if several else [])
-    rows = [list(values) for values in zip(*columns, strict=True)]
+    rows = Columns(columns)
     fills: dict[int, str] = {}
     band = False
     previous = None
